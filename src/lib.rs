@@ -1,0 +1,24 @@
+#![doc = include_str!("../README.md")]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented,
+        clippy::arithmetic_side_effects
+    )
+)]
+
+pub mod error;
+mod json;
+pub mod time;
+pub mod token;
+
+pub use error::{ClaimReason, Error, Result};
+pub use time::UnixTime;
+pub use token::alg::Alg;
+pub use token::{Discovery, Jwks, TokenVerifier, VerifiedIdToken, VerifierConfig, VerifyOptions};

@@ -1,0 +1,283 @@
+//! JWKS parsing and strict key selection (decision 10, authentik-tokens.md §3.2 and §5.9).
+//!
+//! Every signing key is checked when the JWKS is loaded, so a weak or malformed key fails
+//! loudly at start-up instead of at the first token. Keys for other purposes (`use: enc`,
+//! `key_ops` without `verify`, an encryption `alg`, curves this crate does not verify) are
+//! skipped, never used.
+
+use super::alg::{Alg, Curve, Family};
+use super::b64;
+use crate::error::{Error, Result};
+use crate::json;
+use jsonwebtoken::DecodingKey;
+use serde_json::{Map, Value};
+
+/// Limits on a JWKS document.
+pub const MAX_JWKS_BYTES: usize = 256 * 1024;
+pub const MAX_JWKS_KEYS: usize = 64;
+pub const MAX_KID_BYTES: usize = 256;
+const MIN_RSA_BITS: usize = 2048;
+const MAX_RSA_BITS: usize = 8192;
+const MAX_RSA_EXPONENT: u64 = (1 << 33) - 1;
+
+/// A verification key taken from a JWKS.
+#[derive(Clone)]
+pub struct PublicKey {
+    pub(crate) kid: Option<String>,
+    /// The JWK's own `alg`, which pins the key to one algorithm.
+    pub(crate) alg: Option<Alg>,
+    pub(crate) material: KeyMaterial,
+}
+
+#[derive(Clone)]
+pub(crate) enum KeyMaterial {
+    Rsa(DecodingKey),
+    /// P-256 and P-384, verified through jsonwebtoken.
+    Ec(Curve, DecodingKey),
+    /// P-521, verified with the `p521` crate (jsonwebtoken has no ES512).
+    P521(Box<p521::ecdsa::VerifyingKey>),
+    Ed25519(DecodingKey),
+}
+
+impl PublicKey {
+    pub(crate) fn family(&self) -> Family {
+        match &self.material {
+            KeyMaterial::Rsa(_) => Family::Rsa,
+            KeyMaterial::Ec(curve, _) => Family::Ec(*curve),
+            KeyMaterial::P521(_) => Family::Ec(Curve::P521),
+            KeyMaterial::Ed25519(_) => Family::Ed25519,
+        }
+    }
+
+    /// The algorithm a key implies when the JWKS is the only source of the allow-list:
+    /// its own `alg`, else the one algorithm authentik uses for its key type.
+    pub(crate) fn implied_alg(&self) -> Alg {
+        self.alg.unwrap_or(match self.family() {
+            Family::Rsa | Family::Hmac => Alg::RS256,
+            Family::Ec(Curve::P256) => Alg::ES256,
+            Family::Ec(Curve::P384) => Alg::ES384,
+            Family::Ec(Curve::P521) => Alg::ES512,
+            Family::Ed25519 => Alg::EdDSA,
+        })
+    }
+
+    pub(crate) fn fits(&self, alg: Alg) -> bool {
+        self.family() == alg.family() && self.alg.is_none_or(|own| own == alg)
+    }
+
+    pub fn kid(&self) -> Option<&str> {
+        self.kid.as_deref()
+    }
+}
+
+/// A parsed JWKS: the usable signing keys, in document order.
+#[derive(Clone, Default)]
+pub struct Jwks {
+    pub(crate) keys: Vec<PublicKey>,
+}
+
+impl Jwks {
+    /// Parses a JWKS document. authentik serves `{}` for a provider without a signing key
+    /// (HS256): that parses as a set with no keys.
+    pub fn parse(text: &str) -> Result<Self> {
+        if text.len() > MAX_JWKS_BYTES {
+            return Err(Error::InputTooLarge {
+                what: "JWKS",
+                size: text.len(),
+                max: MAX_JWKS_BYTES,
+            });
+        }
+        let doc = json::parse_object(text.as_bytes()).map_err(|fault| Error::JwksInvalid {
+            reason: fault.describe().into(),
+        })?;
+        Self::from_object(&doc)
+    }
+
+    pub(crate) fn from_object(doc: &Map<String, Value>) -> Result<Self> {
+        let entries = match doc.get("keys") {
+            None if doc.is_empty() => return Ok(Jwks::default()),
+            None => return Err(invalid("the \"keys\" member is missing")),
+            Some(Value::Array(entries)) => entries,
+            Some(_) => return Err(invalid("\"keys\" is not an array")),
+        };
+        if entries.len() > MAX_JWKS_KEYS {
+            return Err(Error::JwksTooManyKeys {
+                count: entries.len(),
+                max: MAX_JWKS_KEYS,
+            });
+        }
+        let mut keys = Vec::new();
+        for (index, entry) in entries.iter().enumerate() {
+            let Value::Object(jwk) = entry else {
+                return Err(invalid(format!("keys[{index}] is not an object")));
+            };
+            if let Some(key) = parse_key(jwk).map_err(|reason| invalid(format!("keys[{index}]: {reason}")))? {
+                keys.push(key);
+            }
+        }
+        Ok(Jwks { keys })
+    }
+
+    pub fn keys(&self) -> &[PublicKey] {
+        &self.keys
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+}
+
+fn invalid(reason: impl Into<String>) -> Error {
+    Error::JwksInvalid { reason: reason.into() }
+}
+
+fn optional_str<'a>(jwk: &'a Map<String, Value>, name: &str) -> std::result::Result<Option<&'a str>, String> {
+    match jwk.get(name) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(format!("\"{name}\" is not a string")),
+    }
+}
+
+fn required_bytes(jwk: &Map<String, Value>, name: &str) -> std::result::Result<Vec<u8>, String> {
+    let text = optional_str(jwk, name)?.ok_or_else(|| format!("\"{name}\" is missing"))?;
+    b64::decode(text).ok_or_else(|| format!("\"{name}\" is not canonical base64url"))
+}
+
+/// `Ok(None)` for a key that is well formed but not for verifying signatures here.
+fn parse_key(jwk: &Map<String, Value>) -> std::result::Result<Option<PublicKey>, String> {
+    let kty = optional_str(jwk, "kty")?.ok_or("\"kty\" is missing")?;
+    let kid = optional_str(jwk, "kid")?;
+    if kid.is_some_and(|kid| kid.len() > MAX_KID_BYTES) {
+        return Err(format!("\"kid\" is longer than {MAX_KID_BYTES} bytes"));
+    }
+    if optional_str(jwk, "use")?.is_some_and(|usage| usage != "sig") {
+        return Ok(None);
+    }
+    if let Some(ops) = jwk.get("key_ops") {
+        let Value::Array(ops) = ops else {
+            return Err("\"key_ops\" is not an array".into());
+        };
+        if ops.iter().any(|op| !op.is_string()) {
+            return Err("\"key_ops\" holds a non-string".into());
+        }
+        if !ops.iter().any(|op| op.as_str() == Some("verify")) {
+            return Ok(None);
+        }
+    }
+    let alg = match optional_str(jwk, "alg")? {
+        None => None,
+        // An encryption or unknown algorithm: not a signing key for us.
+        Some(name) => match Alg::parse(name) {
+            Some(alg) => Some(alg),
+            None => return Ok(None),
+        },
+    };
+    // A public JWKS must never carry private or symmetric key material.
+    if ["d", "p", "q", "dp", "dq", "qi", "k"]
+        .iter()
+        .any(|member| jwk.contains_key(*member))
+    {
+        return Err("holds private or symmetric key material".into());
+    }
+    let material = match kty {
+        "RSA" => rsa_key(jwk)?,
+        "EC" => match ec_key(jwk)? {
+            Some(material) => material,
+            None => return Ok(None),
+        },
+        "OKP" => match optional_str(jwk, "crv")? {
+            Some("Ed25519") => {
+                let x = required_bytes(jwk, "x")?;
+                if x.len() != 32 {
+                    return Err("Ed25519 \"x\" is not 32 bytes".into());
+                }
+                KeyMaterial::Ed25519(DecodingKey::from_ed_der(&x))
+            }
+            Some(_) => return Ok(None),
+            None => return Err("\"crv\" is missing".into()),
+        },
+        "oct" => return Err("a symmetric (oct) key has no place in a public JWKS".into()),
+        _ => return Ok(None),
+    };
+    let key = PublicKey {
+        kid: kid.map(str::to_owned),
+        alg,
+        material,
+    };
+    if let Some(alg) = alg
+        && !key.fits(alg)
+    {
+        return Err(format!("\"alg\" {} does not fit the key type", alg.name()));
+    }
+    Ok(Some(key))
+}
+
+fn rsa_key(jwk: &Map<String, Value>) -> std::result::Result<KeyMaterial, String> {
+    let n = required_bytes(jwk, "n")?;
+    let e = required_bytes(jwk, "e")?;
+    let n_digits = strip_leading_zeros(&n);
+    let bits = match n_digits.first() {
+        Some(top) => n_digits
+            .len()
+            .saturating_mul(8)
+            .saturating_sub(top.leading_zeros() as usize),
+        None => 0,
+    };
+    if bits < MIN_RSA_BITS {
+        return Err(format!("RSA modulus has {bits} bits, fewer than {MIN_RSA_BITS}"));
+    }
+    if bits > MAX_RSA_BITS {
+        return Err(format!("RSA modulus has {bits} bits, more than {MAX_RSA_BITS}"));
+    }
+    if n_digits.last().is_some_and(|low| low % 2 == 0) {
+        return Err("RSA modulus is even".into());
+    }
+    let e_digits = strip_leading_zeros(&e);
+    if e_digits.len() > 8 {
+        return Err("RSA exponent is too large".into());
+    }
+    let exponent = e_digits.iter().fold(0u64, |acc, byte| (acc << 8) | u64::from(*byte));
+    if exponent < 3 || exponent % 2 == 0 || exponent > MAX_RSA_EXPONENT {
+        return Err("RSA exponent must be odd and between 3 and 2^33 - 1".into());
+    }
+    Ok(KeyMaterial::Rsa(DecodingKey::from_rsa_raw_components(
+        n_digits, e_digits,
+    )))
+}
+
+fn strip_leading_zeros(bytes: &[u8]) -> &[u8] {
+    let first = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len());
+    bytes.get(first..).unwrap_or_default()
+}
+
+fn ec_key(jwk: &Map<String, Value>) -> std::result::Result<Option<KeyMaterial>, String> {
+    let crv = optional_str(jwk, "crv")?.ok_or("\"crv\" is missing")?;
+    let Some(curve) = Curve::from_jwk_name(crv) else {
+        return Ok(None);
+    };
+    let x = required_bytes(jwk, "x")?;
+    let y = required_bytes(jwk, "y")?;
+    let len = curve.coordinate_len();
+    if x.len() != len || y.len() != len {
+        return Err(format!("{crv} coordinates must be exactly {len} bytes each"));
+    }
+    let mut sec1 = Vec::with_capacity(133);
+    sec1.push(0x04);
+    sec1.extend_from_slice(&x);
+    sec1.extend_from_slice(&y);
+    let not_on_curve = || format!("the point is not on {crv}");
+    Ok(Some(match curve {
+        Curve::P256 => {
+            p256::PublicKey::from_sec1_bytes(&sec1).map_err(|_| not_on_curve())?;
+            KeyMaterial::Ec(curve, DecodingKey::from_ec_der(&sec1))
+        }
+        Curve::P384 => {
+            p384::PublicKey::from_sec1_bytes(&sec1).map_err(|_| not_on_curve())?;
+            KeyMaterial::Ec(curve, DecodingKey::from_ec_der(&sec1))
+        }
+        Curve::P521 => KeyMaterial::P521(Box::new(
+            p521::ecdsa::VerifyingKey::from_sec1_bytes(&sec1).map_err(|_| not_on_curve())?,
+        )),
+    }))
+}

@@ -1,0 +1,334 @@
+//! authentik ID-token validation: signature first (against the configured JWKS or the client
+//! secret), then the claims. Pure: the clock is a parameter.
+
+pub mod alg;
+mod b64;
+pub mod claims;
+pub mod discovery;
+mod header;
+pub mod jwks;
+mod signature;
+
+use crate::error::{Error, Result};
+use crate::json;
+use alg::{Alg, Family};
+pub use claims::{VerifiedIdToken, VerifyOptions};
+pub use discovery::Discovery;
+use jsonwebtoken::DecodingKey;
+pub use jwks::{Jwks, PublicKey};
+use signature::VerifyKey;
+
+/// Default and ceiling of the clock tolerance in seconds (decision 4).
+pub const DEFAULT_CLOCK_TOLERANCE: u32 = 0;
+pub const MAX_CLOCK_TOLERANCE: u32 = 300;
+/// Default bound on `exp - iat` (decision 5).
+pub const DEFAULT_MAX_TOKEN_LIFETIME: u64 = 86_400;
+/// Default and ceiling of the compact token size (decision 9).
+pub const DEFAULT_MAX_TOKEN_SIZE: usize = 64 * 1024;
+pub const MAX_TOKEN_SIZE_CEILING: usize = 1024 * 1024;
+
+/// Where the algorithm allow-list came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AlgSource {
+    /// The host named the algorithms.
+    Configured,
+    /// `id_token_signing_alg_values_supported` of the discovery document.
+    Discovery,
+    /// The keys of the JWKS (and HS256 when the JWKS is empty and a client secret is set).
+    Jwks,
+}
+
+/// Everything a [`TokenVerifier`] is built from.
+#[derive(Clone)]
+pub struct VerifierConfig {
+    /// The expected `iss`, byte for byte (authentik's has a trailing slash).
+    pub issuer: String,
+    /// The OAuth client id: the expected audience.
+    pub client_id: String,
+    /// The client secret. Keys HS256/384/512 when those are allowed.
+    pub client_secret: Option<String>,
+    pub jwks: Jwks,
+    pub discovery: Option<Discovery>,
+    /// An explicit allow-list; otherwise the discovery document's, otherwise the JWKS's.
+    pub algorithms: Option<Vec<Alg>>,
+    /// Audiences besides the client id that a token may also name.
+    pub trusted_audiences: Vec<String>,
+    pub clock_tolerance: u32,
+    pub max_token_lifetime: u64,
+    pub max_token_size: usize,
+}
+
+impl VerifierConfig {
+    pub fn new(issuer: impl Into<String>, client_id: impl Into<String>, jwks: Jwks) -> Self {
+        VerifierConfig {
+            issuer: issuer.into(),
+            client_id: client_id.into(),
+            client_secret: None,
+            jwks,
+            discovery: None,
+            algorithms: None,
+            trusted_audiences: Vec::new(),
+            clock_tolerance: DEFAULT_CLOCK_TOLERANCE,
+            max_token_lifetime: DEFAULT_MAX_TOKEN_LIFETIME,
+            max_token_size: DEFAULT_MAX_TOKEN_SIZE,
+        }
+    }
+}
+
+/// A compiled ID-token verifier for one provider and client.
+#[derive(Clone)]
+pub struct TokenVerifier {
+    issuer: String,
+    client_id: String,
+    secret: Option<DecodingKey>,
+    jwks: Jwks,
+    allowed: Vec<Alg>,
+    alg_source: AlgSource,
+    trusted_audiences: Vec<String>,
+    clock_tolerance: u32,
+    max_token_lifetime: u64,
+    max_token_size: usize,
+}
+
+impl TokenVerifier {
+    pub fn new(config: VerifierConfig) -> Result<Self> {
+        if config.issuer.is_empty() {
+            return Err(Error::OptionInvalid {
+                option: "issuer",
+                reason: "is empty".into(),
+            });
+        }
+        if config.client_id.is_empty() {
+            return Err(Error::OptionInvalid {
+                option: "clientId",
+                reason: "is empty".into(),
+            });
+        }
+        if config.clock_tolerance > MAX_CLOCK_TOLERANCE {
+            return Err(Error::OptionInvalid {
+                option: "clockTolerance",
+                reason: format!("must be at most {MAX_CLOCK_TOLERANCE} seconds"),
+            });
+        }
+        if config.max_token_lifetime == 0 {
+            return Err(Error::OptionInvalid {
+                option: "maxTokenLifetime",
+                reason: "must be positive".into(),
+            });
+        }
+        if config.max_token_size == 0 || config.max_token_size > MAX_TOKEN_SIZE_CEILING {
+            return Err(Error::OptionInvalid {
+                option: "maxTokenSize",
+                reason: format!("must be between 1 and {MAX_TOKEN_SIZE_CEILING} bytes"),
+            });
+        }
+        if let Some(discovery) = &config.discovery
+            && discovery.issuer != config.issuer
+        {
+            return Err(Error::DiscoveryInvalid {
+                reason: "its \"issuer\" differs from the configured issuer (they must match byte for byte)".into(),
+            });
+        }
+
+        let secret = config.client_secret.as_deref().filter(|s| !s.is_empty());
+        let (allowed, alg_source) = match (&config.algorithms, &config.discovery) {
+            (Some(algs), _) => (dedup(algs.iter().copied()), AlgSource::Configured),
+            (None, Some(discovery)) => (discovery.id_token_algs.clone(), AlgSource::Discovery),
+            (None, None) => {
+                let mut algs = dedup(config.jwks.keys.iter().map(PublicKey::implied_alg));
+                if algs.is_empty() && secret.is_some() {
+                    algs.push(Alg::HS256);
+                }
+                (algs, AlgSource::Jwks)
+            }
+        };
+        if allowed.is_empty() {
+            return Err(Error::config(
+                "",
+                if config.jwks.is_empty() {
+                    "no algorithm can verify tokens: the JWKS has no signing key (authentik serves `{}` for a provider without a signing key, which signs with HS256 and the client secret: configure the client secret, or select a signing key in authentik)"
+                } else {
+                    "no algorithm can verify tokens: the allow-list is empty"
+                },
+            ));
+        }
+        for alg in &allowed {
+            if alg.family() == Family::Hmac {
+                let len = secret.map_or(0, str::len);
+                if len < alg.min_hmac_key_len() {
+                    return Err(Error::config(
+                        "client-secret",
+                        format!(
+                            "{} needs a client secret of at least {} bytes (RFC 7518 §3.2), got {len}",
+                            alg.name(),
+                            alg.min_hmac_key_len()
+                        ),
+                    ));
+                }
+            }
+        }
+        let secret = match secret {
+            Some(s) if allowed.iter().any(|a| a.family() == Family::Hmac) => {
+                Some(DecodingKey::from_secret(s.as_bytes()).map_err(|_| Error::config("client-secret", "unusable"))?)
+            }
+            _ => None,
+        };
+        Ok(TokenVerifier {
+            issuer: config.issuer,
+            client_id: config.client_id,
+            secret,
+            jwks: config.jwks,
+            allowed,
+            alg_source,
+            trusted_audiences: config.trusted_audiences,
+            clock_tolerance: config.clock_tolerance,
+            max_token_lifetime: config.max_token_lifetime,
+            max_token_size: config.max_token_size,
+        })
+    }
+
+    pub fn issuer(&self) -> &str {
+        &self.issuer
+    }
+    pub fn client_id(&self) -> &str {
+        &self.client_id
+    }
+    pub fn allowed_algorithms(&self) -> &[Alg] {
+        &self.allowed
+    }
+    pub fn alg_source(&self) -> AlgSource {
+        self.alg_source
+    }
+    /// True when HS* tokens are verified with the client secret.
+    pub fn uses_client_secret(&self) -> bool {
+        self.secret.is_some()
+    }
+
+    /// Verifies a compact ID token. `options.now` is required: the core reads no clock.
+    pub fn verify(&self, token: &str, options: &VerifyOptions) -> Result<VerifiedIdToken> {
+        let now = options.now.ok_or_else(|| Error::OptionInvalid {
+            option: "now",
+            reason: "the current time is required (the core reads no clock)".into(),
+        })?;
+        if token.len() > self.max_token_size {
+            return Err(Error::TokenTooLarge {
+                size: token.len(),
+                max: self.max_token_size,
+            });
+        }
+        let segments: Vec<&str> = token.split('.').collect();
+        let (header_b64, payload_b64, signature_b64) = match segments.as_slice() {
+            [h, p, s] => (*h, *p, *s),
+            [_, _, _, _, _] => return Err(Error::EncryptedTokenUnsupported),
+            _ => {
+                return Err(Error::JwsInvalid {
+                    reason: "a compact JWS has exactly three segments",
+                });
+            }
+        };
+        if header_b64.is_empty() || payload_b64.is_empty() || signature_b64.is_empty() {
+            return Err(Error::JwsInvalid {
+                reason: "empty segment",
+            });
+        }
+        let header_bytes = b64::decode(header_b64).ok_or(Error::JwsInvalid {
+            reason: "header is not canonical base64url",
+        })?;
+        let header_json = json::parse_object(&header_bytes).map_err(|fault| Error::JwsInvalid {
+            reason: match fault {
+                json::JsonFault::DuplicateMember => "header repeats a member name",
+                json::JsonFault::NotAnObject => "header is not a JSON object",
+                json::JsonFault::Syntax => "header is not JSON",
+            },
+        })?;
+        let header = header::check(&header_json)?;
+        if !self.allowed.contains(&header.alg) {
+            return Err(Error::AlgNotAllowed {
+                alg: header.alg.name().into(),
+            });
+        }
+        let signature = b64::decode(signature_b64).ok_or(Error::JwsInvalid {
+            reason: "signature is not canonical base64url",
+        })?;
+        let key = self.select_key(header.alg, header.kid.as_deref())?;
+        // The signed message is the ASCII `header.payload` exactly as received.
+        let message = token
+            .rfind('.')
+            .and_then(|last_dot| token.as_bytes().get(..last_dot))
+            .ok_or(Error::JwsInvalid { reason: "truncated" })?;
+        signature::verify(header.alg, key, message, signature_b64, &signature)?;
+
+        let payload = b64::decode(payload_b64).ok_or(Error::JwsInvalid {
+            reason: "payload is not canonical base64url",
+        })?;
+        let claims = json::parse_object(&payload).map_err(|fault| Error::JwtInvalid {
+            reason: match fault {
+                json::JsonFault::DuplicateMember => "claims set repeats a member name",
+                json::JsonFault::NotAnObject => "claims set is not a JSON object",
+                json::JsonFault::Syntax => "claims set is not JSON",
+            },
+        })?;
+        let expect = claims::Expectations {
+            issuer: &self.issuer,
+            client_id: &self.client_id,
+            trusted_audiences: &self.trusted_audiences,
+            tolerance: self.clock_tolerance,
+            max_lifetime: self.max_token_lifetime,
+        };
+        claims::validate(header.alg, header.kid, claims, &expect, options, now)
+    }
+
+    /// Strict key selection (decision 10): family, curve and the JWK's own `alg` must fit the
+    /// token's `alg`; then `kid`. Without a `kid` exactly one key may fit.
+    fn select_key(&self, alg: Alg, kid: Option<&str>) -> Result<VerifyKey<'_>> {
+        if alg.family() == Family::Hmac {
+            return match &self.secret {
+                Some(secret) => Ok(VerifyKey::Secret(secret)),
+                None => Err(Error::NoMatchingKey {
+                    alg: alg.name(),
+                    kid: kid.map(str::to_owned),
+                    hint: "no client secret is configured",
+                }),
+            };
+        }
+        let mut candidates = self
+            .jwks
+            .keys
+            .iter()
+            .filter(|key| key.fits(alg))
+            .filter(|key| match kid {
+                Some(kid) => key.kid.as_deref() == Some(kid),
+                None => true,
+            });
+        let first = candidates.next();
+        let more = candidates.count();
+        match first {
+            Some(key) if more == 0 => Ok(VerifyKey::Public(key)),
+            Some(_) => Err(Error::MultipleMatchingKeys {
+                alg: alg.name(),
+                count: more.saturating_add(1),
+            }),
+            None => Err(Error::NoMatchingKey {
+                alg: alg.name(),
+                kid: kid.map(str::to_owned),
+                hint: if self.jwks.is_empty() {
+                    "the JWKS has no signing key (authentik serves `{}` for a provider that signs with HS256 and the client secret)"
+                } else if kid.is_some() {
+                    "the key may have been replaced in authentik: fetch the JWKS again"
+                } else {
+                    ""
+                },
+            }),
+        }
+    }
+}
+
+fn dedup(algs: impl Iterator<Item = Alg>) -> Vec<Alg> {
+    let mut out: Vec<Alg> = Vec::new();
+    for alg in algs {
+        if !out.contains(&alg) {
+            out.push(alg);
+        }
+    }
+    out
+}

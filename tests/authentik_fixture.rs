@@ -1,0 +1,69 @@
+//! The real authentik 2025.8.1 artefacts in `../shared/fixtures` (copied under tests/fixtures).
+
+use kestra_authz::{Discovery, Jwks, TokenVerifier, UnixTime, VerifierConfig, VerifyOptions};
+
+const JWKS: &str = include_str!("fixtures/authentik-2025.8.1/kestra.jwks.json");
+const DISCOVERY: &str = include_str!("fixtures/authentik-2025.8.1/kestra.openid-configuration.json");
+const ID_TOKEN: &str = include_str!("fixtures/authentik-2025.8.1/tokens/kestra.alice.authcode.1.id_token.jwt");
+const ACCESS_TOKEN: &str = include_str!("fixtures/authentik-2025.8.1/tokens/kestra.alice.authcode.1.access_token.jwt");
+const ISSUER: &str = "http://127.0.0.1:9000/application/o/kestra/";
+const NONCE: &str = "dslAhVZnwQ6O14QDuDMkVA";
+const IAT: f64 = 1_795_885_198.0;
+const EXP: f64 = 1_795_888_798.0;
+
+fn verifier() -> TokenVerifier {
+    let mut config = VerifierConfig::new(ISSUER, "kestra-client", Jwks::parse(JWKS).unwrap());
+    config.discovery = Some(Discovery::parse(DISCOVERY).unwrap());
+    TokenVerifier::new(config).unwrap()
+}
+
+fn at(now: f64) -> VerifyOptions {
+    VerifyOptions {
+        now: Some(UnixTime::from_seconds(now).unwrap()),
+        nonce: Some(NONCE.into()),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn real_token_verifies_at_iat_plus_60() {
+    let token = verifier().verify(ID_TOKEN.trim(), &at(IAT + 60.0)).unwrap();
+    assert_eq!(token.email(), Some("alice@example.com"));
+    assert!(token.email_verified());
+    assert_eq!(token.groups(), ["kestra-admins", "data-team"]);
+    assert_eq!(token.preferred_username(), Some("alice"));
+    assert_eq!(
+        token.subject(),
+        "fea5c51ca569f6dad740792e94202a66bb8e86d751535a011b3287855f863559"
+    );
+    assert_eq!(token.kid(), Some("f64611e8881226fe886de744fd0e42ed"));
+}
+
+#[test]
+fn real_token_is_expired_at_exp() {
+    let err = verifier().verify(ID_TOKEN.trim(), &at(EXP)).unwrap_err();
+    assert_eq!(err.code(), "ERR_JWT_EXPIRED");
+    let ok = verifier().verify(ID_TOKEN.trim(), &at(EXP - 1.0));
+    assert!(ok.is_ok());
+}
+
+#[test]
+fn one_byte_changed_in_payload_fails_signature() {
+    let token = ID_TOKEN.trim();
+    let dot = token.find('.').unwrap();
+    let mut bytes = token.as_bytes().to_vec();
+    // Flip one base64url character well inside the payload to another valid one.
+    let i = dot + 20;
+    bytes[i] = if bytes[i] == b'A' { b'B' } else { b'A' };
+    let tampered = String::from_utf8(bytes).unwrap();
+    let err = verifier().verify(&tampered, &at(IAT + 60.0)).unwrap_err();
+    assert_eq!(err.code(), "ERR_JWS_SIGNATURE_VERIFICATION_FAILED");
+}
+
+#[test]
+fn access_token_is_not_an_id_token() {
+    let err = verifier().verify(ACCESS_TOKEN.trim(), &at(IAT + 60.0)).unwrap_err();
+    assert_eq!(err.code(), "ERR_JWT_CLAIM_VALIDATION_FAILED");
+    assert_eq!(err.claim(), Some("azp"));
+    assert_eq!(err.reason(), Some("access_token"));
+}
