@@ -13,11 +13,17 @@
     )
 )]
 
+pub mod authorizer;
+pub mod config;
 pub mod error;
 mod json;
+mod options;
 pub mod time;
 pub mod token;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
 
+pub use authorizer::{Authorizer, AuthorizerOptions, Session};
 pub use error::{ClaimReason, Error, Result};
 pub use time::UnixTime;
 pub use token::alg::Alg;

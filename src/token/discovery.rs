@@ -27,6 +27,18 @@ impl Discovery {
             });
         }
         let doc = json::parse_object(text.as_bytes()).map_err(|fault| invalid(fault.describe()))?;
+        Self::from_object(&doc)
+    }
+
+    /// Reads a discovery document the host has already parsed.
+    pub fn from_json(value: &Value) -> Result<Self> {
+        match value {
+            Value::Object(doc) => Self::from_object(doc),
+            _ => Err(invalid("not a JSON object")),
+        }
+    }
+
+    fn from_object(doc: &serde_json::Map<String, Value>) -> Result<Self> {
         let issuer = match doc.get("issuer") {
             Some(Value::String(issuer)) if !issuer.is_empty() => issuer.clone(),
             _ => return Err(invalid("\"issuer\" must be a non-empty string")),

@@ -93,6 +93,14 @@ impl Jwks {
         Self::from_object(&doc)
     }
 
+    /// Reads a JWKS the host has already parsed.
+    pub fn from_json(value: &Value) -> Result<Self> {
+        match value {
+            Value::Object(doc) => Self::from_object(doc),
+            _ => Err(invalid("not a JSON object")),
+        }
+    }
+
     pub(crate) fn from_object(doc: &Map<String, Value>) -> Result<Self> {
         let entries = match doc.get("keys") {
             None if doc.is_empty() => return Ok(Jwks::default()),

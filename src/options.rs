@@ -1,0 +1,138 @@
+//! Options as a JS host writes them (camelCase JSON), turned into the typed Rust options.
+//! The JS bindings and the native vector runner both go through here, so a host's options
+//! mean the same on every target.
+
+use crate::authorizer::AuthorizerOptions;
+use crate::config::KestraConfig;
+use crate::error::{Error, Result, shorten};
+use crate::time::{MAX_SAFE_SECONDS, UnixTime};
+use crate::token::alg::Alg;
+use crate::token::{Discovery, Jwks, VerifyOptions};
+use serde::Deserialize;
+use serde_json::Value;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct RawAuthorizerOptions {
+    kestra_config: Option<Value>,
+    jwks: Option<Value>,
+    discovery: Option<Value>,
+    client: Option<String>,
+    issuer: Option<String>,
+    client_id: Option<String>,
+    client_secret: Option<String>,
+    algorithms: Option<Vec<String>>,
+    trusted_audiences: Option<Vec<String>>,
+    clock_tolerance: Option<f64>,
+    max_token_lifetime: Option<f64>,
+    max_token_size: Option<f64>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct RawVerifyOptions {
+    now: Option<f64>,
+    nonce: Option<String>,
+    access_token: Option<String>,
+    code: Option<String>,
+    max_age: Option<f64>,
+}
+
+fn parse<T: for<'de> Deserialize<'de>>(value: &Value, what: &'static str) -> Result<T> {
+    T::deserialize(value).map_err(|e| Error::OptionInvalid {
+        option: what,
+        reason: shorten(&e.to_string()),
+    })
+}
+
+/// A whole number in `0..=max` from a JSON number.
+fn whole(value: Option<f64>, option: &'static str, max: f64) -> Result<Option<u64>> {
+    match value {
+        None => Ok(None),
+        Some(v) if v.is_finite() && (0.0..=max).contains(&v) && v.fract() == 0.0 => Ok(Some(v as u64)),
+        Some(_) => Err(Error::OptionInvalid {
+            option,
+            reason: format!("must be a whole number between 0 and {max}"),
+        }),
+    }
+}
+
+/// A document given either as JSON text or as an already parsed object.
+fn document<T>(
+    value: Option<Value>,
+    text: fn(&str) -> Result<T>,
+    object: fn(&Value) -> Result<T>,
+) -> Result<Option<T>> {
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => text(&s).map(Some),
+        Some(other) => object(&other).map(Some),
+    }
+}
+
+impl AuthorizerOptions {
+    /// Reads `{ kestraConfig, jwks, discovery, client, issuer, clientId, clientSecret,
+    /// algorithms, trustedAudiences, clockTolerance, maxTokenLifetime, maxTokenSize }`.
+    /// Unknown members are errors, so a misspelt option never goes unnoticed.
+    pub fn from_json(value: &Value) -> Result<Self> {
+        if !value.is_object() {
+            return Err(Error::OptionInvalid {
+                option: "options",
+                reason: "pass an object such as { kestraConfig, jwks }".into(),
+            });
+        }
+        let raw: RawAuthorizerOptions = parse(value, "options")?;
+        let algorithms = match raw.algorithms {
+            None => None,
+            Some(names) => Some(
+                names
+                    .iter()
+                    .map(|name| {
+                        Alg::parse(name).ok_or_else(|| Error::OptionInvalid {
+                            option: "algorithms",
+                            reason: format!("unknown or forbidden algorithm \"{}\"", shorten(name)),
+                        })
+                    })
+                    .collect::<Result<Vec<_>>>()?,
+            ),
+        };
+        Ok(AuthorizerOptions {
+            kestra_config: document(raw.kestra_config, KestraConfig::parse, KestraConfig::from_json)?,
+            jwks: document(raw.jwks, Jwks::parse, Jwks::from_json)?,
+            discovery: document(raw.discovery, Discovery::parse, Discovery::from_json)?,
+            client: raw.client,
+            issuer: raw.issuer,
+            client_id: raw.client_id,
+            client_secret: raw.client_secret,
+            algorithms,
+            trusted_audiences: raw.trusted_audiences.unwrap_or_default(),
+            clock_tolerance: whole(raw.clock_tolerance, "clockTolerance", f64::from(u32::MAX))?.map(|v| v as u32),
+            max_token_lifetime: whole(raw.max_token_lifetime, "maxTokenLifetime", MAX_SAFE_SECONDS)?,
+            max_token_size: whole(raw.max_token_size, "maxTokenSize", f64::from(u32::MAX))?.map(|v| v as usize),
+        })
+    }
+}
+
+impl VerifyOptions {
+    /// Reads `{ now, nonce, accessToken, code, maxAge }`; `default_now` fills a missing `now`.
+    pub fn from_json(value: &Value, default_now: Option<f64>) -> Result<Self> {
+        let raw: RawVerifyOptions = match value {
+            Value::Null => RawVerifyOptions {
+                now: None,
+                nonce: None,
+                access_token: None,
+                code: None,
+                max_age: None,
+            },
+            _ => parse(value, "verifyIdToken options")?,
+        };
+        let now = raw.now.or(default_now).map(UnixTime::from_seconds).transpose()?;
+        Ok(VerifyOptions {
+            now,
+            nonce: raw.nonce,
+            access_token: raw.access_token,
+            code: raw.code,
+            max_age: whole(raw.max_age, "maxAge", MAX_SAFE_SECONDS)?,
+        })
+    }
+}

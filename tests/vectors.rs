@@ -1,0 +1,148 @@
+//! The shared token vectors (`tests/vectors/tokens.json`, written by tools/vectorgen) run
+//! through the Rust API natively and under wasm; under wasm they also run through the JS
+//! bindings. Every outcome must equal the one the file expects.
+
+use kestra_authz::{Authorizer, AuthorizerOptions, Error, Session, VerifyOptions};
+use serde_json::{Value, json};
+
+const VECTORS: &str = include_str!("vectors/tokens.json");
+
+fn outcome_of_error(code: &str, claim: Option<&str>, reason: Option<&str>) -> Value {
+    let mut out = json!({"ok": false, "code": code});
+    if let Some(claim) = claim {
+        out["claim"] = json!(claim);
+    }
+    if let Some(reason) = reason {
+        out["reason"] = json!(reason);
+    }
+    out
+}
+
+fn outcome(result: Result<Session, Error>) -> Value {
+    match result {
+        Ok(session) => json!({"ok": true, "sub": session.token().subject()}),
+        Err(e) => outcome_of_error(e.code(), e.claim(), e.reason()),
+    }
+}
+
+fn build(options: &Value) -> Result<Authorizer, Error> {
+    AuthorizerOptions::from_json(options).and_then(Authorizer::new)
+}
+
+/// Runs every case with `verify` and returns the failures; panics with all of them.
+fn check_all(
+    build_provider: &dyn Fn(&Value) -> Result<Box<dyn Fn(&str, &Value) -> Value>, Value>,
+    setup_outcome: &dyn Fn(&Value) -> Value,
+) {
+    let doc: Value = serde_json::from_str(VECTORS).unwrap();
+    let mut failures = Vec::new();
+    let mut passed = 0usize;
+    let providers = doc["providers"].as_object().unwrap();
+    let built: Vec<(&String, Box<dyn Fn(&str, &Value) -> Value>)> = providers
+        .iter()
+        .map(|(name, options)| match build_provider(options) {
+            Ok(verify) => (name, verify),
+            Err(outcome) => panic!("provider {name} failed to build: {outcome}"),
+        })
+        .collect();
+    for case in doc["cases"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let provider = case["provider"].as_str().unwrap();
+        let verify = &built.iter().find(|(n, _)| *n == provider).unwrap().1;
+        let actual = verify(case["token"].as_str().unwrap(), &case["options"]);
+        if actual == case["expect"] {
+            passed += 1;
+        } else {
+            failures.push(format!("{name}: expected {}, got {actual}", case["expect"]));
+        }
+    }
+    for case in doc["setup"].as_array().unwrap() {
+        let actual = setup_outcome(&case["options"]);
+        if actual == case["expect"] {
+            passed += 1;
+        } else {
+            failures.push(format!(
+                "setup {}: expected {}, got {actual}",
+                case["name"], case["expect"]
+            ));
+        }
+    }
+    println!("token vectors: {passed} passed, {} failed", failures.len());
+    assert!(
+        failures.is_empty(),
+        "{} vectors failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(passed >= 200, "the vector file is unexpectedly small");
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn token_vectors_through_the_rust_api() {
+    check_all(
+        &|options| {
+            let authorizer = build(options).map_err(|e| outcome_of_error(e.code(), None, None))?;
+            Ok(Box::new(move |token: &str, verify_options: &Value| {
+                outcome(
+                    VerifyOptions::from_json(verify_options, None).and_then(|o| authorizer.verify_id_token(token, &o)),
+                )
+            }))
+        },
+        &|options| match build(options) {
+            Ok(_) => json!({"ok": true}),
+            Err(e) => outcome_of_error(e.code(), None, None),
+        },
+    );
+}
+
+#[cfg(target_arch = "wasm32")]
+mod through_js {
+    use super::*;
+    use kestra_authz::wasm::JsAuthorizer;
+    use wasm_bindgen::{JsCast, JsValue};
+
+    fn js(value: &Value) -> JsValue {
+        js_sys::JSON::parse(&value.to_string()).unwrap()
+    }
+
+    fn js_error_outcome(error: JsValue) -> Value {
+        assert!(
+            error.is_instance_of::<js_sys::Error>(),
+            "errors reach JS as Error objects"
+        );
+        let get = |key: &str| {
+            js_sys::Reflect::get(&error, &JsValue::from_str(key))
+                .unwrap()
+                .as_string()
+        };
+        outcome_of_error(
+            &get("code").expect("code"),
+            get("claim").as_deref(),
+            get("reason").as_deref(),
+        )
+    }
+
+    #[wasm_bindgen_test::wasm_bindgen_test]
+    fn token_vectors_through_the_js_bindings() {
+        check_all(
+            &|options| {
+                let authorizer = JsAuthorizer::new(js(options)).map_err(js_error_outcome)?;
+                Ok(Box::new(move |token: &str, verify_options: &Value| {
+                    match authorizer.verify_id_token(token, js(verify_options)) {
+                        Ok(session) => json!({"ok": true, "sub": session.subject()}),
+                        Err(e) => js_error_outcome(e),
+                    }
+                }))
+            },
+            &|options| match JsAuthorizer::new(js(options)) {
+                Ok(_) => json!({"ok": true}),
+                Err(e) => {
+                    let mut out = js_error_outcome(e);
+                    out.as_object_mut().unwrap().retain(|k, _| k == "ok" || k == "code");
+                    out
+                }
+            },
+        );
+    }
+}
