@@ -25,20 +25,23 @@ fn outcome(result: Result<Session, Error>) -> Value {
     }
 }
 
+/// Verifies one token case against a built provider and returns its outcome.
+type CaseRunner = Box<dyn Fn(&str, &Value) -> Value>;
+
 fn build(options: &Value) -> Result<Authorizer, Error> {
     AuthorizerOptions::from_json(options).and_then(Authorizer::new)
 }
 
 /// Runs every case with `verify` and returns the failures; panics with all of them.
 fn check_all(
-    build_provider: &dyn Fn(&Value) -> Result<Box<dyn Fn(&str, &Value) -> Value>, Value>,
+    build_provider: &dyn Fn(&Value) -> Result<CaseRunner, Value>,
     setup_outcome: &dyn Fn(&Value) -> Value,
 ) {
     let doc: Value = serde_json::from_str(VECTORS).unwrap();
     let mut failures = Vec::new();
     let mut passed = 0usize;
     let providers = doc["providers"].as_object().unwrap();
-    let built: Vec<(&String, Box<dyn Fn(&str, &Value) -> Value>)> = providers
+    let built: Vec<(&String, CaseRunner)> = providers
         .iter()
         .map(|(name, options)| match build_provider(options) {
             Ok(verify) => (name, verify),
