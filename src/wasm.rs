@@ -110,13 +110,20 @@ impl JsAuthorizer {
     /// Verifies an ID token: `verifyIdToken(token, { now, nonce, accessToken, code, maxAge })`.
     /// `now` (seconds since the epoch) defaults to the host clock.
     #[wasm_bindgen(js_name = verifyIdToken)]
-    pub fn verify_id_token(&self, token: &str, options: JsValue) -> Result<JsSession, JsValue> {
+    pub fn verify_id_token(&self, token: JsValue, options: JsValue) -> Result<JsSession, JsValue> {
+        // Strings are taken as JsValue and checked here: wasm-bindgen's `&str` glue corrupts
+        // memory when handed a non-string.
+        let token = token.as_string().ok_or_else(|| {
+            js_error(Error::JwsInvalid {
+                reason: "the token must be a string",
+            })
+        })?;
         let options = VerifyOptions::from_json(
             &from_js(options, "verifyIdToken options")?,
             Some(js_sys::Date::now() / 1000.0),
         )
         .map_err(js_error)?;
-        let inner = self.inner.verify_id_token(token, &options).map_err(js_error)?;
+        let inner = self.inner.verify_id_token(&token, &options).map_err(js_error)?;
         Ok(JsSession { inner })
     }
 }

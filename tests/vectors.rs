@@ -33,10 +33,7 @@ fn build(options: &Value) -> Result<Authorizer, Error> {
 }
 
 /// Runs every case with `verify` and returns the failures; panics with all of them.
-fn check_all(
-    build_provider: &dyn Fn(&Value) -> Result<CaseRunner, Value>,
-    setup_outcome: &dyn Fn(&Value) -> Value,
-) {
+fn check_all(build_provider: &dyn Fn(&Value) -> Result<CaseRunner, Value>, setup_outcome: &dyn Fn(&Value) -> Value) {
     let doc: Value = serde_json::from_str(VECTORS).unwrap();
     let mut failures = Vec::new();
     let mut passed = 0usize;
@@ -132,7 +129,7 @@ mod through_js {
             &|options| {
                 let authorizer = JsAuthorizer::new(js(options)).map_err(js_error_outcome)?;
                 Ok(Box::new(move |token: &str, verify_options: &Value| {
-                    match authorizer.verify_id_token(token, js(verify_options)) {
+                    match authorizer.verify_id_token(JsValue::from_str(token), js(verify_options)) {
                         Ok(session) => json!({"ok": true, "sub": session.subject()}),
                         Err(e) => js_error_outcome(e),
                     }

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Builds the npm package into pkg/: the release .wasm, then wasm-bindgen's Node, web and
+# bundler builds. pkg/ is generated; never edit it by hand.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+cargo build --quiet --profile wasm --target wasm32-unknown-unknown
+wasm=target/wasm32-unknown-unknown/wasm/kestra_authz.wasm
+rm -rf pkg
+for target in nodejs web bundler; do
+  wasm-bindgen --target "$target" --remove-name-section --out-dir "pkg/$target" "$wasm"
+done
+# Each build declares its module kind; the package manifest maps hosts to builds.
+printf '{ "type": "commonjs" }\n' > pkg/nodejs/package.json
+printf '{ "type": "module" }\n' > pkg/web/package.json
+printf '{ "type": "module" }\n' > pkg/bundler/package.json
+version=$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)
+cat > pkg/package.json <<JSON
+{
+  "name": "kestra-authz",
+  "version": "$version",
+  "description": "Verify authentik ID tokens and decide Kestra RBAC permissions: one WebAssembly module for browsers, edge workers and Node.",
+  "license": "Apache-2.0",
+  "types": "./web/kestra_authz.d.ts",
+  "exports": {
+    ".": {
+      "types": "./web/kestra_authz.d.ts",
+      "node": "./nodejs/kestra_authz.js",
+      "workerd": "./web/kestra_authz.js",
+      "worker": "./web/kestra_authz.js",
+      "deno": "./web/kestra_authz.js",
+      "browser": "./web/kestra_authz.js",
+      "default": "./bundler/kestra_authz.js"
+    },
+    "./web": "./web/kestra_authz.js",
+    "./node": "./nodejs/kestra_authz.js"
+  },
+  "files": ["nodejs/", "web/", "bundler/"]
+}
+JSON
+raw=$(stat -c %s pkg/web/kestra_authz_bg.wasm)
+gz=$(gzip -9 -c pkg/web/kestra_authz_bg.wasm | wc -c)
+echo "build-pkg: pkg/ ready; kestra_authz_bg.wasm is $raw bytes, $gz gzip -9"

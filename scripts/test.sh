@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Every test and check. Installs what it needs first (idempotent).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+step() { printf '\n== %s\n' "$*"; }
+
+step "setup"
+scripts/setup.sh --browser
+
+step "format"
+cargo fmt --check
+(cd tools/vectorgen && cargo fmt --check)
+
+step "clippy (native and wasm32, panic-free lint set)"
+cargo clippy --quiet --all-targets -- -D warnings
+cargo clippy --quiet --target wasm32-unknown-unknown --lib --tests -- -D warnings
+
+step "vectors are what the committed generator writes"
+fresh=$(mktemp -d)
+cargo run --quiet --release --manifest-path tools/vectorgen/Cargo.toml -- "$fresh"
+diff -q "$fresh/tokens.json" tests/vectors/tokens.json
+rm -rf "$fresh"
+
+step "native tests"
+cargo test --quiet
+
+step "wasm tests in Node (wasm-bindgen-test)"
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+cargo test --target wasm32-unknown-unknown --test vectors
+
+step "wasm tests in headless Chromium (wasm-bindgen-test)"
+WASM_BINDGEN_USE_BROWSER=1 cargo test --target wasm32-unknown-unknown --test vectors
+
+step "package"
+scripts/build-pkg.sh
+
+step "JS API tests in Node (node:test, against pkg/)"
+node --test tests/js/
+
+echo
+echo "all checks passed"

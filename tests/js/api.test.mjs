@@ -1,0 +1,129 @@
+// The JS API of the built package (pkg/nodejs), in Node.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+import { readFileSync } from "node:fs";
+
+const require = createRequire(import.meta.url);
+const { Authorizer } = require("../../pkg/nodejs/kestra_authz.js");
+const read = (path) => readFileSync(new URL(`../${path}`, import.meta.url), "utf8");
+const fixture = (name) => read(`fixtures/authentik-2025.8.1/${name}`);
+
+const ISSUER = "http://127.0.0.1:9000/application/o/kestra/";
+const IAT = 1795885198;
+const EXP = 1795888798;
+const NONCE = "dslAhVZnwQ6O14QDuDMkVA";
+const ID_TOKEN = fixture("tokens/kestra.alice.authcode.1.id_token.jwt").trim();
+const JWKS = fixture("kestra.jwks.json");
+
+// The guide's micronaut snippet, verbatim with its 8-space indentation, pointed at the
+// fixture's provider and client.
+const guideYaml = read("fixtures/kestra/guide-micronaut.yaml")
+  .replace("CLIENT_ID", "kestra-client")
+  .replace("http://localhost:9000/application/o/kestra/", ISSUER);
+
+function authorizer(extra = {}) {
+  return new Authorizer({ kestraConfig: guideYaml, jwks: JWKS, ...extra });
+}
+
+function rejects(fn, code, props = {}) {
+  let error;
+  try {
+    fn();
+  } catch (e) {
+    error = e;
+  }
+  assert.ok(error instanceof Error, "throws a real Error");
+  assert.equal(error.code, code, error.message);
+  for (const [k, v] of Object.entries(props)) assert.equal(error[k], v);
+  return error;
+}
+
+test("the guide's indented YAML and the real JWKS verify the real token", () => {
+  assert.ok(guideYaml.startsWith("        micronaut:"));
+  const authz = authorizer();
+  assert.equal(authz.issuer, ISSUER);
+  assert.equal(authz.clientId, "kestra-client");
+  assert.deepEqual(authz.allowedAlgorithms, ["RS256"]);
+  const session = authz.verifyIdToken(ID_TOKEN, { now: IAT + 60, nonce: NONCE });
+  assert.equal(session.claims.email, "alice@example.com");
+  assert.deepEqual(session.claims.groups, ["kestra-admins", "data-team"]);
+  assert.equal(session.claims.sub, session.subject);
+  assert.equal(session.preferredUsername, "alice");
+  assert.equal(session.emailVerified, true);
+  assert.deepEqual(session.groups, ["kestra-admins", "data-team"]);
+  assert.equal(session.alg, "RS256");
+  assert.equal(session.expiresAt, EXP);
+});
+
+test("expired at exp, with claim and reason", () => {
+  rejects(() => authorizer().verifyIdToken(ID_TOKEN, { now: EXP, nonce: NONCE }), "ERR_JWT_EXPIRED", {
+    claim: "exp",
+    reason: "check_failed",
+  });
+});
+
+test("now defaults to the host clock (the fixture expired on 2026-11-27)", () => {
+  rejects(() => authorizer().verifyIdToken(ID_TOKEN), "ERR_JWT_EXPIRED");
+});
+
+test("a wrong nonce and a tampered payload are refused", () => {
+  rejects(() => authorizer().verifyIdToken(ID_TOKEN, { now: IAT + 60, nonce: "other" }), "ERR_JWT_CLAIM_VALIDATION_FAILED", {
+    claim: "nonce",
+    reason: "check_failed",
+  });
+  const [h, p, s] = ID_TOKEN.split(".");
+  const tampered = `${h}.${p.slice(0, 10)}${p[10] === "A" ? "B" : "A"}${p.slice(11)}.${s}`;
+  rejects(() => authorizer().verifyIdToken(tampered, { now: IAT + 60 }), "ERR_JWS_SIGNATURE_VERIFICATION_FAILED");
+});
+
+test("the access token of the same sign-in is not an ID token", () => {
+  const access = fixture("tokens/kestra.alice.authcode.1.access_token.jwt").trim();
+  rejects(() => authorizer().verifyIdToken(access, { now: IAT + 60 }), "ERR_JWT_CLAIM_VALIDATION_FAILED", {
+    claim: "azp",
+    reason: "access_token",
+  });
+});
+
+test("the issuer the guide shows (localhost) is not the token's (127.0.0.1)", () => {
+  const authz = new Authorizer({ kestraConfig: read("fixtures/kestra/guide-micronaut.yaml").replace("CLIENT_ID", "kestra-client"), jwks: JWKS });
+  rejects(() => authz.verifyIdToken(ID_TOKEN, { now: IAT + 60 }), "ERR_JWT_CLAIM_VALIDATION_FAILED", { claim: "iss" });
+});
+
+test("objects work as well as text for the JWKS and the configuration", () => {
+  const authz = new Authorizer({
+    kestraConfig: { micronaut: { security: { oauth2: { clients: { authentik: { clientId: "kestra-client", openid: { issuer: ISSUER } } } } } } },
+    jwks: JSON.parse(JWKS),
+    discovery: JSON.parse(fixture("kestra.openid-configuration.json")),
+  });
+  assert.equal(authz.verifyIdToken(ID_TOKEN, { now: IAT + 60 }).claims.preferred_username, "alice");
+});
+
+test("configuration findings are warnings with codes", () => {
+  const misplaced = `${read("fixtures/kestra/guide-micronaut.yaml").replace(/^ {8}/gm, "")}    defaultRole:\n      name: admin\n`;
+  const authz = new Authorizer({ kestraConfig: misplaced, jwks: JWKS, issuer: ISSUER });
+  assert.deepEqual(
+    authz.warnings.map((w) => w.code),
+    ["WARN_DEFAULT_ROLE_MISPLACED"],
+  );
+  const hs = new Authorizer({ kestraConfig: guideYaml, jwks: "{}", clientSecret: "x".repeat(40) });
+  assert.deepEqual(hs.warnings.map((w) => w.code), ["WARN_CLIENT_SECRET_IN_USE"]);
+  assert.deepEqual(hs.allowedAlgorithms, ["HS256"]);
+});
+
+test("bad options are errors with codes, never crashes", () => {
+  rejects(() => new Authorizer(), "ERR_OPTION_INVALID");
+  rejects(() => new Authorizer(42), "ERR_OPTION_INVALID");
+  rejects(() => new Authorizer({ kestraConfig: guideYaml, jwks: JWKS, clockTolerance: 1.5 }), "ERR_OPTION_INVALID");
+  rejects(() => new Authorizer({ kestraConfig: guideYaml, jwks: JWKS, jwk: JWKS }), "ERR_OPTION_INVALID");
+  rejects(() => new Authorizer({ kestraConfig: "a: [", jwks: JWKS }), "ERR_CONFIG_INVALID");
+  rejects(() => new Authorizer({ kestraConfig: guideYaml, jwks: "{" }), "ERR_JWKS_INVALID");
+  const authz = authorizer();
+  rejects(() => authz.verifyIdToken(ID_TOKEN, { now: "soon" }), "ERR_OPTION_INVALID");
+  rejects(() => authz.verifyIdToken(ID_TOKEN, { now: IAT, maxAge: -1 }), "ERR_OPTION_INVALID");
+  for (const notAString of [42, null, undefined, {}, ["a.b.c"], Symbol("t")]) {
+    rejects(() => authz.verifyIdToken(notAString, { now: IAT }), "ERR_JWS_INVALID");
+  }
+  // The instance still answers after all of that.
+  assert.equal(authz.verifyIdToken(ID_TOKEN, { now: IAT + 60 }).claims.email, "alice@example.com");
+});
