@@ -3,11 +3,13 @@
 
 use crate::config::{Finding, KestraConfig};
 use crate::error::{Error, Result};
+use crate::rbac::{CompiledPolicy, Decision, Matrix, NamespaceGrants, PolicyInput, Principal, RbacOptions, Request};
 use crate::token::alg::Alg;
 use crate::token::{
     DEFAULT_CLOCK_TOLERANCE, DEFAULT_MAX_TOKEN_LIFETIME, DEFAULT_MAX_TOKEN_SIZE, Discovery, Jwks, TokenVerifier,
     VerifiedIdToken, VerifierConfig, VerifyOptions,
 };
+use std::sync::Arc;
 
 /// How to build an [`Authorizer`]. Values given here override the Kestra configuration.
 #[derive(Clone, Default)]
@@ -29,17 +31,71 @@ pub struct AuthorizerOptions {
     pub clock_tolerance: Option<u32>,
     pub max_token_lifetime: Option<u64>,
     pub max_token_size: Option<usize>,
+    /// Roles, groups, users and bindings in Kestra's shapes; none: every verified user has
+    /// the default role.
+    pub policy: Option<PolicyInput>,
+    /// Permission model, username claim, default tenant.
+    pub rbac: RbacOptions,
 }
 
-/// A verified sign-in: the ID token's identity, ready for authorization decisions.
-#[derive(Debug, Clone, PartialEq)]
+/// A verified sign-in: the ID token's identity, resolved against the policy once, ready for
+/// authorization decisions.
+#[derive(Debug, Clone)]
 pub struct Session {
     token: VerifiedIdToken,
+    principal: Principal,
+    policy: Arc<CompiledPolicy>,
+    tenant: Option<String>,
 }
 
 impl Session {
     pub fn token(&self) -> &VerifiedIdToken {
         &self.token
+    }
+    /// The Kestra username (the `usernameClaim`, `email` by default).
+    pub fn username(&self) -> Option<&str> {
+        self.principal.username()
+    }
+    /// Group names from the token's `groups-claim-path` (empty when it is not configured).
+    pub fn groups(&self) -> &[String] {
+        self.principal.groups()
+    }
+    /// The tenant the UI checks ask about (from `verify_id_token`'s `tenant`).
+    pub fn tenant(&self) -> Option<&str> {
+        self.tenant.as_deref()
+    }
+    pub fn principal(&self) -> &Principal {
+        &self.principal
+    }
+
+    /// The Kestra UI's `isAllowed(permission, action, namespace)`.
+    pub fn is_allowed(&self, permission: &str, action: &str, namespace: Option<&str>) -> Result<bool> {
+        self.policy
+            .is_allowed(&self.principal, permission, action, namespace, self.tenant())
+    }
+    /// The Kestra UI's `isAllowedGlobal(permission, action)`: tenant-wide grants only.
+    pub fn is_allowed_global(&self, permission: &str, action: &str) -> Result<bool> {
+        self.policy
+            .is_allowed(&self.principal, permission, action, None, self.tenant())
+    }
+    /// The Kestra UI's `hasAny(permission, namespace?)`.
+    pub fn has_any(&self, permission: &str, namespace: Option<&str>) -> Result<bool> {
+        self.policy
+            .has_any(&self.principal, permission, namespace, self.tenant())
+    }
+    /// The Kestra UI's `hasAnyAction(permission, action, namespace?)`.
+    pub fn has_any_action(&self, permission: &str, action: &str, namespace: Option<&str>) -> Result<bool> {
+        self.policy
+            .has_any_action(&self.principal, permission, action, namespace, self.tenant())
+    }
+    /// The Kestra UI's `hasAnyActionOnAnyNamespace(permission, action)`.
+    pub fn has_any_action_on_any_namespace(&self, permission: &str, action: &str) -> Result<bool> {
+        self.policy
+            .has_any_action_on_any_namespace(&self.principal, permission, action, self.tenant())
+    }
+    /// The Kestra UI's `hasAnyRole()`.
+    pub fn has_any_role(&self) -> Result<bool> {
+        self.policy.has_any_role(&self.principal, self.tenant())
     }
 }
 
@@ -48,6 +104,7 @@ impl Session {
 pub struct Authorizer {
     verifier: TokenVerifier,
     config: KestraConfig,
+    policy: Arc<CompiledPolicy>,
     warnings: Vec<Finding>,
 }
 
@@ -82,7 +139,13 @@ impl Authorizer {
             max_token_lifetime: options.max_token_lifetime.unwrap_or(DEFAULT_MAX_TOKEN_LIFETIME),
             max_token_size: options.max_token_size.unwrap_or(DEFAULT_MAX_TOKEN_SIZE),
         })?;
+        let policy = Arc::new(CompiledPolicy::compile(
+            &config,
+            options.policy.as_ref(),
+            &options.rbac,
+        )?);
         let mut warnings = config.findings.clone();
+        warnings.extend(policy.findings().iter().cloned());
         if verifier.uses_client_secret() {
             warnings.push(Finding {
                 code: "WARN_CLIENT_SECRET_IN_USE",
@@ -93,6 +156,7 @@ impl Authorizer {
         Ok(Authorizer {
             verifier,
             config,
+            policy,
             warnings,
         })
     }
@@ -110,10 +174,64 @@ impl Authorizer {
         &self.config
     }
 
-    /// Verifies an ID token and opens a session for it.
+    pub fn policy(&self) -> &CompiledPolicy {
+        &self.policy
+    }
+
+    /// Verifies an ID token and opens a session for it in `tenant` (for the UI checks).
     pub fn verify_id_token(&self, token: &str, options: &VerifyOptions) -> Result<Session> {
+        self.session(self.verifier.verify(token, options)?, options.tenant.clone())
+    }
+
+    /// Opens a session for an already verified token.
+    pub fn session(&self, token: VerifiedIdToken, tenant: Option<String>) -> Result<Session> {
+        if let Some(t) = &tenant
+            && !crate::rbac::policy::valid_tenant(t)
+        {
+            return Err(Error::TenantInvalid {
+                tenant: crate::error::shorten(t),
+            });
+        }
+        let principal = self.policy.principal(&token);
         Ok(Session {
-            token: self.verifier.verify(token, options)?,
+            token,
+            principal,
+            policy: Arc::clone(&self.policy),
+            tenant,
         })
+    }
+
+    /// May the session's user do `request`? A denial is a value with its code; only bad
+    /// input (unknown names, invalid namespace or tenant) is an error. The request's tenant
+    /// defaults to the session's.
+    pub fn authorize(&self, session: &Session, request: &Request<'_>) -> Result<Decision> {
+        let request = Request {
+            tenant: request.tenant.or(session.tenant()),
+            ..*request
+        };
+        self.policy.authorize(&session.principal, &request)
+    }
+
+    /// Several requests at once; each answer as `authorize` gives it.
+    pub fn authorize_many(&self, session: &Session, requests: &[Request<'_>]) -> Vec<Result<Decision>> {
+        requests.iter().map(|r| self.authorize(session, r)).collect()
+    }
+
+    /// Every permission of the policy's model x each valid action -> allowed.
+    pub fn matrix(&self, session: &Session, namespace: Option<&str>, tenant: Option<&str>) -> Result<Matrix> {
+        self.policy
+            .matrix(&session.principal, namespace, tenant.or(session.tenant()))
+    }
+
+    /// Where the session's user may do `permission` / `action`.
+    pub fn allowed_namespaces(
+        &self,
+        session: &Session,
+        permission: &str,
+        action: &str,
+        tenant: Option<&str>,
+    ) -> Result<NamespaceGrants> {
+        self.policy
+            .allowed_namespaces(&session.principal, permission, action, tenant.or(session.tenant()))
     }
 }

@@ -95,6 +95,20 @@ pub enum Error {
     ConfigInvalid { path: String, reason: String },
     /// An option passed by the host is out of range or of the wrong type.
     OptionInvalid { option: &'static str, reason: String },
+    /// The RBAC policy (roles, groups, users, bindings) is unusable. `path` locates the entry.
+    PolicyInvalid { path: String, reason: String },
+    /// A permission or resource name no Kestra version knows, or not one of the policy's model.
+    UnknownPermission { name: String, reason: String },
+    /// An action name no Kestra version knows, or not valid for the permission.
+    UnknownAction {
+        permission: String,
+        action: String,
+        reason: String,
+    },
+    /// A namespace that does not match Kestra's pattern.
+    NamespaceInvalid { namespace: String, reason: String },
+    /// A tenant id that does not match Kestra's pattern.
+    TenantInvalid { tenant: String },
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -121,6 +135,11 @@ impl Error {
             Error::DiscoveryInvalid { .. } => "ERR_DISCOVERY_INVALID",
             Error::ConfigInvalid { .. } => "ERR_CONFIG_INVALID",
             Error::OptionInvalid { .. } => "ERR_OPTION_INVALID",
+            Error::PolicyInvalid { .. } => "ERR_POLICY_INVALID",
+            Error::UnknownPermission { .. } => "ERR_UNKNOWN_PERMISSION",
+            Error::UnknownAction { .. } => "ERR_UNKNOWN_ACTION",
+            Error::NamespaceInvalid { .. } => "ERR_NAMESPACE_INVALID",
+            Error::TenantInvalid { .. } => "ERR_TENANT_INVALID",
         }
     }
 
@@ -147,6 +166,13 @@ impl Error {
             claim,
             reason,
             detail: detail.into(),
+        }
+    }
+
+    pub(crate) fn policy(path: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error::PolicyInvalid {
+            path: path.into(),
+            reason: reason.into(),
         }
     }
 
@@ -229,6 +255,17 @@ impl fmt::Display for Error {
                 }
             }
             Error::OptionInvalid { option, reason } => write!(f, "invalid option {option}: {reason}"),
+            Error::PolicyInvalid { path, reason } => write!(f, "invalid policy at {path}: {reason}"),
+            Error::UnknownPermission { name, reason } => {
+                write!(f, "unknown permission \"{}\": {reason}", shorten(name))
+            }
+            Error::UnknownAction { permission, action, reason } => {
+                write!(f, "unknown action \"{}\" on {}: {reason}", shorten(action), shorten(permission))
+            }
+            Error::NamespaceInvalid { namespace, reason } => write!(f, "invalid namespace \"{namespace}\": {reason}"),
+            Error::TenantInvalid { tenant } => {
+                write!(f, "invalid tenant id \"{tenant}\": Kestra tenant ids match ^[a-z0-9][a-z0-9_-]*")
+            }
         }
     }
 }

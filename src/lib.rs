@@ -18,6 +18,7 @@ pub mod config;
 pub mod error;
 mod json;
 mod options;
+pub mod rbac;
 pub mod time;
 pub mod token;
 #[cfg(target_arch = "wasm32")]

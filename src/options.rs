@@ -5,6 +5,7 @@
 use crate::authorizer::AuthorizerOptions;
 use crate::config::KestraConfig;
 use crate::error::{Error, Result, shorten};
+use crate::rbac::{ModelChoice, PolicyInput, RbacOptions};
 use crate::time::{MAX_SAFE_SECONDS, UnixTime};
 use crate::token::alg::Alg;
 use crate::token::{Discovery, Jwks, VerifyOptions};
@@ -26,6 +27,10 @@ struct RawAuthorizerOptions {
     clock_tolerance: Option<f64>,
     max_token_lifetime: Option<f64>,
     max_token_size: Option<f64>,
+    policy: Option<Value>,
+    model: Option<String>,
+    username_claim: Option<String>,
+    default_tenant: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -36,6 +41,7 @@ struct RawVerifyOptions {
     access_token: Option<String>,
     code: Option<String>,
     max_age: Option<f64>,
+    tenant: Option<String>,
 }
 
 fn parse<T: for<'de> Deserialize<'de>>(value: &Value, what: &'static str) -> Result<T> {
@@ -109,6 +115,22 @@ impl AuthorizerOptions {
             clock_tolerance: whole(raw.clock_tolerance, "clockTolerance", f64::from(u32::MAX))?.map(|v| v as u32),
             max_token_lifetime: whole(raw.max_token_lifetime, "maxTokenLifetime", MAX_SAFE_SECONDS)?,
             max_token_size: whole(raw.max_token_size, "maxTokenSize", f64::from(u32::MAX))?.map(|v| v as usize),
+            policy: document(raw.policy, PolicyInput::parse, PolicyInput::from_json)?,
+            rbac: RbacOptions {
+                model: match raw.model.as_deref() {
+                    None | Some("auto") => None,
+                    Some("crud") | Some("v1") => Some(ModelChoice::Crud),
+                    Some("v2") => Some(ModelChoice::V2),
+                    Some(_) => {
+                        return Err(Error::OptionInvalid {
+                            option: "model",
+                            reason: "must be \"auto\", \"crud\" or \"v2\"".into(),
+                        });
+                    }
+                },
+                username_claim: raw.username_claim,
+                default_tenant: raw.default_tenant,
+            },
         })
     }
 }
@@ -123,6 +145,7 @@ impl VerifyOptions {
                 access_token: None,
                 code: None,
                 max_age: None,
+                tenant: None,
             },
             _ => parse(value, "verifyIdToken options")?,
         };
@@ -133,6 +156,7 @@ impl VerifyOptions {
             access_token: raw.access_token,
             code: raw.code,
             max_age: whole(raw.max_age, "maxAge", MAX_SAFE_SECONDS)?,
+            tenant: raw.tenant,
         })
     }
 }

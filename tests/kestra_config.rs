@@ -32,7 +32,7 @@ fn guide_kestra_snippet_verbatim() {
     let role = config.default_role.unwrap();
     assert_eq!(role.name.as_deref(), Some("default_admin_role"));
     assert_eq!(role.description.as_deref(), Some("Default Admin Role"));
-    assert_eq!(role.permissions.len(), 11);
+    assert_eq!(role.permissions.len(), 12);
     assert_eq!(
         role.permissions[0],
         (
@@ -50,8 +50,16 @@ fn guide_kestra_snippet_verbatim() {
 fn guide_snippets_joined() {
     let config = KestraConfig::parse(GUIDE_JOINED).unwrap();
     assert_eq!(config.clients.len(), 1);
-    assert_eq!(config.default_role.unwrap().permissions.len(), 11);
+    assert_eq!(config.default_role.unwrap().permissions.len(), 12);
     assert_eq!(config.tenants.enabled, Some(true));
+}
+
+#[test]
+fn guide_snippets_pasted_one_after_the_other_verbatim() {
+    let pasted = format!("{GUIDE_MICRONAUT}\n{GUIDE_KESTRA}");
+    assert!(pasted.starts_with("        micronaut:") && pasted.contains("\nkestra:\n"));
+    let config = KestraConfig::parse(&pasted).unwrap();
+    assert_eq!(config, KestraConfig::parse(GUIDE_JOINED).unwrap());
 }
 
 #[test]

@@ -182,23 +182,24 @@ pub(crate) fn parse(text: &str) -> Result<Vec<Node>> {
     Ok(b.documents)
 }
 
-/// Removes the indentation common to every non-blank line, so that a snippet pasted with
-/// the indentation of the documentation it came from (the authentik guide indents its
-/// `micronaut:` block by 8 spaces) parses as the top level.
+/// Brings pasted snippets to the top level. Each run of lines starts at a line indented less
+/// than the run before it, and loses that line's indentation: the authentik guide indents its
+/// `micronaut:` block by 8 spaces and its `kestra:` block by none, and pasting both one after
+/// the other must work. In valid YAML no line is indented less than the first line of the
+/// document, so this changes only text that would not parse as it is.
 pub(crate) fn dedent(text: &str) -> String {
-    let indent = text
-        .lines()
-        .filter(|line| !line.trim().is_empty())
-        .map(|line| line.len().saturating_sub(line.trim_start_matches(' ').len()))
-        .min()
-        .unwrap_or(0);
-    if indent == 0 {
-        return text.to_owned();
+    let mut base: Option<usize> = None;
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let content = line.trim_start_matches(' ');
+        let indent = line.len().saturating_sub(content.len());
+        if !content.is_empty() && !content.starts_with('#') && base.is_none_or(|b| indent < b) {
+            base = Some(indent);
+        }
+        let cut = base.unwrap_or(0).min(indent);
+        out.push(line.get(cut..).unwrap_or(content));
     }
-    text.lines()
-        .map(|line| line.get(indent..).unwrap_or(""))
-        .collect::<Vec<_>>()
-        .join("\n")
+    out.join("\n")
 }
 
 #[cfg(test)]
@@ -261,5 +262,10 @@ mod tests {
     fn dedent_removes_common_indentation() {
         assert_eq!(dedent("    a:\n      b: 1\n\n    c: 2"), "a:\n  b: 1\n\nc: 2");
         assert_eq!(dedent("a:\n  b: 1"), "a:\n  b: 1");
+        assert_eq!(
+            dedent("        a:\n          b: 1\nc:\n  d: 2"),
+            "a:\n  b: 1\nc:\n  d: 2"
+        );
+        assert_eq!(dedent("a:\n        b: 1"), "a:\n        b: 1");
     }
 }

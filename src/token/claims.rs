@@ -34,6 +34,8 @@ pub struct VerifyOptions {
     /// Seconds since the user authenticated that the client accepts (`max_age`); requires
     /// `auth_time`.
     pub max_age: Option<u64>,
+    /// The tenant the session's UI checks ask about.
+    pub tenant: Option<String>,
 }
 
 /// A token whose signature and claims have been verified. Only [`super::TokenVerifier`]

@@ -1,0 +1,122 @@
+//! What a decision says: allowed or not, a stable code, and the reasons.
+
+use serde::Serialize;
+
+/// An authorization question. Names are Kestra's: `FLOW` / `CREATE`, or 2.0's `FLOW` / `EXECUTE`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Request<'a> {
+    pub permission: &'a str,
+    pub action: &'a str,
+    /// The namespace of the object; `None` asks about tenant-wide grants only.
+    pub namespace: Option<&'a str>,
+    /// The tenant; `None` uses `fallbackTenant`, else the default tenant, unless tenants are
+    /// required.
+    pub tenant: Option<&'a str>,
+}
+
+/// How a grant reached the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Via {
+    #[default]
+    User,
+    Group,
+    DefaultRole,
+    InstanceOwner,
+}
+
+impl Via {
+    pub fn name(self) -> &'static str {
+        match self {
+            Via::User => "user",
+            Via::Group => "group",
+            Via::DefaultRole => "default-role",
+            Via::InstanceOwner => "instance-owner",
+        }
+    }
+}
+
+/// One grant that applies to a request.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Reason {
+    pub via: Via,
+    /// Role id (the default role's name for `default-role`).
+    pub role: Option<String>,
+    pub role_name: Option<String>,
+    /// Binding id.
+    pub binding: Option<String>,
+    /// The binding's namespace; `None` for a tenant-wide binding.
+    pub namespace: Option<String>,
+    /// The group a group binding applies through.
+    pub group: Option<String>,
+    pub tenant: String,
+}
+
+/// Why a request is denied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DenyCode {
+    /// No binding, group or default role grants the action.
+    NoGrant,
+    /// Grants exist on other namespaces, not on this one (or the request named none).
+    NamespaceNotCovered,
+    /// A global-only resource (BLUEPRINT, MCP_SERVER, ...) granted only by a namespace binding.
+    GlobalOnly,
+    /// Tenants are required (`kestra.ee.tenants.enabled` and not `defaultTenant`) and the
+    /// request names none.
+    TenantRequired,
+    /// The user has no access to the tenant.
+    NoTenantAccess,
+    /// An instance resource (tenants, worker groups, ...): only the Instance Owner.
+    InstanceOwnerOnly,
+    /// The token has no value in the username claim.
+    NoUsername,
+}
+
+impl DenyCode {
+    pub fn code(self) -> &'static str {
+        match self {
+            DenyCode::NoGrant => "DENIED_NO_GRANT",
+            DenyCode::NamespaceNotCovered => "DENIED_NAMESPACE_NOT_COVERED",
+            DenyCode::GlobalOnly => "DENIED_GLOBAL_ONLY",
+            DenyCode::TenantRequired => "DENIED_TENANT_REQUIRED",
+            DenyCode::NoTenantAccess => "DENIED_NO_TENANT_ACCESS",
+            DenyCode::InstanceOwnerOnly => "DENIED_INSTANCE_OWNER_ONLY",
+            DenyCode::NoUsername => "DENIED_NO_USERNAME",
+        }
+    }
+}
+
+/// A decision. Deny is an answer, not an error.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Decision {
+    pub allowed: bool,
+    /// `ALLOWED` or a `DENIED_*` code.
+    pub code: &'static str,
+    pub reasons: Vec<Reason>,
+    /// The tenant the request was decided in (absent when a tenant was required).
+    pub tenant: Option<String>,
+}
+
+impl Decision {
+    pub(crate) fn deny(code: DenyCode) -> Self {
+        Decision {
+            allowed: false,
+            code: code.code(),
+            reasons: Vec::new(),
+            tenant: None,
+        }
+    }
+}
+
+/// Where a (permission, action) is granted.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct NamespaceGrants {
+    /// A tenant-wide grant: every namespace, including future ones.
+    pub everywhere: bool,
+    /// Otherwise the roots of the subtrees where it is granted, sorted.
+    pub namespaces: Vec<String>,
+}
+
+/// Rows of (permission, [(action, allowed)]) in catalog order.
+pub type Matrix = Vec<(&'static str, Vec<(&'static str, bool)>)>;

@@ -1,0 +1,1143 @@
+//! The compiled policy. Building it resolves every name once and folds every binding into
+//! per-principal grant tables keyed by scope: a tenant-wide key set, and per namespace a key
+//! set of its own grants plus the union of its subtree's. A decision then looks up the
+//! principal's few tables (the user and their groups) and walks the requested namespace's
+//! ancestors: O(groups x namespace depth), whatever the number of bindings, roles or users.
+
+use super::catalog::{self, Action, CRUD, INERT_NAMES, Key, KeySet, Model, Permission, Scope, key_space};
+use super::decision::{Decision, DenyCode, Matrix, NamespaceGrants, Reason, Request, Via};
+use super::namespace;
+use super::policy::{BindingKind, ModelChoice, PolicyInput, RoleInput, valid_tenant};
+use crate::config::{Finding, KestraConfig};
+use crate::error::{Error, Result, shorten};
+use crate::token::VerifiedIdToken;
+use serde_json::Value;
+use std::collections::{HashMap, HashSet};
+
+/// Options of the RBAC layer that are not in Kestra's configuration.
+#[derive(Debug, Clone, Default)]
+pub struct RbacOptions {
+    /// `auto` (default), `crud` or `v2`; overrides the policy's own `model`.
+    pub model: Option<ModelChoice>,
+    /// The claim that holds the Kestra username (decision 16). Default `email`.
+    pub username_claim: Option<String>,
+    /// The tenant of requests that name none when tenants are optional. Default: the
+    /// policy's only tenant, else `main`.
+    pub default_tenant: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+struct CompiledRole {
+    id: String,
+    name: String,
+    keys: KeySet,
+}
+
+#[derive(Debug, Clone)]
+struct BindingMeta {
+    id: String,
+    role: usize,
+    namespace: Option<String>,
+    /// The group id for group bindings.
+    group: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct NamespaceEntry {
+    /// Keys granted by bindings on exactly this namespace.
+    direct: KeySet,
+    /// Keys granted on this namespace or anywhere below it.
+    subtree: KeySet,
+    bindings: Vec<usize>,
+}
+
+/// One principal's (a user's or a group's) grants in one tenant.
+#[derive(Debug, Clone, Default)]
+struct Grants {
+    tenant_wide: KeySet,
+    tenant_wide_bindings: Vec<usize>,
+    namespaces: HashMap<String, NamespaceEntry>,
+    any_namespace: KeySet,
+    /// Global-only keys that only a namespace binding names: they grant nothing, and say why.
+    global_only_from_namespace: KeySet,
+    has_binding: bool,
+}
+
+impl Grants {
+    fn add(&mut self, role: &CompiledRole, binding: usize, namespace: Option<&str>, model: Model) {
+        self.has_binding = true;
+        let Some(ns) = namespace else {
+            self.tenant_wide.union_with(&role.keys);
+            self.tenant_wide_bindings.push(binding);
+            return;
+        };
+        let (mut scoped, mut tenant, mut global) = (KeySet::default(), KeySet::default(), KeySet::default());
+        for_each_key(&role.keys, |key, permission| match permission.scope(model) {
+            Scope::Namespace => scoped.insert(key),
+            Scope::Tenant => tenant.insert(key),
+            Scope::GlobalOnly => global.insert(key),
+            Scope::Instance => {}
+        });
+        if !tenant.is_empty() {
+            self.tenant_wide.union_with(&tenant);
+            self.tenant_wide_bindings.push(binding);
+        }
+        self.global_only_from_namespace.union_with(&global);
+        if scoped.is_empty() {
+            return;
+        }
+        self.any_namespace.union_with(&scoped);
+        for ancestor in namespace::self_and_ancestors(ns) {
+            let entry = self.namespaces.entry(ancestor.to_owned()).or_default();
+            entry.subtree.union_with(&scoped);
+            if ancestor.len() == ns.len() {
+                entry.direct.union_with(&scoped);
+                entry.bindings.push(binding);
+            }
+        }
+    }
+
+    /// Does this table grant `key` for `namespace` (`None`: tenant-wide grants only)?
+    fn grants(&self, key: Key, namespace: Option<&str>) -> bool {
+        if self.tenant_wide.contains(key) {
+            return true;
+        }
+        namespace.is_some_and(|ns| {
+            namespace::self_and_ancestors(ns).any(|a| self.namespaces.get(a).is_some_and(|e| e.direct.contains(key)))
+        })
+    }
+}
+
+/// Calls `f` for every key of a set with the key's permission.
+fn for_each_key(keys: &KeySet, mut f: impl FnMut(Key, Permission)) {
+    let space = key_space();
+    for p in 0..catalog::PERMISSIONS.len() {
+        let permission = Permission(u8::try_from(p).unwrap_or(u8::MAX));
+        if !space.mask(permission).intersects(keys) {
+            continue;
+        }
+        for a in 0..catalog::ACTIONS.len() {
+            if let Some(key) = space.key(permission, Action(u8::try_from(a).unwrap_or(u8::MAX)))
+                && keys.contains(key)
+            {
+                f(key, permission);
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+struct TenantIndex {
+    roles: Vec<CompiledRole>,
+    bindings: Vec<BindingMeta>,
+    /// User principals by every name they answer to: id, username, email, binding externalId.
+    user_by_name: HashMap<String, usize>,
+    user_grants: Vec<Grants>,
+    /// Whether a user principal was listed in `users` (tenant access) and owns the instance.
+    user_listed: Vec<bool>,
+    user_groups: Vec<Vec<usize>>,
+    group_by_key: HashMap<String, usize>,
+    group_ids: Vec<String>,
+    group_grants: Vec<Grants>,
+}
+
+impl TenantIndex {
+    fn user_slot(&mut self, name: &str) -> usize {
+        if let Some(i) = self.user_by_name.get(name) {
+            return *i;
+        }
+        let i = self.user_grants.len();
+        self.user_grants.push(Grants::default());
+        self.user_listed.push(false);
+        self.user_groups.push(Vec::new());
+        self.user_by_name.insert(name.to_owned(), i);
+        i
+    }
+}
+
+/// The default role from `kestra.security.defaultRole`.
+#[derive(Debug, Clone)]
+struct DefaultRole {
+    name: String,
+    keys: KeySet,
+    tenant: Option<String>,
+}
+
+/// Configuration and policy, compiled once.
+#[derive(Debug, Clone)]
+pub struct CompiledPolicy {
+    model: Model,
+    tenants: HashMap<String, TenantIndex>,
+    default_role: Option<DefaultRole>,
+    tenants_required: bool,
+    fallback_tenant: Option<String>,
+    default_tenant: String,
+    groups_claim_path: Option<Vec<String>>,
+    username_claim: String,
+    instance_owners: HashSet<String>,
+    known_users: HashSet<String>,
+    findings: Vec<Finding>,
+}
+
+/// Who a verified token is to the policy, resolved once per session.
+#[derive(Debug, Clone, Default)]
+pub struct Principal {
+    username: Option<String>,
+    groups: Vec<String>,
+    known: bool,
+    instance_owner: bool,
+    /// Per policy tenant: the user's principal index (if any) and group indices.
+    tenants: HashMap<String, TenantPrincipal>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct TenantPrincipal {
+    user: Option<usize>,
+    groups: Vec<usize>,
+    access: bool,
+}
+
+impl Principal {
+    /// The Kestra username (from `usernameClaim`, default `email`).
+    pub fn username(&self) -> Option<&str> {
+        self.username.as_deref()
+    }
+    /// Group names from the token (only when `groups-claim-path` is configured).
+    pub fn groups(&self) -> &[String] {
+        &self.groups
+    }
+    /// Whether the policy lists this user (if not, the default role applies).
+    pub fn is_known(&self) -> bool {
+        self.known
+    }
+    pub fn is_instance_owner(&self) -> bool {
+        self.instance_owner
+    }
+}
+
+/// What applies to a principal in one tenant.
+struct View<'a> {
+    tenant: &'a str,
+    index: Option<&'a TenantIndex>,
+    principal: Option<&'a TenantPrincipal>,
+    access: bool,
+    default_role: Option<&'a DefaultRole>,
+}
+
+impl<'a> View<'a> {
+    fn grants(&self) -> impl Iterator<Item = (&'a Grants, Via, Option<&'a str>)> + '_ {
+        let index = self.index;
+        let user = self
+            .principal
+            .and_then(|p| p.user)
+            .and_then(move |u| index?.user_grants.get(u))
+            .map(|g| (g, Via::User, None));
+        let groups = self
+            .principal
+            .map(|p| p.groups.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(move |g| {
+                let index = index?;
+                Some((
+                    index.group_grants.get(*g)?,
+                    Via::Group,
+                    index.group_ids.get(*g).map(String::as_str),
+                ))
+            });
+        user.into_iter().chain(groups)
+    }
+}
+
+/// A validated request: names resolved to their key in the policy's model.
+#[derive(Debug, Clone, Copy)]
+struct Resolved<'r> {
+    permission: Permission,
+    key: Key,
+    scope: Scope,
+    namespace: Option<&'r str>,
+}
+
+fn finding(code: &'static str, path: impl Into<String>, message: impl Into<String>) -> Finding {
+    Finding {
+        code,
+        path: path.into(),
+        message: message.into(),
+    }
+}
+
+/// Where a role came from, for errors and findings.
+enum RoleSource {
+    Policy,
+    DefaultRole,
+}
+
+impl RoleSource {
+    fn error(&self, path: &str, reason: String) -> Error {
+        match self {
+            RoleSource::Policy => Error::policy(path, reason),
+            RoleSource::DefaultRole => Error::config(path, reason),
+        }
+    }
+}
+
+/// Folds one role's permissions into a key set under `model` (decision 12, 20).
+fn compile_role(
+    permissions: &[(String, Vec<String>)],
+    model: Model,
+    path: &str,
+    source: RoleSource,
+    findings: &mut Vec<Finding>,
+) -> Result<KeySet> {
+    let space = key_space();
+    let mut keys = KeySet::default();
+    for (name, actions) in permissions {
+        let at = format!("{path}.{name}");
+        let Some(permission) = space.permission(name) else {
+            if INERT_NAMES.contains(&name.as_str()) {
+                findings.push(finding("WARN_PERMISSION_IGNORED", at, format!("{name} grants nothing")));
+                continue;
+            }
+            return Err(source.error(&at, format!("unknown permission \"{}\"", shorten(name))));
+        };
+        if !permission.in_model(model) {
+            findings.push(finding(
+                "WARN_PERMISSION_IGNORED",
+                at,
+                format!(
+                    "{name} is not a permission of the {} model, so it grants nothing here",
+                    model.name()
+                ),
+            ));
+            continue;
+        }
+        for action_name in actions {
+            let Some(action) = space.action(action_name) else {
+                return Err(source.error(&at, format!("unknown action \"{}\"", shorten(action_name))));
+            };
+            match model {
+                Model::Crud => {
+                    if !CRUD.contains(&action_name.as_str()) {
+                        findings.push(finding(
+                            "WARN_ACTION_IGNORED",
+                            at.clone(),
+                            format!("{action_name} is a Kestra 2.0 action; this policy uses the CRUD model"),
+                        ));
+                        continue;
+                    }
+                    if let Some(key) = space.key(permission, action) {
+                        keys.insert(key);
+                    }
+                    // The official expansion lets a CRUD policy answer 2.0-style requests.
+                    for (target, v2_actions) in catalog::expand(name, action_name) {
+                        let target = if target.is_empty() {
+                            permission
+                        } else {
+                            space.permission(target).unwrap_or(permission)
+                        };
+                        for v2 in *v2_actions {
+                            if let Some(key) = space.action(v2).and_then(|a| space.key(target, a)) {
+                                keys.insert(key);
+                            }
+                        }
+                    }
+                }
+                Model::V2 => {
+                    // kestractl's legacy alias: READ means VIEW only.
+                    let effective = if action_name == "READ" {
+                        findings.push(finding(
+                            "WARN_LEGACY_ACTION",
+                            at.clone(),
+                            "READ is read as VIEW in the 2.0 model (VIEW only, not LIST)",
+                        ));
+                        space.action("VIEW").unwrap_or(action)
+                    } else {
+                        action
+                    };
+                    match space
+                        .key(permission, effective)
+                        .filter(|_| permission.actions(Model::V2).contains(&effective.name()))
+                    {
+                        Some(key) => keys.insert(key),
+                        None => findings.push(finding(
+                            "WARN_ACTION_IGNORED",
+                            at.clone(),
+                            format!("{action_name} is not an action of {name}, so it grants nothing"),
+                        )),
+                    }
+                }
+            }
+        }
+    }
+    Ok(keys)
+}
+
+fn uses_v2_action(permissions: &[(String, Vec<String>)]) -> bool {
+    permissions
+        .iter()
+        .flat_map(|(_, actions)| actions)
+        .any(|a| !CRUD.contains(&a.as_str()) && key_space().action(a).is_some())
+}
+
+const IAM: [&str; 8] = [
+    "USER",
+    "ROLE",
+    "GROUP",
+    "BINDING",
+    "SERVICE_ACCOUNT",
+    "INVITATION",
+    "TENANT_ACCESS",
+    "GROUP_MEMBERSHIP",
+];
+const READ_ONLY: [&str; 3] = ["READ", "VIEW", "LIST"];
+
+impl CompiledPolicy {
+    /// Compiles the Kestra configuration (default role, groups claim, tenants) and an
+    /// optional policy. With no policy every verified user has the default role.
+    pub fn compile(config: &KestraConfig, policy: Option<&PolicyInput>, options: &RbacOptions) -> Result<Self> {
+        let mut findings = Vec::new();
+        let roles_permissions = policy
+            .into_iter()
+            .flat_map(|p| p.tenants.iter())
+            .flat_map(|t| t.roles.iter())
+            .map(|r| &r.permissions);
+        let choice = options.model.or(policy.map(|p| p.model)).unwrap_or(ModelChoice::Auto);
+        let model = match choice {
+            ModelChoice::Crud => Model::Crud,
+            ModelChoice::V2 => Model::V2,
+            ModelChoice::Auto => {
+                let default_v2 = config
+                    .default_role
+                    .as_ref()
+                    .is_some_and(|r| uses_v2_action(&r.permissions));
+                let mut any_v2 = default_v2;
+                for permissions in roles_permissions {
+                    any_v2 = any_v2 || uses_v2_action(permissions);
+                }
+                if any_v2 { Model::V2 } else { Model::Crud }
+            }
+        };
+
+        let default_role = match &config.default_role {
+            None => None,
+            Some(role) => {
+                let keys = compile_role(
+                    &role.permissions,
+                    model,
+                    &format!("{}.permissions", role.path),
+                    RoleSource::DefaultRole,
+                    &mut findings,
+                )?;
+                if let Some(t) = &role.tenant_id
+                    && !valid_tenant(t)
+                {
+                    return Err(Error::config(
+                        format!("{}.tenant-id", role.path),
+                        format!("\"{}\" is not a Kestra tenant id", shorten(t)),
+                    ));
+                }
+                let iam_write: Vec<&str> = role
+                    .permissions
+                    .iter()
+                    .filter(|(p, actions)| {
+                        IAM.contains(&p.as_str()) && actions.iter().any(|a| !READ_ONLY.contains(&a.as_str()))
+                    })
+                    .map(|(p, _)| p.as_str())
+                    .collect();
+                if !iam_write.is_empty() {
+                    findings.push(finding(
+                        "WARN_DEFAULT_ROLE_IAM_WRITE",
+                        format!("{}.permissions", role.path),
+                        format!(
+                            "the default role lets every SSO user change access control ({}): any new user can grant themselves anything",
+                            iam_write.join(", ")
+                        ),
+                    ));
+                }
+                if keys.is_empty() {
+                    findings.push(finding(
+                        "WARN_DEFAULT_ROLE_EMPTY",
+                        role.path.clone(),
+                        "the default role grants nothing",
+                    ));
+                }
+                Some(DefaultRole {
+                    name: role.name.clone().unwrap_or_else(|| "default role".into()),
+                    keys,
+                    tenant: role.tenant_id.clone(),
+                })
+            }
+        };
+
+        let mut tenants = HashMap::new();
+        let mut instance_owners = HashSet::new();
+        let mut known_users = HashSet::new();
+        for input in policy.map(|p| p.tenants.as_slice()).unwrap_or_default() {
+            let mut index = TenantIndex::default();
+            let mut role_by_id = HashMap::new();
+            for role in &input.roles {
+                if role_by_id.contains_key(role.id.as_str()) {
+                    return Err(Error::policy(
+                        &role.path,
+                        format!("role id \"{}\" appears twice", shorten(&role.id)),
+                    ));
+                }
+                role_by_id.insert(role.id.as_str(), index.roles.len());
+                index.roles.push(compile_policy_role(role, model, &mut findings)?);
+            }
+            for group in &input.groups {
+                let g = index.group_ids.len();
+                if index.group_by_key.insert(group.id.clone(), g).is_some() {
+                    return Err(Error::policy(
+                        format!("tenants.{}.groups", input.id),
+                        format!("group id \"{}\" appears twice", shorten(&group.id)),
+                    ));
+                }
+                if let Some(name) = &group.name {
+                    index.group_by_key.entry(name.clone()).or_insert(g);
+                }
+                index.group_ids.push(group.id.clone());
+                index.group_grants.push(Grants::default());
+            }
+            for (u, user) in input.users.iter().enumerate() {
+                let slot = index.user_slot(&user.id);
+                for name in [&user.username, &user.email].into_iter().flatten() {
+                    index.user_by_name.entry(name.clone()).or_insert(slot);
+                    known_users.insert(name.clone());
+                    if user.instance_owner {
+                        instance_owners.insert(name.clone());
+                    }
+                }
+                known_users.insert(user.id.clone());
+                if user.instance_owner {
+                    instance_owners.insert(user.id.clone());
+                }
+                if let Some(listed) = index.user_listed.get_mut(slot) {
+                    *listed = true;
+                }
+                for group in &user.groups {
+                    let Some(g) = index.group_by_key.get(group).copied() else {
+                        return Err(Error::policy(
+                            format!("tenants.{}.users[{u}].groups", input.id),
+                            format!("group \"{}\" is not among the tenant's groups", shorten(group)),
+                        ));
+                    };
+                    if let Some(list) = index.user_groups.get_mut(slot)
+                        && !list.contains(&g)
+                    {
+                        list.push(g);
+                    }
+                }
+            }
+            for binding in &input.bindings {
+                let Some(role) = role_by_id.get(binding.role_id.as_str()).copied() else {
+                    return Err(Error::policy(
+                        &binding.path,
+                        format!("role \"{}\" is not among the tenant's roles", shorten(&binding.role_id)),
+                    ));
+                };
+                let b = index.bindings.len();
+                let group = match binding.kind {
+                    BindingKind::User => None,
+                    BindingKind::Group => Some(binding.external_id.clone()),
+                };
+                index.bindings.push(BindingMeta {
+                    id: binding.id.clone(),
+                    role,
+                    namespace: binding.namespace.clone(),
+                    group,
+                });
+                let Some(compiled) = index.roles.get(role).cloned() else {
+                    continue;
+                };
+                match binding.kind {
+                    BindingKind::User => {
+                        known_users.insert(binding.external_id.clone());
+                        let slot = index.user_slot(&binding.external_id);
+                        if let Some(grants) = index.user_grants.get_mut(slot) {
+                            grants.add(&compiled, b, binding.namespace.as_deref(), model);
+                        }
+                    }
+                    BindingKind::Group => {
+                        let Some(g) = index.group_by_key.get(&binding.external_id).copied() else {
+                            return Err(Error::policy(
+                                &binding.path,
+                                format!(
+                                    "group \"{}\" is not among the tenant's groups",
+                                    shorten(&binding.external_id)
+                                ),
+                            ));
+                        };
+                        if let Some(grants) = index.group_grants.get_mut(g) {
+                            grants.add(&compiled, b, binding.namespace.as_deref(), model);
+                        }
+                    }
+                }
+            }
+            tenants.insert(input.id.clone(), index);
+        }
+
+        let tenants_required = config.tenants.enabled == Some(true) && config.tenants.default_tenant == Some(false);
+        let default_tenant = options
+            .default_tenant
+            .clone()
+            .or_else(|| {
+                if tenants.len() == 1 {
+                    tenants.keys().next().cloned()
+                } else {
+                    None
+                }
+            })
+            .unwrap_or_else(|| "main".to_owned());
+        for (what, tenant) in [
+            ("defaultTenant", Some(&default_tenant)),
+            (
+                "kestra.ee.tenants.fallbackTenant",
+                config.tenants.fallback_tenant.as_ref(),
+            ),
+        ] {
+            if let Some(t) = tenant
+                && !valid_tenant(t)
+            {
+                return Err(Error::config(
+                    what,
+                    format!("\"{}\" is not a Kestra tenant id", shorten(t)),
+                ));
+            }
+        }
+        let groups_claim_path = config
+            .groups_claim_path
+            .as_ref()
+            .map(|p| p.split('.').map(str::to_owned).collect());
+        Ok(CompiledPolicy {
+            model,
+            tenants,
+            default_role,
+            tenants_required,
+            fallback_tenant: config.tenants.fallback_tenant.clone(),
+            default_tenant,
+            groups_claim_path,
+            username_claim: options.username_claim.clone().unwrap_or_else(|| "email".to_owned()),
+            instance_owners,
+            known_users,
+            findings,
+        })
+    }
+
+    pub fn model(&self) -> Model {
+        self.model
+    }
+
+    pub fn findings(&self) -> &[Finding] {
+        &self.findings
+    }
+
+    pub fn tenants_required(&self) -> bool {
+        self.tenants_required
+    }
+
+    /// Resolves who a verified token is: username, token groups, and per tenant the
+    /// principals that carry grants.
+    pub fn principal(&self, token: &VerifiedIdToken) -> Principal {
+        let username = match token.claims().get(&self.username_claim) {
+            Some(Value::String(name)) if !name.is_empty() => Some(name.clone()),
+            _ => None,
+        };
+        let groups = self
+            .groups_claim_path
+            .as_ref()
+            .map(|path| claim_strings(token.claims(), path))
+            .unwrap_or_default();
+        let Some(name) = &username else {
+            return Principal {
+                groups,
+                ..Default::default()
+            };
+        };
+        let known = self.known_users.contains(name);
+        let mut tenants = HashMap::new();
+        for (id, index) in &self.tenants {
+            let user = index.user_by_name.get(name).copied();
+            let mut group_slots: Vec<usize> = user.and_then(|u| index.user_groups.get(u)).cloned().unwrap_or_default();
+            for g in &groups {
+                if let Some(slot) = index.group_by_key.get(g)
+                    && !group_slots.contains(slot)
+                {
+                    group_slots.push(*slot);
+                }
+            }
+            let listed = user.is_some_and(|u| index.user_listed.get(u).copied().unwrap_or(false));
+            let directly_bound = user
+                .and_then(|u| index.user_grants.get(u))
+                .is_some_and(|g| g.has_binding);
+            // 2.0: tenant access is explicit; a group binding alone gives none. Up to 1.x,
+            // group membership gave tenant access.
+            let access = listed || directly_bound || (self.model == Model::Crud && !group_slots.is_empty());
+            if user.is_some() || !group_slots.is_empty() {
+                tenants.insert(
+                    id.clone(),
+                    TenantPrincipal {
+                        user,
+                        groups: group_slots,
+                        access,
+                    },
+                );
+            }
+        }
+        Principal {
+            instance_owner: self.instance_owners.contains(name),
+            known,
+            username,
+            groups,
+            tenants,
+        }
+    }
+
+    fn default_role_applies(&self, principal: &Principal, tenant: &str) -> bool {
+        !principal.known
+            && principal.username.is_some()
+            && self
+                .default_role
+                .as_ref()
+                .is_some_and(|r| r.tenant.as_deref().is_none_or(|t| t == tenant))
+    }
+
+    fn view<'a>(&'a self, principal: &'a Principal, tenant: &'a str) -> View<'a> {
+        let tp = principal.tenants.get(tenant);
+        let default_role = if self.default_role_applies(principal, tenant) {
+            self.default_role.as_ref()
+        } else {
+            None
+        };
+        View {
+            tenant,
+            index: self.tenants.get(tenant),
+            principal: tp,
+            access: principal.instance_owner || default_role.is_some() || tp.is_some_and(|p| p.access),
+            default_role,
+        }
+    }
+
+    /// The tenant a request is about (decision 18), or the denial when it must name one.
+    fn tenant<'a>(&'a self, requested: Option<&'a str>) -> Result<std::result::Result<&'a str, DenyCode>> {
+        match requested {
+            Some(t) if valid_tenant(t) => Ok(Ok(t)),
+            Some(t) => Err(Error::TenantInvalid { tenant: shorten(t) }),
+            None => match &self.fallback_tenant {
+                Some(t) => Ok(Ok(t)),
+                None if self.tenants_required => Ok(Err(DenyCode::TenantRequired)),
+                None => Ok(Ok(&self.default_tenant)),
+            },
+        }
+    }
+
+    /// Resolves permission and action names in the policy's model.
+    fn resolve<'r>(&self, permission: &str, action: &str, namespace: Option<&'r str>) -> Result<Resolved<'r>> {
+        let space = key_space();
+        let p = space.permission(permission).ok_or_else(|| Error::UnknownPermission {
+            name: permission.to_owned(),
+            reason: "no Kestra version has this permission or resource".into(),
+        })?;
+        let a = space.action(action).ok_or_else(|| Error::UnknownAction {
+            permission: permission.to_owned(),
+            action: action.to_owned(),
+            reason: "no Kestra version has this action".into(),
+        })?;
+        let is_crud = CRUD.contains(&action);
+        let (a, crud_key) = match self.model {
+            // A CRUD policy answers CRUD requests on CRUD permissions directly, and 2.0
+            // requests (a 2.0 resource with one of its actions) through the expansion.
+            Model::Crud => (a, is_crud && p.in_model(Model::Crud)),
+            // kestractl's legacy alias: READ means VIEW.
+            Model::V2 if action == "READ" => (space.action("VIEW").unwrap_or(a), false),
+            Model::V2 => (a, false),
+        };
+        if !crud_key && !p.in_model(Model::V2) {
+            return Err(Error::UnknownPermission {
+                name: permission.to_owned(),
+                reason: format!("not a permission of the {} model this policy uses", self.model.name()),
+            });
+        }
+        let valid = crud_key || p.actions(Model::V2).contains(&a.name());
+        let key = space.key(p, a).filter(|_| valid).ok_or_else(|| Error::UnknownAction {
+            permission: permission.to_owned(),
+            action: action.to_owned(),
+            reason: format!(
+                "not an action of {permission} in the {} model this policy uses",
+                self.model.name()
+            ),
+        })?;
+        if let Some(ns) = namespace {
+            namespace::validate(ns)?;
+        }
+        Ok(Resolved {
+            permission: p,
+            key,
+            scope: p.scope(self.model),
+            namespace,
+        })
+    }
+
+    /// Allowed? The decision path: no allocation, O(principals x namespace depth).
+    fn allowed_in(&self, view: &View<'_>, principal: &Principal, r: &Resolved<'_>) -> bool {
+        let owner_grant = principal.instance_owner && r.permission.def().is_some_and(|d| d.instance_owner);
+        if owner_grant {
+            return true;
+        }
+        if r.scope == Scope::Instance || !view.access {
+            return false;
+        }
+        if view.default_role.is_some_and(|d| d.keys.contains(r.key)) {
+            return true;
+        }
+        let namespace = if r.scope == Scope::Namespace { r.namespace } else { None };
+        view.grants().any(|(g, _, _)| g.grants(r.key, namespace))
+    }
+
+    /// `authorize`: the decision with its reasons, or the denial with its code.
+    pub fn authorize(&self, principal: &Principal, request: &Request<'_>) -> Result<Decision> {
+        let r = self.resolve(request.permission, request.action, request.namespace)?;
+        let tenant = match self.tenant(request.tenant)? {
+            Ok(t) => t,
+            Err(code) => return Ok(Decision::deny(code)),
+        };
+        if principal.username.is_none() {
+            return Ok(Decision::deny(DenyCode::NoUsername));
+        }
+        let view = self.view(principal, tenant);
+        let mut reasons = Vec::new();
+        if principal.instance_owner && r.permission.def().is_some_and(|d| d.instance_owner) {
+            reasons.push(Reason {
+                via: Via::InstanceOwner,
+                tenant: tenant.to_owned(),
+                ..Reason::default()
+            });
+        }
+        if r.scope != Scope::Instance && view.access {
+            if let Some(d) = view.default_role.filter(|d| d.keys.contains(r.key)) {
+                reasons.push(Reason {
+                    via: Via::DefaultRole,
+                    role: Some(d.name.clone()),
+                    role_name: Some(d.name.clone()),
+                    tenant: tenant.to_owned(),
+                    ..Reason::default()
+                });
+            }
+            if let Some(index) = view.index {
+                self.collect_reasons(&view, index, &r, &mut reasons);
+            }
+        }
+        if !reasons.is_empty() {
+            return Ok(Decision {
+                allowed: true,
+                code: "ALLOWED",
+                reasons,
+                tenant: Some(tenant.to_owned()),
+            });
+        }
+        let code = if r.scope == Scope::Instance {
+            DenyCode::InstanceOwnerOnly
+        } else if !view.access {
+            DenyCode::NoTenantAccess
+        } else if r.scope == Scope::GlobalOnly
+            && view
+                .grants()
+                .any(|(g, _, _)| g.global_only_from_namespace.contains(r.key))
+        {
+            DenyCode::GlobalOnly
+        } else if r.scope == Scope::Namespace && view.grants().any(|(g, _, _)| g.any_namespace.contains(r.key)) {
+            DenyCode::NamespaceNotCovered
+        } else {
+            DenyCode::NoGrant
+        };
+        let mut decision = Decision::deny(code);
+        decision.tenant = Some(tenant.to_owned());
+        Ok(decision)
+    }
+
+    fn collect_reasons(&self, view: &View<'_>, index: &TenantIndex, r: &Resolved<'_>, out: &mut Vec<Reason>) {
+        let role_has = |b: &BindingMeta| index.roles.get(b.role).is_some_and(|role| role.keys.contains(r.key));
+        let mut push = |b: usize, via: Via| {
+            let Some(meta) = index.bindings.get(b) else { return };
+            let role = index.roles.get(meta.role);
+            out.push(Reason {
+                via,
+                role: role.map(|x| x.id.clone()),
+                role_name: role.map(|x| x.name.clone()),
+                binding: Some(meta.id.clone()),
+                namespace: meta.namespace.clone(),
+                group: meta.group.clone(),
+                tenant: view.tenant.to_owned(),
+            });
+        };
+        for (grants, via, _) in view.grants() {
+            if grants.tenant_wide.contains(r.key) {
+                for b in &grants.tenant_wide_bindings {
+                    if let Some(meta) = index.bindings.get(*b)
+                        && role_has(meta)
+                        && (meta.namespace.is_none() || r.scope == Scope::Tenant)
+                    {
+                        push(*b, via);
+                    }
+                }
+            }
+            if r.scope == Scope::Namespace
+                && let Some(ns) = r.namespace
+            {
+                for ancestor in namespace::self_and_ancestors(ns) {
+                    if let Some(entry) = grants.namespaces.get(ancestor).filter(|e| e.direct.contains(r.key)) {
+                        for b in &entry.bindings {
+                            if index.bindings.get(*b).is_some_and(role_has) {
+                                push(*b, via);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The Kestra UI's `isAllowed(p, a, ns)`: with a namespace, a tenant-wide grant or one on
+    /// the namespace or an ancestor; without, tenant-wide grants only.
+    pub fn is_allowed(
+        &self,
+        principal: &Principal,
+        permission: &str,
+        action: &str,
+        namespace: Option<&str>,
+        tenant: Option<&str>,
+    ) -> Result<bool> {
+        let r = self.resolve(permission, action, namespace)?;
+        let Ok(tenant) = self.tenant(tenant)? else {
+            return Ok(false);
+        };
+        if principal.username.is_none() {
+            return Ok(false);
+        }
+        Ok(self.allowed_in(&self.view(principal, tenant), principal, &r))
+    }
+
+    /// The UI's `hasAnyActionOnAnyNamespace(p, a)`: granted tenant-wide or on any namespace.
+    pub fn has_any_action_on_any_namespace(
+        &self,
+        principal: &Principal,
+        permission: &str,
+        action: &str,
+        tenant: Option<&str>,
+    ) -> Result<bool> {
+        self.any(principal, permission, Some(action), None, tenant)
+    }
+
+    /// The UI's `hasAnyAction(p, a, ns?)`: without a namespace as
+    /// `hasAnyActionOnAnyNamespace`; with one, granted on it, an ancestor, or anywhere in its
+    /// subtree (this crate's reading; the UI's own code is not public).
+    pub fn has_any_action(
+        &self,
+        principal: &Principal,
+        permission: &str,
+        action: &str,
+        namespace: Option<&str>,
+        tenant: Option<&str>,
+    ) -> Result<bool> {
+        self.any(principal, permission, Some(action), namespace, tenant)
+    }
+
+    /// The UI's `hasAny(p, ns?)`: any action on the permission, as `hasAnyAction`.
+    pub fn has_any(
+        &self,
+        principal: &Principal,
+        permission: &str,
+        namespace: Option<&str>,
+        tenant: Option<&str>,
+    ) -> Result<bool> {
+        self.any(principal, permission, None, namespace, tenant)
+    }
+
+    fn any(
+        &self,
+        principal: &Principal,
+        permission: &str,
+        action: Option<&str>,
+        namespace: Option<&str>,
+        tenant: Option<&str>,
+    ) -> Result<bool> {
+        let space = key_space();
+        // With no action, any of the permission's keys will do: resolve with a valid action.
+        let probe = match action {
+            Some(a) => a,
+            None => {
+                let p = space.permission(permission).ok_or_else(|| Error::UnknownPermission {
+                    name: permission.to_owned(),
+                    reason: "no Kestra version has this permission or resource".into(),
+                })?;
+                p.actions(self.model)
+                    .first()
+                    .or_else(|| p.actions(Model::V2).first())
+                    .copied()
+                    .unwrap_or("VIEW")
+            }
+        };
+        let r = self.resolve(permission, probe, namespace)?;
+        let wanted = match action {
+            Some(_) => {
+                let mut k = KeySet::default();
+                k.insert(r.key);
+                k
+            }
+            None => space.mask(r.permission),
+        };
+        let Ok(tenant) = self.tenant(tenant)? else {
+            return Ok(false);
+        };
+        if principal.username.is_none() {
+            return Ok(false);
+        }
+        let view = self.view(principal, tenant);
+        if principal.instance_owner && r.permission.def().is_some_and(|d| d.instance_owner) {
+            return Ok(true);
+        }
+        if r.scope == Scope::Instance || !view.access {
+            return Ok(false);
+        }
+        if view.default_role.is_some_and(|d| d.keys.intersects(&wanted)) {
+            return Ok(true);
+        }
+        Ok(view.grants().any(|(g, _, _)| {
+            if g.tenant_wide.intersects(&wanted) {
+                return true;
+            }
+            if r.scope != Scope::Namespace {
+                return false;
+            }
+            match r.namespace {
+                None => g.any_namespace.intersects(&wanted),
+                Some(ns) => {
+                    namespace::self_and_ancestors(ns)
+                        .any(|a| g.namespaces.get(a).is_some_and(|e| e.direct.intersects(&wanted)))
+                        || g.namespaces.get(ns).is_some_and(|e| e.subtree.intersects(&wanted))
+                }
+            }
+        }))
+    }
+
+    /// The UI's `hasAnyRole()`: any role at all in the tenant.
+    pub fn has_any_role(&self, principal: &Principal, tenant: Option<&str>) -> Result<bool> {
+        let Ok(tenant) = self.tenant(tenant)? else {
+            return Ok(false);
+        };
+        if principal.username.is_none() {
+            return Ok(false);
+        }
+        let view = self.view(principal, tenant);
+        Ok(view.access && (view.default_role.is_some() || view.grants().any(|(g, _, _)| g.has_binding)))
+    }
+
+    /// Every permission of the model x each of its valid actions -> allowed, for a namespace
+    /// (or tenant-wide grants only when `None`).
+    pub fn matrix(&self, principal: &Principal, namespace: Option<&str>, tenant: Option<&str>) -> Result<Matrix> {
+        if let Some(ns) = namespace {
+            namespace::validate(ns)?;
+        }
+        let mut rows = Vec::new();
+        for def in catalog::PERMISSIONS {
+            let p = key_space().permission(def.name).unwrap_or(Permission(0));
+            if !p.in_model(self.model) {
+                continue;
+            }
+            let mut cells = Vec::new();
+            for action in p.actions(self.model) {
+                cells.push((
+                    *action,
+                    self.is_allowed(principal, def.name, action, namespace, tenant)?,
+                ));
+            }
+            rows.push((def.name, cells));
+        }
+        Ok(rows)
+    }
+
+    /// Where a (permission, action) is granted: everywhere (a tenant-wide grant), or the
+    /// namespaces whose subtrees it covers.
+    pub fn allowed_namespaces(
+        &self,
+        principal: &Principal,
+        permission: &str,
+        action: &str,
+        tenant: Option<&str>,
+    ) -> Result<NamespaceGrants> {
+        let r = self.resolve(permission, action, None)?;
+        let Ok(tenant) = self.tenant(tenant)? else {
+            return Ok(NamespaceGrants::default());
+        };
+        if principal.username.is_none() {
+            return Ok(NamespaceGrants::default());
+        }
+        let view = self.view(principal, tenant);
+        if self.allowed_in(&view, principal, &r) {
+            return Ok(NamespaceGrants {
+                everywhere: true,
+                namespaces: Vec::new(),
+            });
+        }
+        if r.scope != Scope::Namespace || !view.access {
+            return Ok(NamespaceGrants::default());
+        }
+        let mut namespaces: Vec<String> = view
+            .grants()
+            .flat_map(|(g, _, _)| {
+                g.namespaces
+                    .iter()
+                    .filter(|(_, e)| e.direct.contains(r.key))
+                    .map(|(ns, _)| ns.clone())
+            })
+            .collect();
+        namespaces.sort();
+        namespaces.dedup();
+        // Keep only the roots: a namespace below a listed one adds nothing.
+        let roots: Vec<String> = namespaces
+            .iter()
+            .filter(|ns| {
+                !namespaces
+                    .iter()
+                    .any(|other| other != *ns && namespace::covers(other, ns))
+            })
+            .cloned()
+            .collect();
+        Ok(NamespaceGrants {
+            everywhere: false,
+            namespaces: roots,
+        })
+    }
+}
+
+fn compile_policy_role(role: &RoleInput, model: Model, findings: &mut Vec<Finding>) -> Result<CompiledRole> {
+    let keys = compile_role(
+        &role.permissions,
+        model,
+        &format!("{}.permissions", role.path),
+        RoleSource::Policy,
+        findings,
+    )?;
+    Ok(CompiledRole {
+        id: role.id.clone(),
+        name: role.name.clone(),
+        keys,
+    })
+}
+
+/// The strings at a dot path of the claims: an array of strings, or one string.
+fn claim_strings(claims: &serde_json::Map<String, Value>, path: &[String]) -> Vec<String> {
+    let mut node: Option<&Value> = None;
+    for (i, segment) in path.iter().enumerate() {
+        node = if i == 0 {
+            claims.get(segment)
+        } else {
+            node.and_then(|n| n.get(segment))
+        };
+    }
+    match node {
+        Some(Value::Array(items)) => items.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
+        Some(Value::String(s)) => vec![s.clone()],
+        _ => Vec::new(),
+    }
+}

@@ -1,0 +1,810 @@
+//! Kestra's RBAC, decided: the rows of kestra-rbac.md §7 that a decision engine can answer,
+//! the authentik guide's scenario end to end, and the edges around them.
+
+mod common;
+
+use common::*;
+use kestra_authz::rbac::{Decision, Request};
+use kestra_authz::{Authorizer, Session};
+use serde_json::{Value, json};
+
+fn ask(a: &Authorizer, s: &Session, permission: &str, action: &str, namespace: Option<&str>) -> Decision {
+    a.authorize(
+        s,
+        &Request {
+            permission,
+            action,
+            namespace,
+            tenant: None,
+        },
+    )
+    .unwrap()
+}
+
+fn allowed(a: &Authorizer, s: &Session, permission: &str, action: &str, namespace: Option<&str>) -> bool {
+    let decision = ask(a, s, permission, action, namespace);
+    // authorize and the UI's isAllowed must agree.
+    assert_eq!(
+        decision.allowed,
+        s.is_allowed(permission, action, namespace).unwrap(),
+        "{permission}:{action} {namespace:?}"
+    );
+    decision.allowed
+}
+
+fn code(a: &Authorizer, s: &Session, permission: &str, action: &str, namespace: Option<&str>) -> &'static str {
+    ask(a, s, permission, action, namespace).code
+}
+
+/// One tenant `main`, user alice listed with tenant access, and the given roles and bindings.
+fn policy(model: &str, roles: Value, bindings: Value) -> Value {
+    json!({
+        "model": model,
+        "tenants": {"main": {
+            "roles": roles,
+            "groups": [{"id": "g1", "name": "data-team"}],
+            "users": [{"id": "u-alice", "username": "alice@example.com", "email": "alice@example.com", "groups": ["g1"]}],
+            "bindings": bindings,
+        }}
+    })
+}
+
+fn user_binding(role: &str, namespace: Option<&str>) -> Value {
+    json!({"type": "USER", "externalId": "u-alice", "roleId": role, "namespaceId": namespace})
+}
+
+const ALICE: &str = "alice@example.com";
+
+#[test]
+fn rows_1_to_5_namespace_subtree_on_whole_segments() {
+    let a = authz(policy(
+        "v2",
+        json!([{"id": "r", "name": "R", "permissions": {"FLOW": ["UPDATE"]}}]),
+        json!([user_binding("r", Some("io.acme.data"))]),
+    ));
+    let s = session(&a, ALICE);
+    assert!(allowed(&a, &s, "FLOW", "UPDATE", Some("io.acme.data.etl")));
+    assert!(!allowed(&a, &s, "FLOW", "UPDATE", Some("io.acme.datax")));
+    assert!(!allowed(&a, &s, "FLOW", "UPDATE", Some("io.acme.finance")));
+    assert!(allowed(&a, &s, "FLOW", "UPDATE", Some("io.acme.data")));
+    assert!(!allowed(&a, &s, "FLOW", "UPDATE", Some("io.acme")));
+    assert_eq!(
+        code(&a, &s, "FLOW", "UPDATE", Some("io.acme.datax")),
+        "DENIED_NAMESPACE_NOT_COVERED"
+    );
+    let reasons = ask(&a, &s, "FLOW", "UPDATE", Some("io.acme.data.etl")).reasons;
+    assert_eq!(reasons.len(), 1);
+    assert_eq!(reasons[0].via.name(), "user");
+    assert_eq!(reasons[0].role.as_deref(), Some("r"));
+    assert_eq!(reasons[0].namespace.as_deref(), Some("io.acme.data"));
+    assert_eq!(reasons[0].binding.as_deref(), Some("#0"));
+    assert_eq!(reasons[0].tenant, "main");
+}
+
+#[test]
+fn company_does_not_cover_companyx() {
+    let a = authz(policy(
+        "crud",
+        json!([{"id": "r", "permissions": {"FLOW": ["READ"]}}]),
+        json!([user_binding("r", Some("company"))]),
+    ));
+    let s = session(&a, ALICE);
+    assert!(allowed(&a, &s, "FLOW", "READ", Some("company")));
+    assert!(allowed(&a, &s, "FLOW", "READ", Some("company.team")));
+    assert!(!allowed(&a, &s, "FLOW", "READ", Some("companyx")));
+    assert!(!allowed(&a, &s, "FLOW", "READ", Some("companyx.team")));
+}
+
+#[test]
+fn row_6_tenant_wide_binding_covers_every_namespace() {
+    let a = authz(policy(
+        "v2",
+        json!([{"id": "r", "permissions": {"FLOW": ["VIEW"]}}]),
+        json!([user_binding("r", None)]),
+    ));
+    let s = session(&a, ALICE);
+    assert!(allowed(&a, &s, "FLOW", "VIEW", Some("created.later")));
+    assert!(allowed(&a, &s, "FLOW", "VIEW", None));
+}
+
+#[test]
+fn row_7_group_binding_without_tenant_access_grants_nothing_in_v2() {
+    // bob is in no tenant's users: his groups come from the token only.
+    let p = json!({"model": "v2", "tenants": {"main": {
+        "roles": [{"id": "r", "permissions": {"FLOW": ["VIEW"]}}],
+        "groups": [{"id": "g1", "name": "data-team"}],
+        "bindings": [{"type": "GROUP", "externalId": "g1", "roleId": "r"}],
+    }}});
+    let yaml = "kestra.security.oidc.groups-claim-path: groups\n";
+    let a = authz_with(yaml, p.clone(), json!({}));
+    let s = session_in(&a, "bob@example.com", json!({"groups": ["data-team"]}), None);
+    assert_eq!(s.groups(), ["data-team"]);
+    assert_eq!(code(&a, &s, "FLOW", "VIEW", Some("x")), "DENIED_NO_TENANT_ACCESS");
+    // Up to 1.x, group membership gave tenant access.
+    let mut crud = p;
+    crud["model"] = json!("crud");
+    crud["tenants"]["main"]["roles"][0]["permissions"] = json!({"FLOW": ["READ"]});
+    let a = authz_with(yaml, crud, json!({}));
+    let s = session_in(&a, "bob@example.com", json!({"groups": ["data-team"]}), None);
+    assert!(allowed(&a, &s, "FLOW", "READ", Some("x")));
+    assert_eq!(ask(&a, &s, "FLOW", "READ", Some("x")).reasons[0].via.name(), "group");
+}
+
+const VIEWER: &str = r#"{"id": "viewer", "name": "Viewer", "permissions": {
+    "FLOW": ["VIEW", "LIST", "EXPORT"], "EXECUTION": ["VIEW", "LIST", "EXPORT", "ACCESS_LOGS", "ACCESS_OUTPUTS", "ACCESS_FILES", "FOLLOW"],
+    "TRIGGER": ["VIEW", "LIST", "EXPORT"], "NAMESPACE": ["VIEW", "LIST"]}}"#;
+const LAUNCHER: &str = r#"{"id": "launcher", "name": "Launcher", "permissions": {
+    "FLOW": ["VIEW", "LIST", "EXECUTE"], "EXECUTION": ["VIEW", "LIST", "EXECUTE_MISSING_OK", "REPLAY", "RESTART", "CHANGE_LABELS", "ACCESS_LOGS", "ACCESS_OUTPUTS", "ACCESS_FILES", "FOLLOW", "EXPORT"]}}"#;
+
+fn role(text: &str) -> Value {
+    serde_json::from_str(text).unwrap()
+}
+
+#[test]
+fn row_8_grants_add_up() {
+    let roles = json!([role(VIEWER), {"id": "custom", "permissions": {"FLOW": ["VIEW"]}}]);
+    let a = authz(policy(
+        "v2",
+        roles,
+        json!([user_binding("viewer", None), user_binding("custom", Some("x"))]),
+    ));
+    let s = session(&a, ALICE);
+    assert!(allowed(&a, &s, "EXECUTION", "ACCESS_LOGS", Some("y")));
+    assert_eq!(
+        ask(&a, &s, "FLOW", "VIEW", Some("x.z")).reasons.len(),
+        2,
+        "both grants are reasons"
+    );
+}
+
+#[test]
+fn rows_9_to_11_scope_classes() {
+    let roles = json!([
+        {"id": "users", "permissions": {"USER": ["VIEW"]}},
+        {"id": "blueprints", "permissions": {"BLUEPRINT": ["CREATE"]}},
+        {"id": "delegate", "permissions": {"BINDING": ["CREATE"]}},
+    ]);
+    let bindings = json!([
+        user_binding("users", Some("prod")),
+        user_binding("blueprints", Some("prod")),
+        user_binding("delegate", Some("team"))
+    ]);
+    let a = authz(policy("v2", roles, bindings));
+    let s = session(&a, ALICE);
+    assert!(
+        allowed(&a, &s, "USER", "VIEW", None),
+        "tenant-wide: the binding's namespace is ignored"
+    );
+    assert!(allowed(&a, &s, "USER", "VIEW", Some("elsewhere")));
+    assert!(!allowed(&a, &s, "BLUEPRINT", "CREATE", None));
+    assert_eq!(code(&a, &s, "BLUEPRINT", "CREATE", None), "DENIED_GLOBAL_ONLY");
+    assert!(
+        allowed(&a, &s, "BINDING", "CREATE", Some("team.sub")),
+        "delegated access management"
+    );
+    assert!(!allowed(&a, &s, "BINDING", "CREATE", Some("other")));
+}
+
+#[test]
+fn rows_12_13_instance_owner() {
+    let p = json!({"model": "v2", "tenants": {"main": {
+        "users": [{"id": "root", "username": "root@example.com", "superAdmin": true}],
+    }}});
+    let a = authz(p);
+    let s = session(&a, "root@example.com");
+    assert!(!allowed(&a, &s, "FLOW", "VIEW", Some("x")));
+    assert_eq!(code(&a, &s, "FLOW", "VIEW", Some("x")), "DENIED_NO_GRANT");
+    assert!(allowed(&a, &s, "TENANT", "CREATE", None));
+    assert!(allowed(&a, &s, "WORKER_GROUP", "CREATE", None));
+    assert_eq!(
+        ask(&a, &s, "TENANT", "CREATE", None).reasons[0].via.name(),
+        "instance-owner"
+    );
+    // Every tenant, even one the policy does not list.
+    assert!(
+        a.authorize(
+            &s,
+            &Request {
+                permission: "WORKER_GROUP",
+                action: "VIEW",
+                namespace: None,
+                tenant: Some("other")
+            }
+        )
+        .unwrap()
+        .allowed
+    );
+    let alice = authz(policy("v2", json!([]), json!([])));
+    let s = session(&alice, ALICE);
+    assert_eq!(code(&alice, &s, "TENANT", "CREATE", None), "DENIED_INSTANCE_OWNER_ONLY");
+}
+
+#[test]
+fn rows_14_15_managed_roles() {
+    let launcher = role(&LAUNCHER.replace("\"EXECUTE_MISSING_OK\", ", ""));
+    let a = authz(policy(
+        "v2",
+        json!([launcher, role(VIEWER)]),
+        json!([user_binding("launcher", None)]),
+    ));
+    let s = session(&a, ALICE);
+    assert!(allowed(&a, &s, "EXECUTION", "RESTART", Some("x")));
+    assert!(!allowed(&a, &s, "FLOW", "UPDATE", Some("x")));
+    let a = authz(policy(
+        "v2",
+        json!([role(VIEWER)]),
+        json!([user_binding("viewer", None)]),
+    ));
+    let s = session(&a, ALICE);
+    assert!(allowed(&a, &s, "EXECUTION", "ACCESS_LOGS", Some("x")));
+    assert!(!allowed(&a, &s, "EXECUTION", "KILL", Some("x")));
+}
+
+#[test]
+fn row_16_compound_check_needs_each_part() {
+    let a = authz(policy(
+        "v2",
+        json!([{"id": "mcp", "permissions": {"MCP_SERVER": ["VIEW", "LIST"]}}]),
+        json!([user_binding("mcp", None)]),
+    ));
+    let s = session(&a, ALICE);
+    let connect = allowed(&a, &s, "MCP_SERVER", "VIEW", None) && allowed(&a, &s, "FLOW", "EXECUTE", Some("tools"));
+    assert!(!connect);
+}
+
+#[test]
+fn rows_17_18_group_bindings_and_deleted_groups() {
+    let roles = json!([{"id": "r", "permissions": {"FLOW": ["VIEW"]}}]);
+    let group_binding = json!({"type": "GROUP", "externalId": "g1", "roleId": "r", "namespaceId": "x"});
+    let a = authz(policy("v2", roles.clone(), json!([group_binding])));
+    let s = session(&a, ALICE);
+    assert!(allowed(&a, &s, "FLOW", "VIEW", Some("x.y")));
+    let reason = &ask(&a, &s, "FLOW", "VIEW", Some("x.y")).reasons[0];
+    assert_eq!((reason.via.name(), reason.group.as_deref()), ("group", Some("g1")));
+    // The group deleted: its bindings go with it.
+    let mut gone = policy("v2", roles, json!([]));
+    gone["tenants"]["main"]["groups"] = json!([]);
+    gone["tenants"]["main"]["users"][0]["groups"] = json!([]);
+    let a = authz(gone);
+    let s = session(&a, ALICE);
+    assert!(!allowed(&a, &s, "FLOW", "VIEW", Some("x.y")));
+}
+
+#[test]
+fn row_19_ui_checks_without_namespace() {
+    let a = authz(policy(
+        "v2",
+        json!([{"id": "k", "permissions": {"EXECUTION": ["KILL"]}}]),
+        json!([user_binding("k", Some("x"))]),
+    ));
+    let s = session(&a, ALICE);
+    assert!(!s.is_allowed("EXECUTION", "KILL", None).unwrap());
+    assert!(!s.is_allowed_global("EXECUTION", "KILL").unwrap());
+    assert!(s.has_any_action_on_any_namespace("EXECUTION", "KILL").unwrap());
+    assert!(s.has_any_action("EXECUTION", "KILL", None).unwrap());
+    assert!(
+        s.has_any_action("EXECUTION", "KILL", Some("x.y")).unwrap(),
+        "inside the subtree"
+    );
+    assert!(s.has_any_action("EXECUTION", "KILL", Some("x")).unwrap());
+    assert!(!s.has_any_action("EXECUTION", "KILL", Some("z")).unwrap());
+    assert!(s.has_any("EXECUTION", None).unwrap());
+    assert!(!s.has_any("FLOW", None).unwrap());
+    assert!(s.has_any_role().unwrap());
+    assert_eq!(code(&a, &s, "EXECUTION", "KILL", None), "DENIED_NAMESPACE_NOT_COVERED");
+}
+
+#[test]
+fn has_any_action_with_a_namespace_sees_grants_below_it() {
+    let a = authz(policy(
+        "v2",
+        json!([{"id": "r", "permissions": {"FLOW": ["VIEW"]}}]),
+        json!([user_binding("r", Some("company.team.data"))]),
+    ));
+    let s = session(&a, ALICE);
+    assert!(s.has_any_action("FLOW", "VIEW", Some("company")).unwrap());
+    assert!(!s.is_allowed("FLOW", "VIEW", Some("company")).unwrap());
+    assert!(!s.has_any_action("FLOW", "VIEW", Some("companyx")).unwrap());
+}
+
+#[test]
+fn rows_20_to_22_crud_policy_answers_v2_requests_by_the_expansion() {
+    let a = authz(policy(
+        "crud",
+        json!([{"id": "r", "permissions": {"FLOW": ["READ"], "IMPERSONATE": ["READ"], "SETTING": ["UPDATE"]}}]),
+        json!([user_binding("r", None)]),
+    ));
+    let s = session(&a, ALICE);
+    assert!(
+        allowed(&a, &s, "FLOW", "EXPORT", Some("x")),
+        "READ -> VIEW, LIST, EXPORT"
+    );
+    assert!(allowed(&a, &s, "FLOW", "LIST", Some("x")));
+    assert!(allowed(&a, &s, "FLOW", "READ", Some("x")));
+    assert!(!allowed(&a, &s, "FLOW", "UPDATE", Some("x")));
+    assert!(
+        !allowed(&a, &s, "USER", "IMPERSONATE", None),
+        "IMPERSONATE grants are dropped by the migration"
+    );
+    assert!(
+        allowed(&a, &s, "IMPERSONATE", "READ", None),
+        "but still answer CRUD requests"
+    );
+    assert!(allowed(&a, &s, "SYSTEM_SETTINGS", "UPDATE", None));
+    assert!(allowed(&a, &s, "TENANT_SETTINGS", "UPDATE", None));
+    // 2.0 policy from kestractl: READ is an alias of VIEW only.
+    let a = authz(policy(
+        "v2",
+        json!([{"id": "r", "permissions": {"FLOW": ["READ"]}}]),
+        json!([user_binding("r", None)]),
+    ));
+    let s = session(&a, ALICE);
+    assert!(allowed(&a, &s, "FLOW", "VIEW", Some("x")));
+    assert!(!allowed(&a, &s, "FLOW", "LIST", Some("x")));
+    assert!(
+        allowed(&a, &s, "FLOW", "READ", Some("x")),
+        "a READ request means VIEW too"
+    );
+    assert!(a.warnings().iter().any(|w| w.code == "WARN_LEGACY_ACTION"));
+}
+
+#[test]
+fn rows_23_to_27_and_30_31_crud_semantics() {
+    let roles = json!([
+        {"id": "read-prod", "permissions": {"FLOW": ["READ"]}},
+        {"id": "ns", "permissions": {"NAMESPACE": ["READ"]}},
+        {"id": "kv", "permissions": {"KVSTORE": ["UPDATE"]}},
+        {"id": "secret", "permissions": {"SECRET": ["CREATE"]}},
+        {"id": "exec-delete", "permissions": {"EXECUTION": ["DELETE"]}},
+        {"id": "impersonate", "permissions": {"IMPERSONATE": ["READ"]}},
+        {"id": "flows", "permissions": {"FLOW": ["CREATE", "READ", "UPDATE", "DELETE"]}},
+    ]);
+    let bindings = json!([
+        user_binding("read-prod", Some("prod")),
+        user_binding("ns", None),
+        user_binding("kv", None),
+        user_binding("secret", None),
+        user_binding("exec-delete", None),
+        user_binding("impersonate", None),
+        user_binding("flows", Some("dev")),
+    ]);
+    let a = authz(policy("crud", roles, bindings));
+    let s = session(&a, ALICE);
+    assert!(allowed(&a, &s, "FLOW", "READ", Some("prod.engineering")));
+    assert!(allowed(&a, &s, "NAMESPACE", "READ", None));
+    assert!(!allowed(&a, &s, "KVSTORE", "CREATE", Some("x")));
+    assert!(allowed(&a, &s, "KVSTORE", "UPDATE", Some("x")));
+    assert!(!allowed(&a, &s, "SECRET", "UPDATE", Some("x")));
+    assert!(
+        s.has_any("EXECUTION", None).unwrap(),
+        "any EXECUTION action (GET /logs/search)"
+    );
+    assert!(allowed(&a, &s, "IMPERSONATE", "READ", None));
+    assert!(allowed(&a, &s, "FLOW", "CREATE", Some("dev")));
+    assert!(
+        !allowed(&a, &s, "NAMESPACE", "CREATE", Some("dev")),
+        "a new namespace needs NAMESPACE:CREATE too"
+    );
+    // Row 24's second half and row 32: a user with no role at all.
+    let a = authz(policy("crud", json!([]), json!([])));
+    let s = session(&a, ALICE);
+    assert!(!allowed(&a, &s, "NAMESPACE", "READ", None));
+    assert!(!s.has_any_role().unwrap());
+}
+
+const GUIDE_MICRONAUT: &str = include_str!("fixtures/kestra/guide-micronaut.yaml");
+const GUIDE_KESTRA: &str = include_str!("fixtures/kestra/guide-kestra.yaml");
+
+#[test]
+fn the_authentik_guide_end_to_end_with_the_real_token() {
+    use kestra_authz::{AuthorizerOptions, VerifyOptions};
+    let yaml = format!(
+        "{}\n{GUIDE_KESTRA}",
+        GUIDE_MICRONAUT
+            .replace("CLIENT_ID", "kestra-client")
+            .replace("http://localhost:9000", "http://127.0.0.1:9000")
+    );
+    let a = Authorizer::new(
+        AuthorizerOptions::from_json(&json!({
+            "kestraConfig": yaml,
+            "jwks": include_str!("fixtures/authentik-2025.8.1/kestra.jwks.json"),
+        }))
+        .unwrap(),
+    )
+    .unwrap();
+    let token = include_str!("fixtures/authentik-2025.8.1/tokens/kestra.alice.authcode.1.id_token.jwt").trim();
+    let s = a
+        .verify_id_token(
+            token,
+            &VerifyOptions::from_json(&json!({"now": 1_795_885_258u64}), None).unwrap(),
+        )
+        .unwrap();
+    assert_eq!(s.username(), Some("alice@example.com"));
+    let role = a.kestra_config().default_role.clone().unwrap();
+    assert_eq!(role.permissions.len(), 12);
+    for (permission, actions) in &role.permissions {
+        assert_eq!(actions.len(), 4);
+        for action in actions {
+            let in_main = a
+                .authorize(
+                    &s,
+                    &Request {
+                        permission,
+                        action,
+                        namespace: Some("company.team"),
+                        tenant: Some("main"),
+                    },
+                )
+                .unwrap();
+            assert!(in_main.allowed, "{permission}:{action}");
+            assert_eq!(in_main.reasons[0].via.name(), "default-role");
+            assert_eq!(in_main.reasons[0].role.as_deref(), Some("default_admin_role"));
+            let no_tenant = a
+                .authorize(
+                    &s,
+                    &Request {
+                        permission,
+                        action,
+                        namespace: Some("company.team"),
+                        tenant: None,
+                    },
+                )
+                .unwrap();
+            assert_eq!(
+                (no_tenant.allowed, no_tenant.code),
+                (false, "DENIED_TENANT_REQUIRED"),
+                "{permission}:{action}"
+            );
+        }
+    }
+    let iam = a
+        .warnings()
+        .iter()
+        .find(|w| w.code == "WARN_DEFAULT_ROLE_IAM_WRITE")
+        .expect("the IAM warning");
+    for name in ["USER", "ROLE", "GROUP", "BINDING"] {
+        assert!(iam.message.contains(name), "{}", iam.message);
+    }
+    // Not granted by the guide's role.
+    let other = a
+        .authorize(
+            &s,
+            &Request {
+                permission: "DASHBOARD",
+                action: "READ",
+                namespace: None,
+                tenant: Some("main"),
+            },
+        )
+        .unwrap();
+    assert_eq!(other.code, "DENIED_NO_GRANT");
+}
+
+#[test]
+fn row_33_default_role_for_users_the_policy_does_not_know() {
+    let yaml = "kestra.security.default-role:\n  name: viewer\n  permissions:\n    FLOW: [READ]\n";
+    let p = policy(
+        "crud",
+        json!([{"id": "r", "permissions": {"KVSTORE": ["READ"]}}]),
+        json!([user_binding("r", None)]),
+    );
+    let a = authz_with(yaml, p.clone(), json!({}));
+    let newcomer = session(&a, "new@example.com");
+    for tenant in ["main", "other"] {
+        let d = a
+            .authorize(
+                &newcomer,
+                &Request {
+                    permission: "FLOW",
+                    action: "READ",
+                    namespace: Some("x"),
+                    tenant: Some(tenant),
+                },
+            )
+            .unwrap();
+        assert!(d.allowed, "{tenant}");
+    }
+    // A listed user has exactly the listed bindings: no default role.
+    let alice = session(&a, ALICE);
+    assert!(!allowed(&a, &alice, "FLOW", "READ", Some("x")));
+    assert!(allowed(&a, &alice, "KVSTORE", "READ", Some("x")));
+    // tenant-id limits the default role to one tenant.
+    let yaml = "kestra.security.default-role:\n  name: viewer\n  tenant-id: main\n  permissions:\n    FLOW: [READ]\n";
+    let a = authz_with(yaml, Value::Null, json!({}));
+    let s = session(&a, "new@example.com");
+    let ask_in = |tenant| {
+        a.authorize(
+            &s,
+            &Request {
+                permission: "FLOW",
+                action: "READ",
+                namespace: None,
+                tenant: Some(tenant),
+            },
+        )
+        .unwrap()
+    };
+    assert!(ask_in("main").allowed);
+    assert_eq!(ask_in("other").code, "DENIED_NO_TENANT_ACCESS");
+}
+
+#[test]
+fn tenants_required_fallback_and_default() {
+    let role = "kestra.security.default-role.name: r\nkestra.security.default-role.permissions.FLOW: READ\n";
+    let required = format!("{role}kestra.ee.tenants.enabled: true\nkestra.ee.tenants.defaultTenant: false\n");
+    let a = authz_with(&required, Value::Null, json!({}));
+    let s = session(&a, ALICE);
+    assert_eq!(code(&a, &s, "FLOW", "READ", None), "DENIED_TENANT_REQUIRED");
+    assert!(!s.is_allowed("FLOW", "READ", Some("x")).unwrap());
+    let s = session_in(&a, ALICE, json!({}), Some("main"));
+    assert!(s.is_allowed("FLOW", "READ", Some("x")).unwrap(), "the session's tenant");
+    let fallback = format!("{required}kestra.ee.tenants.fallbackTenant: prod\n");
+    let a = authz_with(&fallback, Value::Null, json!({}));
+    let s = session(&a, ALICE);
+    assert_eq!(ask(&a, &s, "FLOW", "READ", None).tenant.as_deref(), Some("prod"));
+    let a = authz_with(role, Value::Null, json!({}));
+    let s = session(&a, ALICE);
+    assert_eq!(ask(&a, &s, "FLOW", "READ", None).tenant.as_deref(), Some("main"));
+}
+
+#[test]
+fn identity_mapping_username_claim_and_groups_by_name_or_id() {
+    let p = json!({"model": "crud", "tenants": {"main": {
+        "roles": [{"id": "r", "permissions": {"FLOW": ["READ"]}}, {"id": "k", "permissions": {"KVSTORE": ["READ"]}}],
+        "groups": [{"id": "g-data", "name": "data-team"}, {"id": "g-ops", "name": "ops"}],
+        "users": [{"id": "u1", "username": "alice"}],
+        "bindings": [
+            {"type": "GROUP", "externalId": "g-data", "roleId": "r"},
+            {"type": "GROUP", "externalId": "g-ops", "roleId": "k"},
+        ],
+    }}});
+    let yaml = "kestra.security.oidc.groups-claim-path: realm.groups\n";
+    let a = authz_with(yaml, p.clone(), json!({"usernameClaim": "preferred_username"}));
+    let s = session_in(
+        &a,
+        ALICE,
+        json!({"preferred_username": "alice", "realm": {"groups": ["data-team", "g-ops", "unknown"]}}),
+        None,
+    );
+    assert_eq!(s.username(), Some("alice"));
+    assert!(allowed(&a, &s, "FLOW", "READ", None), "by group name");
+    assert!(allowed(&a, &s, "KVSTORE", "READ", None), "by group id");
+    // Without groups-claim-path the token's groups are not used.
+    let a = authz_with("", p, json!({"usernameClaim": "preferred_username"}));
+    let s = session_in(
+        &a,
+        ALICE,
+        json!({"preferred_username": "alice", "groups": ["data-team"]}),
+        None,
+    );
+    assert!(s.groups().is_empty());
+    assert!(!allowed(&a, &s, "FLOW", "READ", None));
+    // No value in the username claim: no decision can grant.
+    let s = session_in(&a, ALICE, json!({}), None);
+    assert_eq!(code(&a, &s, "FLOW", "READ", None), "DENIED_NO_USERNAME");
+}
+
+#[test]
+fn no_policy_no_default_role_no_grant() {
+    let a = authz(Value::Null);
+    let s = session(&a, ALICE);
+    assert_eq!(code(&a, &s, "FLOW", "READ", Some("x")), "DENIED_NO_TENANT_ACCESS");
+    assert!(!s.has_any_role().unwrap());
+}
+
+#[test]
+fn binding_shapes_and_tenant_access_answer() {
+    let stored = json!({"tenants": {"main": {
+        "roles": [{"id": "r", "name": "Dev", "permissions": {"FLOW": ["READ"]}}],
+        "users": [{"id": "u1", "username": ALICE}],
+        "bindings": [{"id": "b1", "type": "USER", "externalId": "u1", "roleId": "r", "namespaceId": "team"}],
+    }}});
+    let detail = json!({"tenants": {"main": {
+        "roles": [{"id": "r", "name": "Dev", "permissions": {"FLOW": ["READ"]}}],
+        "users": [{"id": "u1", "username": ALICE}],
+        "bindings": [{"id": "b1", "type": "USER", "namespace": "team", "role": {"id": "r", "name": "Dev"}, "user": {"id": "u1", "username": ALICE}, "group": null}],
+    }}});
+    let access = json!({"tenantAccess": [{
+        "tenantId": "main", "userId": "u1", "username": ALICE, "groups": [{"id": "g1", "name": "data"}],
+        "roles": [
+            {"id": "r", "name": "Dev", "namespace": "team", "origin": "BINDING", "sourceId": "b1", "permissions": [{"permission": "FLOW", "actions": ["READ"]}]},
+            {"id": "r2", "name": "Ops", "namespace": null, "origin": "GROUP", "sourceId": "g1", "permissions": [{"permission": "KVSTORE", "actions": ["READ"]}]},
+        ],
+        "superAdmin": false,
+    }]});
+    for p in [stored, detail, access.clone()] {
+        let a = authz(p);
+        let s = session(&a, ALICE);
+        assert!(allowed(&a, &s, "FLOW", "READ", Some("team.x")));
+        assert!(!allowed(&a, &s, "FLOW", "READ", Some("other")));
+        let d = ask(&a, &s, "FLOW", "READ", Some("team.x"));
+        assert_eq!(d.reasons[0].role_name.as_deref(), Some("Dev"));
+        assert_eq!(d.reasons[0].binding.as_deref(), Some("b1"));
+    }
+    let a = authz(access);
+    let s = session(&a, ALICE);
+    assert_eq!(
+        ask(&a, &s, "KVSTORE", "READ", Some("z")).reasons[0].group.as_deref(),
+        Some("g1")
+    );
+}
+
+#[test]
+fn matrix_and_allowed_namespaces() {
+    let roles = json!([{"id": "r", "permissions": {"FLOW": ["READ", "UPDATE"], "SECRET": ["READ"]}}, {"id": "all", "permissions": {"KVSTORE": ["READ"]}}]);
+    let bindings = json!([
+        user_binding("r", Some("company.team")),
+        user_binding("r", Some("company.team.data")),
+        user_binding("r", Some("ops")),
+        user_binding("all", None)
+    ]);
+    let a = authz(policy("crud", roles, bindings));
+    let s = session(&a, ALICE);
+    let matrix = a.matrix(&s, Some("company.team.x"), None).unwrap();
+    let cell = |p: &str, act: &str| {
+        matrix
+            .iter()
+            .find(|(n, _)| *n == p)
+            .unwrap()
+            .1
+            .iter()
+            .find(|(x, _)| *x == act)
+            .unwrap()
+            .1
+    };
+    assert!(cell("FLOW", "READ") && cell("FLOW", "UPDATE") && cell("SECRET", "READ") && cell("KVSTORE", "READ"));
+    assert!(!cell("FLOW", "DELETE") && !cell("SECRET", "UPDATE") && !cell("USER", "READ"));
+    assert!(
+        matrix.iter().all(|(_, cells)| cells.len() == 4),
+        "CRUD model: four actions each"
+    );
+    let elsewhere = a.matrix(&s, Some("finance"), None).unwrap();
+    assert!(!elsewhere.iter().find(|(n, _)| *n == "FLOW").unwrap().1[0].1);
+    let grants = a.allowed_namespaces(&s, "FLOW", "UPDATE", None).unwrap();
+    assert!(!grants.everywhere);
+    assert_eq!(grants.namespaces, ["company.team", "ops"]);
+    assert!(a.allowed_namespaces(&s, "KVSTORE", "READ", None).unwrap().everywhere);
+    assert_eq!(
+        a.allowed_namespaces(&s, "FLOW", "DELETE", None).unwrap().namespaces,
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn unknown_names_are_errors_not_denials() {
+    let a = authz(policy(
+        "crud",
+        json!([{"id": "r", "permissions": {"FLOW": ["READ"]}}]),
+        json!([user_binding("r", None)]),
+    ));
+    let s = session(&a, ALICE);
+    let err = |p: &str, act: &str, ns: Option<&str>| {
+        a.authorize(
+            &s,
+            &Request {
+                permission: p,
+                action: act,
+                namespace: ns,
+                tenant: None,
+            },
+        )
+        .unwrap_err()
+        .code()
+    };
+    assert_eq!(err("FLOWS", "READ", None), "ERR_UNKNOWN_PERMISSION");
+    assert_eq!(err("FLOW", "REED", None), "ERR_UNKNOWN_ACTION");
+    assert_eq!(
+        err("FLOW", "KILL", None),
+        "ERR_UNKNOWN_ACTION",
+        "valid elsewhere, not on FLOW"
+    );
+    assert_eq!(
+        err("TRIGGER", "READ", None),
+        "ERR_UNKNOWN_ACTION",
+        "TRIGGER is a 2.0 resource, READ a CRUD action"
+    );
+    assert_eq!(
+        err("TEMPLATE", "VIEW", None),
+        "ERR_UNKNOWN_PERMISSION",
+        "TEMPLATE has no 2.0 successor"
+    );
+    assert_eq!(err("FLOW", "READ", Some("Company")), "ERR_NAMESPACE_INVALID");
+    assert_eq!(err("FLOW", "READ", Some("a..b")), "ERR_NAMESPACE_INVALID");
+    assert_eq!(
+        a.authorize(
+            &s,
+            &Request {
+                permission: "FLOW",
+                action: "READ",
+                namespace: None,
+                tenant: Some("Main!")
+            }
+        )
+        .unwrap_err()
+        .code(),
+        "ERR_TENANT_INVALID"
+    );
+    assert_eq!(
+        s.is_allowed("flow", "READ", None).unwrap_err().code(),
+        "ERR_UNKNOWN_PERMISSION"
+    );
+}
+
+#[test]
+fn bad_policies_are_errors_with_a_path() {
+    use kestra_authz::AuthorizerOptions;
+    let build = |p: Value| {
+        let options =
+            json!({"issuer": ISSUER, "clientId": CLIENT_ID, "clientSecret": SECRET, "jwks": "{}", "policy": p});
+        AuthorizerOptions::from_json(&options)
+            .and_then(Authorizer::new)
+            .err()
+            .map(|e| (e.code(), e.to_string()))
+    };
+    let cases = [
+        (
+            json!({"roles": [{"id": "r", "permissions": {"FLOWS": ["READ"]}}]}),
+            "policy.roles[0].permissions.FLOWS",
+        ),
+        (
+            json!({"roles": [{"id": "r", "permissions": {"FLOW": ["REED"]}}]}),
+            "policy.roles[0].permissions.FLOW",
+        ),
+        (
+            json!({"bindings": [{"type": "USER", "externalId": "u", "roleId": "missing"}]}),
+            "policy.bindings[0]",
+        ),
+        (
+            json!({"bindings": [{"type": "ROBOT", "externalId": "u", "roleId": "r"}]}),
+            "policy.bindings[0].type",
+        ),
+        (
+            json!({"roles": [{"id": "r"}], "bindings": [{"type": "USER", "externalId": "u", "roleId": "r", "namespaceId": "Bad"}]}),
+            "policy.bindings[0].namespace",
+        ),
+        (
+            json!({"users": [{"id": "u", "groups": ["nope"]}]}),
+            "tenants.main.users[0].groups",
+        ),
+        (json!({"roles": [{"id": "r"}, {"id": "r"}]}), "policy.roles[1]"),
+        (json!({"tenants": {"Main": {}}}), "tenants.Main"),
+        (json!({"rolez": []}), "rolez"),
+        (json!({"roles": "x"}), "policy.roles"),
+        (json!({"model": "v3"}), "model"),
+    ];
+    for (p, path) in cases {
+        let (code, message) = build(p.clone()).unwrap_or_else(|| panic!("{p} should fail"));
+        assert_eq!(code, "ERR_POLICY_INVALID", "{p}");
+        assert!(message.contains(path), "{message} should name {path}");
+    }
+}
+
+#[test]
+fn model_auto_detection_and_config_lints() {
+    let v2 = authz(json!({"roles": [{"id": "r", "permissions": {"FLOW": ["VIEW", "EXECUTE"]}}]}));
+    assert_eq!(v2.policy().model().name(), "v2");
+    let crud = authz(json!({"roles": [{"id": "r", "permissions": {"FLOW": ["READ"]}}]}));
+    assert_eq!(crud.policy().model().name(), "crud");
+    let empty = authz(Value::Null);
+    assert_eq!(empty.policy().model().name(), "crud");
+    // Known names that do nothing in the model are findings; unknown names are errors.
+    let yaml = "kestra.security.default-role.permissions.TEMPLATE: [READ]\nkestra.security.default-role.permissions.FLOW: [VIEW]\n";
+    let a = authz_with(yaml, Value::Null, json!({}));
+    assert!(
+        a.warnings()
+            .iter()
+            .any(|w| w.code == "WARN_PERMISSION_IGNORED" && w.path.contains("TEMPLATE"))
+    );
+    use kestra_authz::AuthorizerOptions;
+    let options = json!({"issuer": ISSUER, "clientId": CLIENT_ID, "clientSecret": SECRET, "jwks": "{}",
+        "kestraConfig": "kestra.security.default-role.permissions.FLOWZ: [READ]\n"});
+    let e = AuthorizerOptions::from_json(&options)
+        .and_then(Authorizer::new)
+        .err()
+        .unwrap();
+    assert_eq!(e.code(), "ERR_CONFIG_INVALID");
+    assert!(
+        e.to_string().contains("kestra.security.defaultRole.permissions.FLOWZ"),
+        "{e}"
+    );
+}
