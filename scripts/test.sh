@@ -27,10 +27,10 @@ cargo test --quiet
 
 step "wasm tests in Node (wasm-bindgen-test)"
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
-cargo test --target wasm32-unknown-unknown --test vectors
+cargo test --target wasm32-unknown-unknown --test vectors --test rbac --test kestra_config --test authentik_fixture
 
 step "wasm tests in headless Chromium (wasm-bindgen-test)"
-WASM_BINDGEN_USE_BROWSER=1 cargo test --target wasm32-unknown-unknown --test vectors
+WASM_BINDGEN_USE_BROWSER=1 cargo test --target wasm32-unknown-unknown --test vectors --test rbac --test kestra_config --test authentik_fixture
 
 step "package"
 scripts/build-pkg.sh

@@ -4,9 +4,11 @@
 use crate::authorizer::{Authorizer, AuthorizerOptions, Session};
 use crate::config::Finding;
 use crate::error::{Error, shorten};
+use crate::rbac::{Decision, Request};
 use crate::token::VerifyOptions;
 use serde::Serialize;
 use serde_json::Value;
+use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 /// Turns an error into a real JS `Error` with `code` (and `claim` / `reason` for claims).
@@ -43,6 +45,54 @@ fn from_js(value: JsValue, option: &'static str) -> Result<Value, JsValue> {
             reason: shorten(&e.to_string()),
         })
     })
+}
+
+/// A string argument. Taken as JsValue and checked: wasm-bindgen's `&str` glue corrupts memory
+/// when handed a non-string.
+fn string_arg(value: &JsValue, what: &'static str) -> Result<String, JsValue> {
+    value.as_string().ok_or_else(|| {
+        js_error(Error::OptionInvalid {
+            option: what,
+            reason: "must be a string".into(),
+        })
+    })
+}
+
+/// An optional string argument: `undefined` and `null` are absent.
+fn optional_string_arg(value: &JsValue, what: &'static str) -> Result<Option<String>, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        Ok(None)
+    } else {
+        string_arg(value, what).map(Some)
+    }
+}
+
+/// `{ permission, action, namespace?, tenant? }`, read field by field (no JSON round trip).
+fn request_fields(request: &JsValue) -> Result<[Option<String>; 4], JsValue> {
+    if !request.is_object() {
+        return Err(js_error(Error::OptionInvalid {
+            option: "request",
+            reason: "pass { permission, action, namespace?, tenant? }".into(),
+        }));
+    }
+    let get = |key: &str| js_sys::Reflect::get(request, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
+    Ok([
+        Some(string_arg(&get("permission"), "permission")?),
+        Some(string_arg(&get("action"), "action")?),
+        optional_string_arg(&get("namespace"), "namespace")?,
+        optional_string_arg(&get("tenant"), "tenant")?,
+    ])
+}
+
+fn decide(authz: &Authorizer, session: &Session, request: &JsValue) -> Result<Decision, JsValue> {
+    let [permission, action, namespace, tenant] = request_fields(request)?;
+    let request = Request {
+        permission: permission.as_deref().unwrap_or_default(),
+        action: action.as_deref().unwrap_or_default(),
+        namespace: namespace.as_deref(),
+        tenant: tenant.as_deref(),
+    };
+    authz.authorize(session, &request).map_err(js_error)
 }
 
 #[derive(Serialize)]
@@ -107,12 +157,101 @@ impl JsAuthorizer {
         self.inner.verifier().client_id().to_owned()
     }
 
-    /// Verifies an ID token: `verifyIdToken(token, { now, nonce, accessToken, code, maxAge })`.
+    /// `authorize(session, { permission, action, namespace?, tenant? })` ->
+    /// `{ allowed, code, reasons, tenant }`. A denial is a value; bad input throws.
+    pub fn authorize(&self, session: &JsSession, request: JsValue) -> Result<JsValue, JsValue> {
+        decide(&self.inner, &session.inner, &request).map(|d| to_js(&d))
+    }
+
+    /// `authorizeMany(session, requests)`: one decision per request, in order. A request that
+    /// is bad input answers `{ allowed: false, code: <ERR_* code>, error: <message>, reasons: [] }`
+    /// instead of throwing, so one bad entry does not hide the others.
+    #[wasm_bindgen(js_name = authorizeMany)]
+    pub fn authorize_many(&self, session: &JsSession, requests: JsValue) -> Result<JsValue, JsValue> {
+        let list: js_sys::Array = requests.dyn_into().map_err(|_| {
+            js_error(Error::OptionInvalid {
+                option: "requests",
+                reason: "must be an array".into(),
+            })
+        })?;
+        let out = js_sys::Array::new();
+        for request in list.iter() {
+            let answer = match decide(&self.inner, &session.inner, &request) {
+                Ok(decision) => to_js(&decision),
+                Err(error) => {
+                    let get =
+                        |key: &str| js_sys::Reflect::get(&error, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
+                    let entry = js_sys::Object::new();
+                    let set = |key: &str, value: JsValue| {
+                        let _ = js_sys::Reflect::set(&entry, &JsValue::from_str(key), &value);
+                    };
+                    set("allowed", JsValue::FALSE);
+                    set("code", get("code"));
+                    set("error", get("message"));
+                    set("reasons", js_sys::Array::new().into());
+                    entry.into()
+                }
+            };
+            out.push(&answer);
+        }
+        Ok(out.into())
+    }
+
+    /// `matrix(session, { namespace?, tenant? })` -> `{ FLOW: { READ: true, ... }, ... }`: every
+    /// permission of the policy's model x each valid action.
+    pub fn matrix(&self, session: &JsSession, options: JsValue) -> Result<JsValue, JsValue> {
+        let (namespace, tenant) = if options.is_object() {
+            let get = |key: &str| js_sys::Reflect::get(&options, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
+            (
+                optional_string_arg(&get("namespace"), "namespace")?,
+                optional_string_arg(&get("tenant"), "tenant")?,
+            )
+        } else {
+            (None, None)
+        };
+        let rows = self
+            .inner
+            .matrix(&session.inner, namespace.as_deref(), tenant.as_deref())
+            .map_err(js_error)?;
+        let out = js_sys::Object::new();
+        for (permission, cells) in rows {
+            let row = js_sys::Object::new();
+            for (action, allowed) in cells {
+                let _ = js_sys::Reflect::set(&row, &JsValue::from_str(action), &JsValue::from_bool(allowed));
+            }
+            let _ = js_sys::Reflect::set(&out, &JsValue::from_str(permission), &row);
+        }
+        Ok(out.into())
+    }
+
+    /// `allowedNamespaces(session, permission, action, tenant?)` -> `{ everywhere, namespaces }`.
+    #[wasm_bindgen(js_name = allowedNamespaces)]
+    pub fn allowed_namespaces(
+        &self,
+        session: &JsSession,
+        permission: JsValue,
+        action: JsValue,
+        tenant: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let permission = string_arg(&permission, "permission")?;
+        let action = string_arg(&action, "action")?;
+        let tenant = optional_string_arg(&tenant, "tenant")?;
+        self.inner
+            .allowed_namespaces(&session.inner, &permission, &action, tenant.as_deref())
+            .map(|g| to_js(&g))
+            .map_err(js_error)
+    }
+
+    /// The permission model the policy uses: `"crud"` or `"v2"`.
+    #[wasm_bindgen(getter)]
+    pub fn model(&self) -> String {
+        self.inner.policy().model().name().to_owned()
+    }
+
+    /// Verifies an ID token: `verifyIdToken(token, { now, nonce, accessToken, code, maxAge, tenant })`.
     /// `now` (seconds since the epoch) defaults to the host clock.
     #[wasm_bindgen(js_name = verifyIdToken)]
     pub fn verify_id_token(&self, token: JsValue, options: JsValue) -> Result<JsSession, JsValue> {
-        // Strings are taken as JsValue and checked here: wasm-bindgen's `&str` glue corrupts
-        // memory when handed a non-string.
         let token = token.as_string().ok_or_else(|| {
             js_error(Error::JwsInvalid {
                 reason: "the token must be a string",
@@ -161,9 +300,68 @@ impl JsSession {
     pub fn preferred_username(&self) -> Option<String> {
         self.inner.token().preferred_username().map(str::to_owned)
     }
+    /// The Kestra username (the `usernameClaim`, `email` by default).
+    #[wasm_bindgen(getter)]
+    pub fn username(&self) -> Option<String> {
+        self.inner.username().map(str::to_owned)
+    }
+    /// The groups Kestra takes from the token (`kestra.security.oidc.groups-claim-path`);
+    /// empty when that is not configured. The raw `groups` claim is in `claims`.
     #[wasm_bindgen(getter)]
     pub fn groups(&self) -> Vec<String> {
-        self.inner.token().groups().to_vec()
+        self.inner.groups().to_vec()
+    }
+    /// The tenant the UI checks ask about.
+    #[wasm_bindgen(getter)]
+    pub fn tenant(&self) -> Option<String> {
+        self.inner.tenant().map(str::to_owned)
+    }
+
+    /// The Kestra UI's `isAllowed(permission, action, namespace?)`.
+    #[wasm_bindgen(js_name = isAllowed)]
+    pub fn is_allowed(&self, permission: JsValue, action: JsValue, namespace: JsValue) -> Result<bool, JsValue> {
+        let (p, a, ns) = (
+            string_arg(&permission, "permission")?,
+            string_arg(&action, "action")?,
+            optional_string_arg(&namespace, "namespace")?,
+        );
+        self.inner.is_allowed(&p, &a, ns.as_deref()).map_err(js_error)
+    }
+    /// The Kestra UI's `isAllowedGlobal(permission, action)`.
+    #[wasm_bindgen(js_name = isAllowedGlobal)]
+    pub fn is_allowed_global(&self, permission: JsValue, action: JsValue) -> Result<bool, JsValue> {
+        let (p, a) = (string_arg(&permission, "permission")?, string_arg(&action, "action")?);
+        self.inner.is_allowed_global(&p, &a).map_err(js_error)
+    }
+    /// The Kestra UI's `hasAny(permission, namespace?)`.
+    #[wasm_bindgen(js_name = hasAny)]
+    pub fn has_any(&self, permission: JsValue, namespace: JsValue) -> Result<bool, JsValue> {
+        let (p, ns) = (
+            string_arg(&permission, "permission")?,
+            optional_string_arg(&namespace, "namespace")?,
+        );
+        self.inner.has_any(&p, ns.as_deref()).map_err(js_error)
+    }
+    /// The Kestra UI's `hasAnyAction(permission, action, namespace?)`.
+    #[wasm_bindgen(js_name = hasAnyAction)]
+    pub fn has_any_action(&self, permission: JsValue, action: JsValue, namespace: JsValue) -> Result<bool, JsValue> {
+        let (p, a, ns) = (
+            string_arg(&permission, "permission")?,
+            string_arg(&action, "action")?,
+            optional_string_arg(&namespace, "namespace")?,
+        );
+        self.inner.has_any_action(&p, &a, ns.as_deref()).map_err(js_error)
+    }
+    /// The Kestra UI's `hasAnyActionOnAnyNamespace(permission, action)`.
+    #[wasm_bindgen(js_name = hasAnyActionOnAnyNamespace)]
+    pub fn has_any_action_on_any_namespace(&self, permission: JsValue, action: JsValue) -> Result<bool, JsValue> {
+        let (p, a) = (string_arg(&permission, "permission")?, string_arg(&action, "action")?);
+        self.inner.has_any_action_on_any_namespace(&p, &a).map_err(js_error)
+    }
+    /// The Kestra UI's `hasAnyRole()`.
+    #[wasm_bindgen(js_name = hasAnyRole)]
+    pub fn has_any_role(&self) -> Result<bool, JsValue> {
+        self.inner.has_any_role().map_err(js_error)
     }
     #[wasm_bindgen(getter)]
     pub fn issuer(&self) -> String {

@@ -25,7 +25,8 @@ fn at(now: f64) -> VerifyOptions {
     }
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn real_token_verifies_at_iat_plus_60() {
     let token = verifier().verify(ID_TOKEN.trim(), &at(IAT + 60.0)).unwrap();
     assert_eq!(token.email(), Some("alice@example.com"));
@@ -39,7 +40,8 @@ fn real_token_verifies_at_iat_plus_60() {
     assert_eq!(token.kid(), Some("f64611e8881226fe886de744fd0e42ed"));
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn real_token_is_expired_at_exp() {
     let err = verifier().verify(ID_TOKEN.trim(), &at(EXP)).unwrap_err();
     assert_eq!(err.code(), "ERR_JWT_EXPIRED");
@@ -47,7 +49,8 @@ fn real_token_is_expired_at_exp() {
     assert!(ok.is_ok());
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn one_byte_changed_in_payload_fails_signature() {
     let token = ID_TOKEN.trim();
     let dot = token.find('.').unwrap();
@@ -60,7 +63,8 @@ fn one_byte_changed_in_payload_fails_signature() {
     assert_eq!(err.code(), "ERR_JWS_SIGNATURE_VERIFICATION_FAILED");
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn access_token_is_not_an_id_token() {
     let err = verifier().verify(ACCESS_TOKEN.trim(), &at(IAT + 60.0)).unwrap_err();
     assert_eq!(err.code(), "ERR_JWT_CLAIM_VALIDATION_FAILED");

@@ -10,7 +10,8 @@ fn codes(config: &KestraConfig) -> Vec<&'static str> {
     config.findings.iter().map(|f| f.code).collect()
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn guide_micronaut_snippet_verbatim_with_its_indentation() {
     assert!(GUIDE_MICRONAUT.starts_with("        micronaut:"));
     let config = KestraConfig::parse(GUIDE_MICRONAUT).unwrap();
@@ -26,7 +27,8 @@ fn guide_micronaut_snippet_verbatim_with_its_indentation() {
     assert_eq!(codes(&config), Vec::<&str>::new());
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn guide_kestra_snippet_verbatim() {
     let config = KestraConfig::parse(GUIDE_KESTRA).unwrap();
     let role = config.default_role.unwrap();
@@ -46,7 +48,8 @@ fn guide_kestra_snippet_verbatim() {
     assert!(config.clients.is_empty());
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn guide_snippets_joined() {
     let config = KestraConfig::parse(GUIDE_JOINED).unwrap();
     assert_eq!(config.clients.len(), 1);
@@ -54,7 +57,8 @@ fn guide_snippets_joined() {
     assert_eq!(config.tenants.enabled, Some(true));
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn guide_snippets_pasted_one_after_the_other_verbatim() {
     let pasted = format!("{GUIDE_MICRONAUT}\n{GUIDE_KESTRA}");
     assert!(pasted.starts_with("        micronaut:") && pasted.contains("\nkestra:\n"));
@@ -62,7 +66,8 @@ fn guide_snippets_pasted_one_after_the_other_verbatim() {
     assert_eq!(config, KestraConfig::parse(GUIDE_JOINED).unwrap());
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn relaxed_and_dotted_keys_are_one_key() {
     for key in ["defaultRole", "default-role", "default_role", "DEFAULT_ROLE"] {
         let yaml =
@@ -89,7 +94,8 @@ fn relaxed_and_dotted_keys_are_one_key() {
     assert_eq!(config.clients[0].client_secret.as_deref(), Some("y"));
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn default_role_under_micronaut_security_is_a_finding() {
     let yaml =
         "micronaut:\n  security:\n    defaultRole:\n      name: admin\n      permissions:\n        FLOW: [READ]\n";
@@ -98,7 +104,8 @@ fn default_role_under_micronaut_security_is_a_finding() {
     assert_eq!(config.default_role, None, "Kestra ignores a role there, so do we");
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn issuer_without_trailing_slash_is_a_finding() {
     let yaml = "micronaut.security.oauth2.clients.a.openid.issuer: http://localhost:9000/application/o/kestra\n";
     let config = KestraConfig::parse(yaml).unwrap();
@@ -117,7 +124,8 @@ fn issuer_without_trailing_slash_is_a_finding() {
     }
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn placeholders_are_reported_not_used() {
     let yaml = "micronaut.security.oauth2.clients.a.client-secret: ${AUTHENTIK_SECRET}\n";
     let config = KestraConfig::parse(yaml).unwrap();
@@ -125,7 +133,8 @@ fn placeholders_are_reported_not_used() {
     assert_eq!(codes(&config), vec!["WARN_UNRESOLVED_PLACEHOLDER"]);
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn several_clients_need_a_name() {
     let yaml = "micronaut.security.oauth2.clients.a.client-id: x\nmicronaut.security.oauth2.clients.b.client-id: y\n";
     let config = KestraConfig::parse(yaml).unwrap();
@@ -137,7 +146,8 @@ fn several_clients_need_a_name() {
     assert_eq!(config.client(Some("zz")).unwrap_err().code(), "ERR_CONFIG_INVALID");
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn hostile_yaml_is_an_error_not_a_crash() {
     for bad in [
         "a: [",

@@ -55,7 +55,8 @@ fn user_binding(role: &str, namespace: Option<&str>) -> Value {
 
 const ALICE: &str = "alice@example.com";
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn rows_1_to_5_namespace_subtree_on_whole_segments() {
     let a = authz(policy(
         "v2",
@@ -81,7 +82,8 @@ fn rows_1_to_5_namespace_subtree_on_whole_segments() {
     assert_eq!(reasons[0].tenant, "main");
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn company_does_not_cover_companyx() {
     let a = authz(policy(
         "crud",
@@ -95,7 +97,8 @@ fn company_does_not_cover_companyx() {
     assert!(!allowed(&a, &s, "FLOW", "READ", Some("companyx.team")));
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn row_6_tenant_wide_binding_covers_every_namespace() {
     let a = authz(policy(
         "v2",
@@ -107,7 +110,8 @@ fn row_6_tenant_wide_binding_covers_every_namespace() {
     assert!(allowed(&a, &s, "FLOW", "VIEW", None));
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn row_7_group_binding_without_tenant_access_grants_nothing_in_v2() {
     // bob is in no tenant's users: his groups come from the token only.
     let p = json!({"model": "v2", "tenants": {"main": {
@@ -140,7 +144,8 @@ fn role(text: &str) -> Value {
     serde_json::from_str(text).unwrap()
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn row_8_grants_add_up() {
     let roles = json!([role(VIEWER), {"id": "custom", "permissions": {"FLOW": ["VIEW"]}}]);
     let a = authz(policy(
@@ -157,7 +162,8 @@ fn row_8_grants_add_up() {
     );
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn rows_9_to_11_scope_classes() {
     let roles = json!([
         {"id": "users", "permissions": {"USER": ["VIEW"]}},
@@ -185,7 +191,8 @@ fn rows_9_to_11_scope_classes() {
     assert!(!allowed(&a, &s, "BINDING", "CREATE", Some("other")));
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn rows_12_13_instance_owner() {
     let p = json!({"model": "v2", "tenants": {"main": {
         "users": [{"id": "root", "username": "root@example.com", "superAdmin": true}],
@@ -219,7 +226,8 @@ fn rows_12_13_instance_owner() {
     assert_eq!(code(&alice, &s, "TENANT", "CREATE", None), "DENIED_INSTANCE_OWNER_ONLY");
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn rows_14_15_managed_roles() {
     let launcher = role(&LAUNCHER.replace("\"EXECUTE_MISSING_OK\", ", ""));
     let a = authz(policy(
@@ -240,7 +248,8 @@ fn rows_14_15_managed_roles() {
     assert!(!allowed(&a, &s, "EXECUTION", "KILL", Some("x")));
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn row_16_compound_check_needs_each_part() {
     let a = authz(policy(
         "v2",
@@ -252,7 +261,8 @@ fn row_16_compound_check_needs_each_part() {
     assert!(!connect);
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn rows_17_18_group_bindings_and_deleted_groups() {
     let roles = json!([{"id": "r", "permissions": {"FLOW": ["VIEW"]}}]);
     let group_binding = json!({"type": "GROUP", "externalId": "g1", "roleId": "r", "namespaceId": "x"});
@@ -270,7 +280,8 @@ fn rows_17_18_group_bindings_and_deleted_groups() {
     assert!(!allowed(&a, &s, "FLOW", "VIEW", Some("x.y")));
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn row_19_ui_checks_without_namespace() {
     let a = authz(policy(
         "v2",
@@ -294,7 +305,8 @@ fn row_19_ui_checks_without_namespace() {
     assert_eq!(code(&a, &s, "EXECUTION", "KILL", None), "DENIED_NAMESPACE_NOT_COVERED");
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn has_any_action_with_a_namespace_sees_grants_below_it() {
     let a = authz(policy(
         "v2",
@@ -307,7 +319,8 @@ fn has_any_action_with_a_namespace_sees_grants_below_it() {
     assert!(!s.has_any_action("FLOW", "VIEW", Some("companyx")).unwrap());
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn rows_20_to_22_crud_policy_answers_v2_requests_by_the_expansion() {
     let a = authz(policy(
         "crud",
@@ -348,7 +361,8 @@ fn rows_20_to_22_crud_policy_answers_v2_requests_by_the_expansion() {
     assert!(a.warnings().iter().any(|w| w.code == "WARN_LEGACY_ACTION"));
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn rows_23_to_27_and_30_31_crud_semantics() {
     let roles = json!([
         {"id": "read-prod", "permissions": {"FLOW": ["READ"]}},
@@ -395,7 +409,8 @@ fn rows_23_to_27_and_30_31_crud_semantics() {
 const GUIDE_MICRONAUT: &str = include_str!("fixtures/kestra/guide-micronaut.yaml");
 const GUIDE_KESTRA: &str = include_str!("fixtures/kestra/guide-kestra.yaml");
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn the_authentik_guide_end_to_end_with_the_real_token() {
     use kestra_authz::{AuthorizerOptions, VerifyOptions};
     let yaml = format!(
@@ -480,7 +495,8 @@ fn the_authentik_guide_end_to_end_with_the_real_token() {
     assert_eq!(other.code, "DENIED_NO_GRANT");
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn row_33_default_role_for_users_the_policy_does_not_know() {
     let yaml = "kestra.security.default-role:\n  name: viewer\n  permissions:\n    FLOW: [READ]\n";
     let p = policy(
@@ -528,7 +544,8 @@ fn row_33_default_role_for_users_the_policy_does_not_know() {
     assert_eq!(ask_in("other").code, "DENIED_NO_TENANT_ACCESS");
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn tenants_required_fallback_and_default() {
     let role = "kestra.security.default-role.name: r\nkestra.security.default-role.permissions.FLOW: READ\n";
     let required = format!("{role}kestra.ee.tenants.enabled: true\nkestra.ee.tenants.defaultTenant: false\n");
@@ -547,7 +564,8 @@ fn tenants_required_fallback_and_default() {
     assert_eq!(ask(&a, &s, "FLOW", "READ", None).tenant.as_deref(), Some("main"));
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn identity_mapping_username_claim_and_groups_by_name_or_id() {
     let p = json!({"model": "crud", "tenants": {"main": {
         "roles": [{"id": "r", "permissions": {"FLOW": ["READ"]}}, {"id": "k", "permissions": {"KVSTORE": ["READ"]}}],
@@ -584,7 +602,8 @@ fn identity_mapping_username_claim_and_groups_by_name_or_id() {
     assert_eq!(code(&a, &s, "FLOW", "READ", None), "DENIED_NO_USERNAME");
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn no_policy_no_default_role_no_grant() {
     let a = authz(Value::Null);
     let s = session(&a, ALICE);
@@ -592,7 +611,8 @@ fn no_policy_no_default_role_no_grant() {
     assert!(!s.has_any_role().unwrap());
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn binding_shapes_and_tenant_access_answer() {
     let stored = json!({"tenants": {"main": {
         "roles": [{"id": "r", "name": "Dev", "permissions": {"FLOW": ["READ"]}}],
@@ -629,7 +649,8 @@ fn binding_shapes_and_tenant_access_answer() {
     );
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn matrix_and_allowed_namespaces() {
     let roles = json!([{"id": "r", "permissions": {"FLOW": ["READ", "UPDATE"], "SECRET": ["READ"]}}, {"id": "all", "permissions": {"KVSTORE": ["READ"]}}]);
     let bindings = json!([
@@ -670,7 +691,8 @@ fn matrix_and_allowed_namespaces() {
     );
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn unknown_names_are_errors_not_denials() {
     let a = authz(policy(
         "crud",
@@ -730,7 +752,8 @@ fn unknown_names_are_errors_not_denials() {
     );
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn bad_policies_are_errors_with_a_path() {
     use kestra_authz::AuthorizerOptions;
     let build = |p: Value| {
@@ -779,7 +802,8 @@ fn bad_policies_are_errors_with_a_path() {
     }
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn model_auto_detection_and_config_lints() {
     let v2 = authz(json!({"roles": [{"id": "r", "permissions": {"FLOW": ["VIEW", "EXECUTE"]}}]}));
     assert_eq!(v2.policy().model().name(), "v2");

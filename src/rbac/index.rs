@@ -31,6 +31,31 @@ struct CompiledRole {
     id: String,
     name: String,
     keys: KeySet,
+    /// `keys` split by scope class, for bindings with a namespace.
+    namespace_keys: KeySet,
+    tenant_keys: KeySet,
+    global_keys: KeySet,
+}
+
+impl CompiledRole {
+    fn new(id: String, name: String, keys: KeySet, model: Model) -> Self {
+        let (mut namespace_keys, mut tenant_keys, mut global_keys) =
+            (KeySet::default(), KeySet::default(), KeySet::default());
+        for_each_key(&keys, |key, permission| match permission.scope(model) {
+            Scope::Namespace => namespace_keys.insert(key),
+            Scope::Tenant => tenant_keys.insert(key),
+            Scope::GlobalOnly => global_keys.insert(key),
+            Scope::Instance => {}
+        });
+        CompiledRole {
+            id,
+            name,
+            keys,
+            namespace_keys,
+            tenant_keys,
+            global_keys,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -64,34 +89,28 @@ struct Grants {
 }
 
 impl Grants {
-    fn add(&mut self, role: &CompiledRole, binding: usize, namespace: Option<&str>, model: Model) {
+    fn add(&mut self, role: &CompiledRole, binding: usize, namespace: Option<&str>) {
         self.has_binding = true;
         let Some(ns) = namespace else {
             self.tenant_wide.union_with(&role.keys);
             self.tenant_wide_bindings.push(binding);
             return;
         };
-        let (mut scoped, mut tenant, mut global) = (KeySet::default(), KeySet::default(), KeySet::default());
-        for_each_key(&role.keys, |key, permission| match permission.scope(model) {
-            Scope::Namespace => scoped.insert(key),
-            Scope::Tenant => tenant.insert(key),
-            Scope::GlobalOnly => global.insert(key),
-            Scope::Instance => {}
-        });
-        if !tenant.is_empty() {
-            self.tenant_wide.union_with(&tenant);
+        if !role.tenant_keys.is_empty() {
+            self.tenant_wide.union_with(&role.tenant_keys);
             self.tenant_wide_bindings.push(binding);
         }
-        self.global_only_from_namespace.union_with(&global);
+        self.global_only_from_namespace.union_with(&role.global_keys);
+        let scoped = &role.namespace_keys;
         if scoped.is_empty() {
             return;
         }
-        self.any_namespace.union_with(&scoped);
+        self.any_namespace.union_with(scoped);
         for ancestor in namespace::self_and_ancestors(ns) {
             let entry = self.namespaces.entry(ancestor.to_owned()).or_default();
-            entry.subtree.union_with(&scoped);
+            entry.subtree.union_with(scoped);
             if ancestor.len() == ns.len() {
-                entry.direct.union_with(&scoped);
+                entry.direct.union_with(scoped);
                 entry.bindings.push(binding);
             }
         }
@@ -555,7 +574,7 @@ impl CompiledPolicy {
                         known_users.insert(binding.external_id.clone());
                         let slot = index.user_slot(&binding.external_id);
                         if let Some(grants) = index.user_grants.get_mut(slot) {
-                            grants.add(&compiled, b, binding.namespace.as_deref(), model);
+                            grants.add(&compiled, b, binding.namespace.as_deref());
                         }
                     }
                     BindingKind::Group => {
@@ -569,7 +588,7 @@ impl CompiledPolicy {
                             ));
                         };
                         if let Some(grants) = index.group_grants.get_mut(g) {
-                            grants.add(&compiled, b, binding.namespace.as_deref(), model);
+                            grants.add(&compiled, b, binding.namespace.as_deref());
                         }
                     }
                 }
@@ -1118,11 +1137,7 @@ fn compile_policy_role(role: &RoleInput, model: Model, findings: &mut Vec<Findin
         RoleSource::Policy,
         findings,
     )?;
-    Ok(CompiledRole {
-        id: role.id.clone(),
-        name: role.name.clone(),
-        keys,
-    })
+    Ok(CompiledRole::new(role.id.clone(), role.name.clone(), keys, model))
 }
 
 /// The strings at a dot path of the claims: an array of strings, or one string.

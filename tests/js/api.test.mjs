@@ -51,7 +51,10 @@ test("the guide's indented YAML and the real JWKS verify the real token", () => 
   assert.equal(session.claims.sub, session.subject);
   assert.equal(session.preferredUsername, "alice");
   assert.equal(session.emailVerified, true);
-  assert.deepEqual(session.groups, ["kestra-admins", "data-team"]);
+  assert.deepEqual(session.groups, [], "Kestra reads groups from the token only with groups-claim-path");
+  assert.equal(session.username, "alice@example.com");
+  const withGroups = authorizer({ kestraConfig: `${guideYaml}\nkestra:\n  security:\n    oidc:\n      groups-claim-path: groups\n` });
+  assert.deepEqual(withGroups.verifyIdToken(ID_TOKEN, { now: IAT + 60 }).groups, ["kestra-admins", "data-team"]);
   assert.equal(session.alg, "RS256");
   assert.equal(session.expiresAt, EXP);
 });

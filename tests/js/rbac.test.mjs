@@ -1,0 +1,138 @@
+// The RBAC surface of the built package (pkg/nodejs), in Node: authorize, authorizeMany,
+// matrix, allowedNamespaces and the Kestra UI's six checks on the session.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+import { createHmac } from "node:crypto";
+import { readFileSync } from "node:fs";
+
+const require = createRequire(import.meta.url);
+const { Authorizer } = require("../../pkg/nodejs/kestra_authz.js");
+const read = (path) => readFileSync(new URL(`../${path}`, import.meta.url), "utf8");
+
+const ISSUER = "https://sso.example.com/application/o/kestra/";
+const CLIENT_ID = "kestra-client";
+const SECRET = "0123456789abcdef".repeat(4);
+const NOW = 1800000060;
+
+const b64 = (value) => Buffer.from(typeof value === "string" ? value : JSON.stringify(value)).toString("base64url");
+function mint(claims) {
+  const input = `${b64({ alg: "HS256", typ: "JWT" })}.${b64({ iss: ISSUER, aud: CLIENT_ID, sub: "s", iat: NOW - 60, exp: NOW + 240, ...claims })}`;
+  return `${input}.${createHmac("sha256", SECRET).update(input).digest("base64url")}`;
+}
+
+const policy = {
+  model: "v2",
+  tenants: {
+    main: {
+      roles: [
+        { id: "dev", name: "Developer", permissions: { FLOW: ["VIEW", "LIST", "UPDATE"], EXECUTION: ["KILL"] } },
+        { id: "bp", name: "Blueprints", permissions: { BLUEPRINT: ["CREATE"] } },
+      ],
+      groups: [{ id: "g1", name: "data-team" }],
+      users: [{ id: "u1", username: "alice@example.com", groups: ["g1"] }],
+      bindings: [
+        { id: "b1", type: "USER", externalId: "u1", roleId: "dev", namespaceId: "company.team" },
+        { id: "b2", type: "GROUP", externalId: "g1", roleId: "bp", namespaceId: "company" },
+      ],
+    },
+  },
+};
+
+function setup(extra = {}) {
+  const authz = new Authorizer({ issuer: ISSUER, clientId: CLIENT_ID, clientSecret: SECRET, jwks: "{}", policy, ...extra });
+  const session = authz.verifyIdToken(mint({ email: "alice@example.com" }), { now: NOW, tenant: "main" });
+  return { authz, session };
+}
+
+test("authorize returns the decision with its reasons; a denial is a value", () => {
+  const { authz, session } = setup();
+  assert.equal(authz.model, "v2");
+  const yes = authz.authorize(session, { permission: "FLOW", action: "UPDATE", namespace: "company.team.data" });
+  assert.deepEqual(yes, {
+    allowed: true,
+    code: "ALLOWED",
+    tenant: "main",
+    reasons: [{ via: "user", role: "dev", roleName: "Developer", binding: "b1", namespace: "company.team", group: null, tenant: "main" }],
+  });
+  const sibling = authz.authorize(session, { permission: "FLOW", action: "UPDATE", namespace: "company.teamx" });
+  assert.equal(sibling.allowed, false);
+  assert.equal(sibling.code, "DENIED_NAMESPACE_NOT_COVERED");
+  assert.equal(authz.authorize(session, { permission: "BLUEPRINT", action: "CREATE" }).code, "DENIED_GLOBAL_ONLY");
+  assert.equal(authz.authorize(session, { permission: "FLOW", action: "UPDATE", namespace: "x", tenant: "other" }).code, "DENIED_NO_TENANT_ACCESS");
+});
+
+test("bad requests throw Errors with codes", () => {
+  const { authz, session } = setup();
+  const codeOf = (fn) => {
+    try {
+      fn();
+    } catch (e) {
+      assert.ok(e instanceof Error);
+      return e.code;
+    }
+    return "no error";
+  };
+  assert.equal(codeOf(() => authz.authorize(session, { permission: "FLOWS", action: "VIEW" })), "ERR_UNKNOWN_PERMISSION");
+  assert.equal(codeOf(() => authz.authorize(session, { permission: "FLOW", action: "KILL" })), "ERR_UNKNOWN_ACTION");
+  assert.equal(codeOf(() => authz.authorize(session, { permission: "FLOW", action: "VIEW", namespace: "Bad NS" })), "ERR_NAMESPACE_INVALID");
+  assert.equal(codeOf(() => authz.authorize(session, { permission: 1, action: "VIEW" })), "ERR_OPTION_INVALID");
+  assert.equal(codeOf(() => authz.authorize(session, "FLOW:VIEW")), "ERR_OPTION_INVALID");
+  assert.equal(codeOf(() => session.isAllowed({}, "VIEW")), "ERR_OPTION_INVALID");
+  assert.equal(codeOf(() => new Authorizer({ issuer: ISSUER, clientId: CLIENT_ID, clientSecret: SECRET, jwks: "{}", policy: { roles: [{ id: "r", permissions: { FLOWZ: ["VIEW"] } }] } })), "ERR_POLICY_INVALID");
+});
+
+test("the UI's six checks on the session", () => {
+  const { session } = setup();
+  assert.equal(session.username, "alice@example.com");
+  assert.equal(session.tenant, "main");
+  assert.equal(session.isAllowed("FLOW", "UPDATE", "company.team"), true);
+  assert.equal(session.isAllowed("FLOW", "UPDATE"), false, "no namespace: tenant-wide grants only");
+  assert.equal(session.isAllowedGlobal("FLOW", "VIEW"), false);
+  assert.equal(session.hasAnyActionOnAnyNamespace("EXECUTION", "KILL"), true);
+  assert.equal(session.hasAnyAction("EXECUTION", "KILL", "company"), true, "granted below company");
+  assert.equal(session.hasAnyAction("EXECUTION", "KILL", "finance"), false);
+  assert.equal(session.hasAny("FLOW"), true);
+  assert.equal(session.hasAny("SECRET"), false);
+  assert.equal(session.hasAnyRole(), true);
+});
+
+test("authorizeMany agrees with single calls and reports bad entries in place", () => {
+  const { authz, session } = setup();
+  const requests = [
+    { permission: "FLOW", action: "VIEW", namespace: "company.team" },
+    { permission: "FLOW", action: "DELETE", namespace: "company.team" },
+    { permission: "NOPE", action: "VIEW" },
+    { permission: "EXECUTION", action: "KILL", namespace: "company.team.x" },
+  ];
+  const many = authz.authorizeMany(session, requests);
+  assert.equal(many.length, 4);
+  for (const i of [0, 1, 3]) assert.deepEqual(many[i], authz.authorize(session, requests[i]));
+  assert.equal(many[2].allowed, false);
+  assert.equal(many[2].code, "ERR_UNKNOWN_PERMISSION");
+  assert.match(many[2].error, /NOPE/);
+});
+
+test("matrix and allowed namespaces", () => {
+  const { authz, session } = setup();
+  const m = authz.matrix(session, { namespace: "company.team" });
+  assert.equal(m.FLOW.UPDATE, true);
+  assert.equal(m.FLOW.DELETE, false);
+  assert.equal(m.EXECUTION.KILL, true);
+  assert.equal(m.COPILOT.USE, false);
+  assert.deepEqual(Object.keys(m.AUDITLOG), ["VIEW", "LIST", "EXPORT"]);
+  assert.equal(authz.matrix(session, { namespace: "finance" }).FLOW.UPDATE, false);
+  assert.deepEqual(authz.allowedNamespaces(session, "FLOW", "UPDATE"), { everywhere: false, namespaces: ["company.team"] });
+});
+
+test("the guide's configuration: default role everywhere, tenant required, IAM warning", () => {
+  const yaml = `${read("fixtures/kestra/guide-micronaut.yaml").replace("CLIENT_ID", CLIENT_ID).replace("http://localhost:9000/application/o/kestra/", ISSUER)}\n${read("fixtures/kestra/guide-kestra.yaml")}`;
+  const authz = new Authorizer({ kestraConfig: yaml, clientSecret: SECRET, jwks: "{}" });
+  const session = authz.verifyIdToken(mint({ email: "new@example.com" }), { now: NOW });
+  const d = authz.authorize(session, { permission: "FLOW", action: "CREATE", namespace: "company", tenant: "main" });
+  assert.equal(d.allowed, true);
+  assert.equal(d.reasons[0].via, "default-role");
+  assert.equal(authz.authorize(session, { permission: "FLOW", action: "CREATE", namespace: "company" }).code, "DENIED_TENANT_REQUIRED");
+  assert.ok(authz.warnings.some((w) => w.code === "WARN_DEFAULT_ROLE_IAM_WRITE"));
+  assert.equal(authz.model, "crud");
+});
