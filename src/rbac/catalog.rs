@@ -323,7 +323,7 @@ pub(crate) const INERT_NAMES: &[&str] = &["UNKNOWN"];
 /// The official CRUD -> 2.0 expansion (`V2_1RolePermissionMigration`, kestra-rbac.md §1.4):
 /// what one CRUD grant becomes in 2.0. `BINDING:UPDATE`, `IMPERSONATE`, `TEMPLATE`, `ME`,
 /// `APITOKEN`, `TENANT` and `INFRASTRUCTURE` become nothing.
-pub(crate) fn expand(permission: &str, crud_action: &str) -> &'static [(&'static str, &'static [&'static str])] {
+pub fn expand(permission: &str, crud_action: &str) -> &'static [(&'static str, &'static [&'static str])] {
     match (permission, crud_action) {
         ("FLOW", "READ") => &[("FLOW", &["VIEW", "LIST", "EXPORT"])],
         ("FLOW", "CREATE") => &[("FLOW", &["CREATE", "IMPORT"])],

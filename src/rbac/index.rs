@@ -11,8 +11,9 @@ use super::policy::{BindingKind, ModelChoice, PolicyInput, RoleInput, valid_tena
 use crate::config::{Finding, KestraConfig};
 use crate::error::{Error, Result, shorten};
 use crate::token::VerifiedIdToken;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::Value;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// Options of the RBAC layer that are not in Kestra's configuration.
 #[derive(Debug, Clone, Default)]
@@ -62,9 +63,10 @@ impl CompiledRole {
 struct BindingMeta {
     id: String,
     role: usize,
-    namespace: Option<String>,
-    /// The group id for group bindings.
-    group: Option<String>,
+    /// The binding's namespace number (see [`Namespaces`]).
+    namespace: Option<u32>,
+    /// The group slot for group bindings.
+    group: Option<usize>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -76,12 +78,62 @@ struct NamespaceEntry {
     bindings: Vec<usize>,
 }
 
+/// The namespaces a tenant's bindings name, with all their ancestors, numbered once: the
+/// per-principal tables key on these numbers, so a decision hashes each ancestor of the
+/// requested namespace once, whatever the number of principals.
+#[derive(Debug, Clone, Default)]
+struct Namespaces {
+    ids: FxHashMap<String, u32>,
+    names: Vec<String>,
+    parents: Vec<Option<u32>>,
+}
+
+impl Namespaces {
+    /// The number of a (validated) namespace, numbering its ancestors too.
+    fn intern(&mut self, ns: &str) -> u32 {
+        if let Some(id) = self.ids.get(ns) {
+            return *id;
+        }
+        // Depth is bounded by namespace validation, so the recursion is too.
+        let parent = ns.rfind('.').and_then(|i| ns.get(..i)).map(|p| self.intern(p));
+        let id = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+        self.ids.insert(ns.to_owned(), id);
+        self.names.push(ns.to_owned());
+        self.parents.push(parent);
+        id
+    }
+
+    /// The numbers of `ns`'s ancestors and itself, root first, as far as any binding reaches:
+    /// an ancestor no binding names has no numbered descendants either.
+    fn chain<'b>(&self, ns: &str, buf: &'b mut [u32; namespace::MAX_NAMESPACE_DEPTH]) -> &'b [u32] {
+        let mut len: usize = 0;
+        for (slot, ancestor) in buf.iter_mut().zip(namespace::self_and_ancestors(ns)) {
+            match self.ids.get(ancestor) {
+                Some(id) => {
+                    *slot = *id;
+                    len = len.saturating_add(1);
+                }
+                None => break,
+            }
+        }
+        buf.get(..len).unwrap_or_default()
+    }
+
+    /// Whether the chain reaches `ns` itself.
+    fn reaches(&self, ns: &str, chain: &[u32]) -> Option<u32> {
+        chain
+            .last()
+            .copied()
+            .filter(|last| self.names.get(*last as usize).is_some_and(|n| n == ns))
+    }
+}
+
 /// One principal's (a user's or a group's) grants in one tenant.
 #[derive(Debug, Clone, Default)]
 struct Grants {
     tenant_wide: KeySet,
     tenant_wide_bindings: Vec<usize>,
-    namespaces: HashMap<String, NamespaceEntry>,
+    namespaces: FxHashMap<u32, NamespaceEntry>,
     any_namespace: KeySet,
     /// Global-only keys that only a namespace binding names: they grant nothing, and say why.
     global_only_from_namespace: KeySet,
@@ -89,7 +141,8 @@ struct Grants {
 }
 
 impl Grants {
-    fn add(&mut self, role: &CompiledRole, binding: usize, namespace: Option<&str>) {
+    /// Folds one binding in; `namespace` is the binding's namespace number.
+    fn add(&mut self, role: &CompiledRole, binding: usize, namespace: Option<u32>, spaces: &Namespaces) {
         self.has_binding = true;
         let Some(ns) = namespace else {
             self.tenant_wide.union_with(&role.keys);
@@ -106,24 +159,25 @@ impl Grants {
             return;
         }
         self.any_namespace.union_with(scoped);
-        for ancestor in namespace::self_and_ancestors(ns) {
-            let entry = self.namespaces.entry(ancestor.to_owned()).or_default();
+        let mut current = Some(ns);
+        while let Some(id) = current {
+            let entry = self.namespaces.entry(id).or_default();
             entry.subtree.union_with(scoped);
-            if ancestor.len() == ns.len() {
+            if id == ns {
                 entry.direct.union_with(scoped);
                 entry.bindings.push(binding);
             }
+            current = spaces.parents.get(id as usize).copied().flatten();
         }
     }
 
-    /// Does this table grant `key` for `namespace` (`None`: tenant-wide grants only)?
-    fn grants(&self, key: Key, namespace: Option<&str>) -> bool {
-        if self.tenant_wide.contains(key) {
-            return true;
-        }
-        namespace.is_some_and(|ns| {
-            namespace::self_and_ancestors(ns).any(|a| self.namespaces.get(a).is_some_and(|e| e.direct.contains(key)))
-        })
+    /// Does this table grant `key` on the namespace whose chain is given (empty: tenant-wide
+    /// grants only)?
+    fn grants(&self, key: Key, chain: &[u32]) -> bool {
+        self.tenant_wide.contains(key)
+            || chain
+                .iter()
+                .any(|id| self.namespaces.get(id).is_some_and(|e| e.direct.contains(key)))
     }
 }
 
@@ -150,14 +204,15 @@ struct TenantIndex {
     roles: Vec<CompiledRole>,
     bindings: Vec<BindingMeta>,
     /// User principals by every name they answer to: id, username, email, binding externalId.
-    user_by_name: HashMap<String, usize>,
+    user_by_name: FxHashMap<String, usize>,
     user_grants: Vec<Grants>,
     /// Whether a user principal was listed in `users` (tenant access) and owns the instance.
     user_listed: Vec<bool>,
     user_groups: Vec<Vec<usize>>,
-    group_by_key: HashMap<String, usize>,
+    group_by_key: FxHashMap<String, usize>,
     group_ids: Vec<String>,
     group_grants: Vec<Grants>,
+    namespaces: Namespaces,
 }
 
 impl TenantIndex {
@@ -193,8 +248,8 @@ pub struct CompiledPolicy {
     default_tenant: String,
     groups_claim_path: Option<Vec<String>>,
     username_claim: String,
-    instance_owners: HashSet<String>,
-    known_users: HashSet<String>,
+    instance_owners: FxHashSet<String>,
+    known_users: FxHashSet<String>,
     findings: Vec<Finding>,
 }
 
@@ -244,6 +299,15 @@ struct View<'a> {
 }
 
 impl<'a> View<'a> {
+    /// The numbered chain of the request's namespace in this tenant; empty when the request
+    /// names none or its permission is not namespace-scoped.
+    fn chain<'b>(&self, r: &Resolved<'_>, buf: &'b mut [u32; namespace::MAX_NAMESPACE_DEPTH]) -> &'b [u32] {
+        match (self.index, r.namespace) {
+            (Some(index), Some(ns)) if r.scope == Scope::Namespace => index.namespaces.chain(ns, buf),
+            _ => &[],
+        }
+    }
+
     fn grants(&self) -> impl Iterator<Item = (&'a Grants, Via, Option<&'a str>)> + '_ {
         let index = self.index;
         let user = self
@@ -489,8 +553,8 @@ impl CompiledPolicy {
         };
 
         let mut tenants = HashMap::new();
-        let mut instance_owners = HashSet::new();
-        let mut known_users = HashSet::new();
+        let mut instance_owners = FxHashSet::default();
+        let mut known_users = FxHashSet::default();
         for input in policy.map(|p| p.tenants.as_slice()).unwrap_or_default() {
             let mut index = TenantIndex::default();
             let mut role_by_id = HashMap::new();
@@ -558,27 +622,9 @@ impl CompiledPolicy {
                 let b = index.bindings.len();
                 let group = match binding.kind {
                     BindingKind::User => None,
-                    BindingKind::Group => Some(binding.external_id.clone()),
-                };
-                index.bindings.push(BindingMeta {
-                    id: binding.id.clone(),
-                    role,
-                    namespace: binding.namespace.clone(),
-                    group,
-                });
-                let Some(compiled) = index.roles.get(role).cloned() else {
-                    continue;
-                };
-                match binding.kind {
-                    BindingKind::User => {
-                        known_users.insert(binding.external_id.clone());
-                        let slot = index.user_slot(&binding.external_id);
-                        if let Some(grants) = index.user_grants.get_mut(slot) {
-                            grants.add(&compiled, b, binding.namespace.as_deref());
-                        }
-                    }
-                    BindingKind::Group => {
-                        let Some(g) = index.group_by_key.get(&binding.external_id).copied() else {
+                    BindingKind::Group => match index.group_by_key.get(&binding.external_id) {
+                        Some(g) => Some(*g),
+                        None => {
                             return Err(Error::policy(
                                 &binding.path,
                                 format!(
@@ -586,11 +632,28 @@ impl CompiledPolicy {
                                     shorten(&binding.external_id)
                                 ),
                             ));
-                        };
-                        if let Some(grants) = index.group_grants.get_mut(g) {
-                            grants.add(&compiled, b, binding.namespace.as_deref());
                         }
+                    },
+                };
+                let ns = binding.namespace.as_deref().map(|ns| index.namespaces.intern(ns));
+                index.bindings.push(BindingMeta {
+                    id: binding.id.clone(),
+                    role,
+                    namespace: ns,
+                    group,
+                });
+                if group.is_none() && !known_users.contains(&binding.external_id) {
+                    known_users.insert(binding.external_id.clone());
+                }
+                let grants = match group {
+                    Some(g) => index.group_grants.get_mut(g),
+                    None => {
+                        let u = index.user_slot(&binding.external_id);
+                        index.user_grants.get_mut(u)
                     }
+                };
+                if let (Some(grants), Some(compiled)) = (grants, index.roles.get(role)) {
+                    grants.add(compiled, b, ns, &index.namespaces);
                 }
             }
             tenants.insert(input.id.clone(), index);
@@ -809,8 +872,9 @@ impl CompiledPolicy {
         if view.default_role.is_some_and(|d| d.keys.contains(r.key)) {
             return true;
         }
-        let namespace = if r.scope == Scope::Namespace { r.namespace } else { None };
-        view.grants().any(|(g, _, _)| g.grants(r.key, namespace))
+        let mut buf = [0u32; namespace::MAX_NAMESPACE_DEPTH];
+        let chain = view.chain(r, &mut buf);
+        view.grants().any(|(g, _, _)| g.grants(r.key, chain))
     }
 
     /// `authorize`: the decision with its reasons, or the denial with its code.
@@ -884,8 +948,11 @@ impl CompiledPolicy {
                 role: role.map(|x| x.id.clone()),
                 role_name: role.map(|x| x.name.clone()),
                 binding: Some(meta.id.clone()),
-                namespace: meta.namespace.clone(),
-                group: meta.group.clone(),
+                namespace: meta
+                    .namespace
+                    .and_then(|id| index.namespaces.names.get(id as usize))
+                    .cloned(),
+                group: meta.group.and_then(|g| index.group_ids.get(g)).cloned(),
                 tenant: view.tenant.to_owned(),
             });
         };
@@ -900,11 +967,10 @@ impl CompiledPolicy {
                     }
                 }
             }
-            if r.scope == Scope::Namespace
-                && let Some(ns) = r.namespace
-            {
-                for ancestor in namespace::self_and_ancestors(ns) {
-                    if let Some(entry) = grants.namespaces.get(ancestor).filter(|e| e.direct.contains(r.key)) {
+            let mut buf = [0u32; namespace::MAX_NAMESPACE_DEPTH];
+            for id in view.chain(r, &mut buf) {
+                {
+                    if let Some(entry) = grants.namespaces.get(id).filter(|e| e.direct.contains(r.key)) {
                         for b in &entry.bindings {
                             if index.bindings.get(*b).is_some_and(role_has) {
                                 push(*b, via);
@@ -1021,6 +1087,12 @@ impl CompiledPolicy {
         if view.default_role.is_some_and(|d| d.keys.intersects(&wanted)) {
             return Ok(true);
         }
+        let mut buf = [0u32; namespace::MAX_NAMESPACE_DEPTH];
+        let chain = view.chain(&r, &mut buf);
+        let itself = match (view.index, r.namespace) {
+            (Some(index), Some(ns)) => index.namespaces.reaches(ns, chain),
+            _ => None,
+        };
         Ok(view.grants().any(|(g, _, _)| {
             if g.tenant_wide.intersects(&wanted) {
                 return true;
@@ -1030,10 +1102,13 @@ impl CompiledPolicy {
             }
             match r.namespace {
                 None => g.any_namespace.intersects(&wanted),
-                Some(ns) => {
-                    namespace::self_and_ancestors(ns)
-                        .any(|a| g.namespaces.get(a).is_some_and(|e| e.direct.intersects(&wanted)))
-                        || g.namespaces.get(ns).is_some_and(|e| e.subtree.intersects(&wanted))
+                Some(_) => {
+                    chain
+                        .iter()
+                        .any(|id| g.namespaces.get(id).is_some_and(|e| e.direct.intersects(&wanted)))
+                        || itself
+                            .and_then(|id| g.namespaces.get(&id))
+                            .is_some_and(|e| e.subtree.intersects(&wanted))
                 }
             }
         }))
@@ -1107,7 +1182,7 @@ impl CompiledPolicy {
                 g.namespaces
                     .iter()
                     .filter(|(_, e)| e.direct.contains(r.key))
-                    .map(|(ns, _)| ns.clone())
+                    .filter_map(|(id, _)| view.index?.namespaces.names.get(*id as usize).cloned())
             })
             .collect();
         namespaces.sort();

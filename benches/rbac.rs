@@ -1,0 +1,122 @@
+//! RBAC decisions against policies of 100, 10,000 and 100,000 bindings, and compiling the
+//! largest. Run: cargo bench --bench rbac
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use kestra_authz::config::KestraConfig;
+use kestra_authz::rbac::{CompiledPolicy, PolicyInput, RbacOptions, Request};
+use kestra_authz::{Authorizer, AuthorizerOptions, Session, VerifyOptions};
+use serde_json::{Value, json};
+use std::hint::black_box;
+
+const SECRET: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+/// `bindings` bindings over `bindings / 10` users (ten each, on namespaces three deep), 50
+/// roles and 20 groups; alice is one of the users.
+fn policy(bindings: usize) -> Value {
+    let users = (bindings / 10).max(1);
+    let roles: Vec<Value> = (0..50)
+        .map(|r| {
+            let secret_action = ["READ", "CREATE", "UPDATE", "DELETE"][r % 4];
+            json!({"id": format!("r{r}"), "permissions": {"FLOW": ["READ", "UPDATE"], "EXECUTION": ["READ"], "SECRET": [secret_action]}})
+        })
+        .collect();
+    let groups: Vec<Value> = (0..20).map(|g| json!({"id": format!("g{g}")})).collect();
+    let user_list: Vec<Value> = (0..users)
+        .map(|u| json!({"id": format!("u{u}"), "username": if u == 0 { "alice@example.com".to_owned() } else { format!("user{u}@example.com") }, "groups": [format!("g{}", u % 20)]}))
+        .collect();
+    let binding_list: Vec<Value> = (0..bindings)
+        .map(|b| {
+            let u = b % users;
+            if b % 7 == 0 {
+                json!({"type": "GROUP", "externalId": format!("g{}", b % 20), "roleId": format!("r{}", b % 50), "namespaceId": format!("org{}.team{}", b % 13, b % 31)})
+            } else {
+                json!({"type": "USER", "externalId": format!("u{u}"), "roleId": format!("r{}", b % 50), "namespaceId": format!("org{}.team{}.svc{}", b % 13, b % 31, b % 5)})
+            }
+        })
+        .collect();
+    json!({"tenants": {"main": {"roles": roles, "groups": groups, "users": user_list, "bindings": binding_list}}})
+}
+
+fn token() -> String {
+    let claims = json!({"iss": "https://sso.example.com/application/o/kestra/", "sub": "s", "aud": "kestra-client",
+        "iat": 1_800_000_000u64, "exp": 1_800_000_300u64, "email": "alice@example.com"});
+    let key = jsonwebtoken::EncodingKey::from_secret(SECRET.as_bytes()).unwrap();
+    jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        &claims,
+        &key,
+    )
+    .unwrap()
+}
+
+fn setup(bindings: usize) -> (Authorizer, Session) {
+    let options = json!({"issuer": "https://sso.example.com/application/o/kestra/", "clientId": "kestra-client",
+        "clientSecret": SECRET, "jwks": "{}", "policy": policy(bindings)});
+    let authz = Authorizer::new(AuthorizerOptions::from_json(&options).unwrap()).unwrap();
+    let session = authz
+        .verify_id_token(
+            &token(),
+            &VerifyOptions::from_json(&json!({"now": 1_800_000_060u64}), None).unwrap(),
+        )
+        .unwrap();
+    (authz, session)
+}
+
+fn decisions(c: &mut Criterion) {
+    let mut group = c.benchmark_group("decision");
+    for bindings in [100usize, 10_000, 100_000] {
+        let (authz, session) = setup(bindings);
+        // alice (u0) holds bindings on org0.team0.svc0 and the like: a hit and a miss.
+        let hit = "org0.team0.svc0.flows";
+        let miss = "elsewhere.team.svc.flows";
+        assert!(session.is_allowed("FLOW", "UPDATE", Some(hit)).unwrap());
+        assert!(!session.is_allowed("FLOW", "UPDATE", Some(miss)).unwrap());
+        group.bench_with_input(BenchmarkId::new("is_allowed hit", bindings), &bindings, |b, _| {
+            b.iter(|| {
+                session
+                    .is_allowed(black_box("FLOW"), black_box("UPDATE"), black_box(Some(hit)))
+                    .unwrap()
+            })
+        });
+        group.bench_with_input(BenchmarkId::new("is_allowed miss", bindings), &bindings, |b, _| {
+            b.iter(|| {
+                session
+                    .is_allowed(black_box("FLOW"), black_box("UPDATE"), black_box(Some(miss)))
+                    .unwrap()
+            })
+        });
+        let request = Request {
+            permission: "FLOW",
+            action: "UPDATE",
+            namespace: Some(hit),
+            tenant: None,
+        };
+        group.bench_with_input(
+            BenchmarkId::new("authorize with reasons", bindings),
+            &bindings,
+            |b, _| b.iter(|| authz.authorize(&session, black_box(&request)).unwrap()),
+        );
+    }
+    group.finish();
+}
+
+fn compile(c: &mut Criterion) {
+    let mut group = c.benchmark_group("compile");
+    group.sample_size(10);
+    let input = PolicyInput::from_json(&policy(100_000)).unwrap();
+    let config = KestraConfig::default();
+    group.bench_function("100000 bindings (policy already parsed)", |b| {
+        b.iter(|| CompiledPolicy::compile(&config, Some(black_box(&input)), &RbacOptions::default()).unwrap())
+    });
+    let value = policy(100_000);
+    group.bench_function("100000 bindings (from JSON value)", |b| {
+        b.iter(|| {
+            let input = PolicyInput::from_json(black_box(&value)).unwrap();
+            CompiledPolicy::compile(&config, Some(&input), &RbacOptions::default()).unwrap()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, decisions, compile);
+criterion_main!(benches);

@@ -1,0 +1,211 @@
+//! Invariants of the RBAC engine over random policies (proptest):
+//! adding a binding never removes a grant; a grant on N holds on N's subtree and on no
+//! sibling such as Nx; no binding, no grant; a CRUD policy asked a 2.0 action agrees with the
+//! official expansion table; authorize, isAllowed and matrix agree.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod common;
+
+use common::*;
+use kestra_authz::Authorizer;
+use kestra_authz::rbac::{Request, catalog::expand, namespace::covers};
+use proptest::prelude::*;
+use serde_json::{Value, json};
+
+const PERMISSIONS: [&str; 7] = [
+    "FLOW",
+    "EXECUTION",
+    "SECRET",
+    "KVSTORE",
+    "USER",
+    "BLUEPRINT",
+    "NAMESPACE",
+];
+const CRUD: [&str; 4] = ["READ", "CREATE", "UPDATE", "DELETE"];
+/// Segments where one is a prefix of another, so that `a` vs `ab` siblings come up.
+const SEGMENTS: [&str; 4] = ["a", "ab", "b", "a-b"];
+
+fn namespace() -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(SEGMENTS.to_vec()), 1..=3).prop_map(|s| s.join("."))
+}
+
+fn role() -> impl Strategy<Value = Value> {
+    prop::collection::btree_map(
+        prop::sample::select(PERMISSIONS.to_vec()),
+        prop::sample::subsequence(CRUD.to_vec(), 1..=4),
+        1..=4,
+    )
+    .prop_map(|perms| json!(perms))
+}
+
+#[derive(Debug, Clone)]
+struct Binding {
+    role: usize,
+    group: bool,
+    namespace: Option<String>,
+}
+
+fn binding(roles: usize) -> impl Strategy<Value = Binding> {
+    (0..roles, any::<bool>(), prop::option::of(namespace())).prop_map(|(role, group, namespace)| Binding {
+        role,
+        group,
+        namespace,
+    })
+}
+
+fn policy(roles: &[Value], bindings: &[Binding]) -> Value {
+    json!({"model": "crud", "tenants": {"main": {
+        "roles": roles.iter().enumerate().map(|(i, r)| json!({"id": format!("r{i}"), "permissions": r})).collect::<Vec<_>>(),
+        "groups": [{"id": "g1"}],
+        "users": [{"id": "u1", "username": "alice@example.com", "groups": ["g1"]}],
+        "bindings": bindings.iter().map(|b| json!({
+            "type": if b.group { "GROUP" } else { "USER" },
+            "externalId": if b.group { "g1" } else { "u1" },
+            "roleId": format!("r{}", b.role),
+            "namespaceId": b.namespace,
+        })).collect::<Vec<_>>(),
+    }}})
+}
+
+/// Every (permission, CRUD action, namespace or none) over the generator's vocabulary.
+fn requests(namespaces: &[String]) -> Vec<(&'static str, &'static str, Option<String>)> {
+    let mut out = Vec::new();
+    for p in PERMISSIONS {
+        for a in CRUD {
+            out.push((p, a, None));
+            for ns in namespaces {
+                out.push((p, a, Some(ns.clone())));
+            }
+        }
+    }
+    out
+}
+
+fn allowed(a: &Authorizer, s: &kestra_authz::Session, p: &str, act: &str, ns: Option<&str>) -> bool {
+    a.authorize(
+        s,
+        &Request {
+            permission: p,
+            action: act,
+            namespace: ns,
+            tenant: None,
+        },
+    )
+    .unwrap()
+    .allowed
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn adding_a_binding_never_removes_a_grant(
+        roles in prop::collection::vec(role(), 1..4),
+        bindings in prop::collection::vec(binding(3), 0..5),
+        extra in binding(3),
+        probes in prop::collection::vec(namespace(), 1..4),
+    ) {
+        let bindings: Vec<Binding> = bindings.into_iter().filter(|b| b.role < roles.len()).collect();
+        prop_assume!(extra.role < roles.len());
+        let before = authz(policy(&roles, &bindings));
+        let mut more = bindings.clone();
+        more.push(extra);
+        let after = authz(policy(&roles, &more));
+        let (s1, s2) = (session(&before, "alice@example.com"), session(&after, "alice@example.com"));
+        for (p, act, ns) in requests(&probes) {
+            if allowed(&before, &s1, p, act, ns.as_deref()) {
+                prop_assert!(allowed(&after, &s2, p, act, ns.as_deref()), "{p}:{act} {ns:?} lost");
+            }
+        }
+    }
+
+    #[test]
+    fn a_namespace_grant_covers_its_subtree_and_no_sibling(
+        root in namespace(),
+        permission in prop::sample::select(vec!["FLOW", "EXECUTION", "SECRET", "KVSTORE", "NAMESPACE"]),
+        action in prop::sample::select(CRUD.to_vec()),
+        probes in prop::collection::vec(namespace(), 1..8),
+    ) {
+        let roles = vec![json!({permission: [action]})];
+        let a = authz(policy(&roles, &[Binding { role: 0, group: false, namespace: Some(root.clone()) }]));
+        let s = session(&a, "alice@example.com");
+        let mut probes = probes;
+        probes.push(root.clone());
+        probes.push(format!("{root}x"));
+        probes.push(format!("{root}.child"));
+        for ns in &probes {
+            prop_assert_eq!(allowed(&a, &s, permission, action, Some(ns)), covers(&root, ns), "{} on {}", root, ns);
+        }
+        prop_assert!(!allowed(&a, &s, permission, action, None), "no namespace: tenant-wide grants only");
+    }
+
+    #[test]
+    fn no_binding_no_grant(roles in prop::collection::vec(role(), 0..4), probes in prop::collection::vec(namespace(), 1..4)) {
+        let a = authz(policy(&roles, &[]));
+        let s = session(&a, "alice@example.com");
+        for (p, act, ns) in requests(&probes) {
+            prop_assert!(!allowed(&a, &s, p, act, ns.as_deref()));
+        }
+        prop_assert!(!s.has_any_role().unwrap());
+    }
+
+    #[test]
+    fn crud_policy_answers_v2_actions_by_the_expansion_table(role in role()) {
+        let a = authz(policy(std::slice::from_ref(&role), &[Binding { role: 0, group: false, namespace: None }]));
+        let s = session(&a, "alice@example.com");
+        let granted: Vec<(String, String)> = role.as_object().unwrap().iter()
+            .flat_map(|(p, acts)| acts.as_array().unwrap().iter().map(move |x| (p.clone(), x.as_str().unwrap().to_owned())))
+            .collect();
+        let v2: [(&str, &[&str]); 7] = [
+            ("FLOW", &["VIEW", "LIST", "EXPORT", "CREATE", "IMPORT", "UPDATE", "EXECUTE", "DISABLE", "ENABLE", "VALIDATE", "DELETE"]),
+            ("EXECUTION", &["VIEW", "LIST", "ACCESS_LOGS", "FOLLOW", "KILL", "RESTART", "CREATE", "DELETE"]),
+            ("SECRET", &["VIEW", "LIST", "CREATE", "UPDATE", "DELETE"]),
+            ("KVSTORE", &["VIEW", "LIST", "CREATE", "UPDATE", "DELETE"]),
+            ("USER", &["VIEW", "LIST", "CREATE", "UPDATE", "MANAGE_GROUP_MEMBERSHIP", "DELETE", "IMPERSONATE"]),
+            ("BLUEPRINT", &["VIEW", "LIST", "CREATE", "UPDATE", "DELETE"]),
+            ("NAMESPACE", &["VIEW", "LIST", "EXPORT_PLUGIN_DEFAULTS", "MANAGE_FILES", "IMPORT_PLUGIN_DEFAULTS", "CREATE", "UPDATE", "DELETE"]),
+        ];
+        for (p2, actions) in v2 {
+            for a2 in actions {
+                let expected = granted.iter().any(|(p, a)| expand(p, a).iter().any(|(target, list)| {
+                    let target = if target.is_empty() { p.as_str() } else { target };
+                    target == p2 && list.contains(a2)
+                }));
+                prop_assert_eq!(allowed(&a, &s, p2, a2, Some("x")), expected, "{}:{}", p2, a2);
+            }
+        }
+    }
+
+    #[test]
+    fn authorize_is_allowed_and_matrix_agree(
+        roles in prop::collection::vec(role(), 1..4),
+        bindings in prop::collection::vec(binding(3), 0..6),
+        probe in prop::option::of(namespace()),
+    ) {
+        let bindings: Vec<Binding> = bindings.into_iter().filter(|b| b.role < roles.len()).collect();
+        let a = authz(policy(&roles, &bindings));
+        let s = session(&a, "alice@example.com");
+        let matrix = a.matrix(&s, probe.as_deref(), None).unwrap();
+        for (p, cells) in &matrix {
+            for (act, cell) in cells {
+                let decision = a.authorize(&s, &Request { permission: p, action: act, namespace: probe.as_deref(), tenant: None }).unwrap();
+                prop_assert_eq!(decision.allowed, *cell, "{}:{}", p, act);
+                prop_assert_eq!(s.is_allowed(p, act, probe.as_deref()).unwrap(), *cell);
+                prop_assert_eq!(decision.allowed, !decision.reasons.is_empty());
+                if *cell {
+                    prop_assert!(s.has_any_action_on_any_namespace(p, act).unwrap());
+                    prop_assert!(s.has_any(p, probe.as_deref()).unwrap());
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_generators_vocabulary_is_valid() {
+    let a = authz(policy(&[json!({"FLOW": ["READ"]})], &[]));
+    let s = session(&a, "alice@example.com");
+    for ns in SEGMENTS {
+        assert!(!allowed(&a, &s, "FLOW", "READ", Some(ns)));
+    }
+}
