@@ -819,6 +819,24 @@ fn model_auto_detection_and_config_lints() {
             .iter()
             .any(|w| w.code == "WARN_PERMISSION_IGNORED" && w.path.contains("TEMPLATE"))
     );
+    // A 2.0 action in a CRUD policy does nothing: a finding.
+    let a = authz_with(
+        "",
+        json!({"model": "crud", "roles": [{"id": "r", "permissions": {"FLOW": ["READ", "EXECUTE"]}}]}),
+        json!({}),
+    );
+    assert!(
+        a.warnings()
+            .iter()
+            .any(|w| w.code == "WARN_ACTION_IGNORED" && w.path == "policy.roles[0].permissions.FLOW")
+    );
+    // A default role that grants nothing, and OAuth2 switched off with clients configured.
+    let yaml = "kestra.security.default-role.name: nothing\nkestra.security.default-role.permissions.TEMPLATE: [READ]\n\
+                micronaut.security.oauth2.enabled: false\nmicronaut.security.oauth2.clients.a.client-id: x\n";
+    let a = authz_with(yaml, json!({"model": "v2"}), json!({}));
+    let codes: Vec<&str> = a.warnings().iter().map(|w| w.code).collect();
+    assert!(codes.contains(&"WARN_DEFAULT_ROLE_EMPTY"), "{codes:?}");
+    assert!(codes.contains(&"WARN_OAUTH2_DISABLED"), "{codes:?}");
     use kestra_authz::AuthorizerOptions;
     let options = json!({"issuer": ISSUER, "clientId": CLIENT_ID, "clientSecret": SECRET, "jwks": "{}",
         "kestraConfig": "kestra.security.default-role.permissions.FLOWZ: [READ]\n"});

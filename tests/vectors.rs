@@ -25,6 +25,17 @@ fn outcome(result: Result<Session, Error>) -> Value {
     }
 }
 
+/// Error messages are one line and never carry a token's segments or a client secret.
+fn assert_discreet(message: &str, token: &str, secret: Option<&str>) {
+    assert!(!message.contains('\n'), "one line: {message}");
+    for segment in token.split('.').filter(|s| s.len() >= 16) {
+        assert!(!message.contains(segment), "message echoes the token: {message}");
+    }
+    if let Some(secret) = secret {
+        assert!(!message.contains(secret), "message echoes the client secret: {message}");
+    }
+}
+
 /// Verifies one token case against a built provider and returns its outcome.
 type CaseRunner = Box<dyn Fn(&str, &Value) -> Value>;
 

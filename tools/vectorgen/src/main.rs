@@ -324,6 +324,11 @@ fn main() {
     let mut trusted = base(json!({"keys": [rsa_key.clone()]}));
     trusted["trustedAudiences"] = json!(["kestra-api"]);
     providers.insert("trusted-audience".into(), trusted);
+    let mut with_ops = rsa_jwk(&k.rsa, Some("rsa-1"), Some("RS256"));
+    with_ops["key_ops"] = json!(["verify"]);
+    let mut sign_only = rsa_jwk(&k.rsa_other, Some("rsa-1"), Some("RS256"));
+    sign_only["key_ops"] = json!(["sign"]);
+    providers.insert("key-ops".into(), base(json!({"keys": [sign_only, with_ops]})));
     let mut tolerant = base(json!({"keys": [rsa_key.clone()]}));
     tolerant["clockTolerance"] = 30.into();
     providers.insert("tolerance-30".into(), tolerant);
@@ -1456,6 +1461,22 @@ fn main() {
         ok(),
     );
     v.add(
+        "check 9",
+        "key_ops verify is used, key_ops sign is skipped",
+        "key-ops",
+        token(&h_rsa, &c(), &rs),
+        json!({}),
+        ok(),
+    );
+    v.add(
+        "check 9",
+        "a token signed by the sign-only key",
+        "key-ops",
+        token(&h_rsa, &c(), &Sig::Rs(&k.rsa_other, 256)),
+        json!({}),
+        err("ERR_JWS_SIGNATURE_VERIFICATION_FAILED"),
+    );
+    v.add(
         "attack 30",
         "unknown kid",
         "multi",
@@ -1766,6 +1787,20 @@ fn main() {
         "only an encryption key",
         with_jwks(json!({"keys": [enc_entry_of(&k)]}).to_string()),
         err("ERR_CONFIG_INVALID"),
+    );
+    let mut encrypt_only = rsa_key.clone();
+    encrypt_only["key_ops"] = json!(["encrypt"]);
+    add_setup(
+        "only a key whose key_ops exclude verify",
+        with_jwks(json!({"keys": [encrypt_only]}).to_string()),
+        err("ERR_CONFIG_INVALID"),
+    );
+    let mut bad_ops = rsa_key.clone();
+    bad_ops["key_ops"] = json!("verify");
+    add_setup(
+        "key_ops not an array",
+        with_jwks(json!({"keys": [bad_ops]}).to_string()),
+        err("ERR_JWKS_INVALID"),
     );
     add_setup(
         "only an unknown key type",
