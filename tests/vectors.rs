@@ -94,10 +94,14 @@ fn token_vectors_through_the_rust_api() {
     check_all(
         &|options| {
             let authorizer = build(options).map_err(|e| outcome_of_error(e.code(), None, None))?;
+            let secret = options["clientSecret"].as_str().map(str::to_owned);
             Ok(Box::new(move |token: &str, verify_options: &Value| {
-                outcome(
-                    VerifyOptions::from_json(verify_options, None).and_then(|o| authorizer.verify_id_token(token, &o)),
-                )
+                let result =
+                    VerifyOptions::from_json(verify_options, None).and_then(|o| authorizer.verify_id_token(token, &o));
+                if let Err(e) = &result {
+                    assert_discreet(&e.to_string(), token, secret.as_deref());
+                }
+                outcome(result)
             }))
         },
         &|options| match build(options) {
