@@ -813,6 +813,15 @@ impl CompiledPolicy {
         }
     }
 
+    /// The view a UI check looks through; `None` (nothing is granted) when the request must
+    /// name a tenant and does not, or the token has no username.
+    fn check_view<'a>(&'a self, principal: &'a Principal, tenant: Option<&'a str>) -> Result<Option<View<'a>>> {
+        let Ok(tenant) = self.tenant(tenant)? else {
+            return Ok(None);
+        };
+        Ok(principal.username.is_some().then(|| self.view(principal, tenant)))
+    }
+
     /// Resolves permission and action names in the policy's model.
     fn resolve<'r>(&self, permission: &str, action: &str, namespace: Option<&'r str>) -> Result<Resolved<'r>> {
         let space = key_space();
@@ -993,13 +1002,9 @@ impl CompiledPolicy {
         tenant: Option<&str>,
     ) -> Result<bool> {
         let r = self.resolve(permission, action, namespace)?;
-        let Ok(tenant) = self.tenant(tenant)? else {
-            return Ok(false);
-        };
-        if principal.username.is_none() {
-            return Ok(false);
-        }
-        Ok(self.allowed_in(&self.view(principal, tenant), principal, &r))
+        Ok(self
+            .check_view(principal, tenant)?
+            .is_some_and(|view| self.allowed_in(&view, principal, &r)))
     }
 
     /// The UI's `hasAnyActionOnAnyNamespace(p, a)`: granted tenant-wide or on any namespace.
@@ -1071,13 +1076,9 @@ impl CompiledPolicy {
             }
             None => space.mask(r.permission),
         };
-        let Ok(tenant) = self.tenant(tenant)? else {
+        let Some(view) = self.check_view(principal, tenant)? else {
             return Ok(false);
         };
-        if principal.username.is_none() {
-            return Ok(false);
-        }
-        let view = self.view(principal, tenant);
         if principal.instance_owner && r.permission.def().is_some_and(|d| d.instance_owner) {
             return Ok(true);
         }
@@ -1116,13 +1117,9 @@ impl CompiledPolicy {
 
     /// The UI's `hasAnyRole()`: any role at all in the tenant.
     pub fn has_any_role(&self, principal: &Principal, tenant: Option<&str>) -> Result<bool> {
-        let Ok(tenant) = self.tenant(tenant)? else {
+        let Some(view) = self.check_view(principal, tenant)? else {
             return Ok(false);
         };
-        if principal.username.is_none() {
-            return Ok(false);
-        }
-        let view = self.view(principal, tenant);
         Ok(view.access && (view.default_role.is_some() || view.grants().any(|(g, _, _)| g.has_binding)))
     }
 
@@ -1160,13 +1157,9 @@ impl CompiledPolicy {
         tenant: Option<&str>,
     ) -> Result<NamespaceGrants> {
         let r = self.resolve(permission, action, None)?;
-        let Ok(tenant) = self.tenant(tenant)? else {
+        let Some(view) = self.check_view(principal, tenant)? else {
             return Ok(NamespaceGrants::default());
         };
-        if principal.username.is_none() {
-            return Ok(NamespaceGrants::default());
-        }
-        let view = self.view(principal, tenant);
         if self.allowed_in(&view, principal, &r) {
             return Ok(NamespaceGrants {
                 everywhere: true,
