@@ -35,6 +35,9 @@ WASM_BINDGEN_USE_BROWSER=1 cargo test --target wasm32-unknown-unknown --test vec
 step "package"
 scripts/build-pkg.sh
 
+step "TypeScript: the package's types, strict (tsc --noEmit on tests/ts/usage.ts)"
+npx tsc -p tests/ts
+
 step "JS API tests in Node (node:test, against pkg/)"
 node --test tests/js/
 

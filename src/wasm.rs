@@ -121,7 +121,9 @@ pub struct JsAuthorizer {
 #[wasm_bindgen(js_class = Authorizer)]
 impl JsAuthorizer {
     #[wasm_bindgen(constructor)]
-    pub fn new(options: JsValue) -> Result<JsAuthorizer, JsValue> {
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "AuthorizerOptions")] options: JsValue,
+    ) -> Result<JsAuthorizer, JsValue> {
         let options = from_js(options, "options")?;
         let inner = AuthorizerOptions::from_json(&options)
             .and_then(Authorizer::new)
@@ -130,7 +132,7 @@ impl JsAuthorizer {
     }
 
     /// Configuration findings: `[{ code, path, message }]`.
-    #[wasm_bindgen(getter)]
+    #[wasm_bindgen(getter, unchecked_return_type = "Finding[]")]
     pub fn warnings(&self) -> JsValue {
         let findings: Vec<JsFinding<'_>> = self.inner.warnings().iter().map(JsFinding::from).collect();
         to_js(&findings)
@@ -159,15 +161,24 @@ impl JsAuthorizer {
 
     /// `authorize(session, { permission, action, namespace?, tenant? })` ->
     /// `{ allowed, code, reasons, tenant }`. A denial is a value; bad input throws.
-    pub fn authorize(&self, session: &JsSession, request: JsValue) -> Result<JsValue, JsValue> {
+    #[wasm_bindgen(unchecked_return_type = "Decision")]
+    pub fn authorize(
+        &self,
+        session: &JsSession,
+        #[wasm_bindgen(unchecked_param_type = "AuthorizationRequest")] request: JsValue,
+    ) -> Result<JsValue, JsValue> {
         decide(&self.inner, &session.inner, &request).map(|d| to_js(&d))
     }
 
     /// `authorizeMany(session, requests)`: one decision per request, in order. A request that
     /// is bad input answers `{ allowed: false, code: <ERR_* code>, error: <message>, reasons: [] }`
     /// instead of throwing, so one bad entry does not hide the others.
-    #[wasm_bindgen(js_name = authorizeMany)]
-    pub fn authorize_many(&self, session: &JsSession, requests: JsValue) -> Result<JsValue, JsValue> {
+    #[wasm_bindgen(js_name = authorizeMany, unchecked_return_type = "Array<Decision | BatchError>")]
+    pub fn authorize_many(
+        &self,
+        session: &JsSession,
+        #[wasm_bindgen(unchecked_param_type = "AuthorizationRequest[]")] requests: JsValue,
+    ) -> Result<JsValue, JsValue> {
         let list: js_sys::Array = requests.dyn_into().map_err(|_| {
             js_error(Error::OptionInvalid {
                 option: "requests",
@@ -199,7 +210,12 @@ impl JsAuthorizer {
 
     /// `matrix(session, { namespace?, tenant? })` -> `{ FLOW: { READ: true, ... }, ... }`: every
     /// permission of the policy's model x each valid action.
-    pub fn matrix(&self, session: &JsSession, options: JsValue) -> Result<JsValue, JsValue> {
+    #[wasm_bindgen(unchecked_return_type = "Matrix")]
+    pub fn matrix(
+        &self,
+        session: &JsSession,
+        #[wasm_bindgen(unchecked_param_type = "MatrixOptions | undefined")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
         let (namespace, tenant) = if options.is_object() {
             let get = |key: &str| js_sys::Reflect::get(&options, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
             (
@@ -225,13 +241,13 @@ impl JsAuthorizer {
     }
 
     /// `allowedNamespaces(session, permission, action, tenant?)` -> `{ everywhere, namespaces }`.
-    #[wasm_bindgen(js_name = allowedNamespaces)]
+    #[wasm_bindgen(js_name = allowedNamespaces, unchecked_return_type = "NamespaceGrants")]
     pub fn allowed_namespaces(
         &self,
         session: &JsSession,
-        permission: JsValue,
-        action: JsValue,
-        tenant: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] permission: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] action: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | null | undefined")] tenant: JsValue,
     ) -> Result<JsValue, JsValue> {
         let permission = string_arg(&permission, "permission")?;
         let action = string_arg(&action, "action")?;
@@ -251,7 +267,11 @@ impl JsAuthorizer {
     /// Verifies an ID token: `verifyIdToken(token, { now, nonce, accessToken, code, maxAge, tenant })`.
     /// `now` (seconds since the epoch) defaults to the host clock.
     #[wasm_bindgen(js_name = verifyIdToken)]
-    pub fn verify_id_token(&self, token: JsValue, options: JsValue) -> Result<JsSession, JsValue> {
+    pub fn verify_id_token(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "VerifyOptions | undefined")] options: JsValue,
+    ) -> Result<JsSession, JsValue> {
         let token = token.as_string().ok_or_else(|| {
             js_error(Error::JwsInvalid {
                 reason: "the token must be a string",
@@ -276,7 +296,7 @@ pub struct JsSession {
 #[wasm_bindgen(js_class = Session)]
 impl JsSession {
     /// Every claim of the ID token, as a plain object.
-    #[wasm_bindgen(getter)]
+    #[wasm_bindgen(getter, unchecked_return_type = "IdTokenClaims")]
     pub fn claims(&self) -> JsValue {
         to_js(self.inner.token().claims())
     }
@@ -319,7 +339,12 @@ impl JsSession {
 
     /// The Kestra UI's `isAllowed(permission, action, namespace?)`.
     #[wasm_bindgen(js_name = isAllowed)]
-    pub fn is_allowed(&self, permission: JsValue, action: JsValue, namespace: JsValue) -> Result<bool, JsValue> {
+    pub fn is_allowed(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] permission: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] action: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | null | undefined")] namespace: JsValue,
+    ) -> Result<bool, JsValue> {
         let (p, a, ns) = (
             string_arg(&permission, "permission")?,
             string_arg(&action, "action")?,
@@ -329,13 +354,21 @@ impl JsSession {
     }
     /// The Kestra UI's `isAllowedGlobal(permission, action)`.
     #[wasm_bindgen(js_name = isAllowedGlobal)]
-    pub fn is_allowed_global(&self, permission: JsValue, action: JsValue) -> Result<bool, JsValue> {
+    pub fn is_allowed_global(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] permission: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] action: JsValue,
+    ) -> Result<bool, JsValue> {
         let (p, a) = (string_arg(&permission, "permission")?, string_arg(&action, "action")?);
         self.inner.is_allowed_global(&p, &a).map_err(js_error)
     }
     /// The Kestra UI's `hasAny(permission, namespace?)`.
     #[wasm_bindgen(js_name = hasAny)]
-    pub fn has_any(&self, permission: JsValue, namespace: JsValue) -> Result<bool, JsValue> {
+    pub fn has_any(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] permission: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | null | undefined")] namespace: JsValue,
+    ) -> Result<bool, JsValue> {
         let (p, ns) = (
             string_arg(&permission, "permission")?,
             optional_string_arg(&namespace, "namespace")?,
@@ -344,7 +377,12 @@ impl JsSession {
     }
     /// The Kestra UI's `hasAnyAction(permission, action, namespace?)`.
     #[wasm_bindgen(js_name = hasAnyAction)]
-    pub fn has_any_action(&self, permission: JsValue, action: JsValue, namespace: JsValue) -> Result<bool, JsValue> {
+    pub fn has_any_action(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] permission: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] action: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | null | undefined")] namespace: JsValue,
+    ) -> Result<bool, JsValue> {
         let (p, a, ns) = (
             string_arg(&permission, "permission")?,
             string_arg(&action, "action")?,
@@ -354,7 +392,11 @@ impl JsSession {
     }
     /// The Kestra UI's `hasAnyActionOnAnyNamespace(permission, action)`.
     #[wasm_bindgen(js_name = hasAnyActionOnAnyNamespace)]
-    pub fn has_any_action_on_any_namespace(&self, permission: JsValue, action: JsValue) -> Result<bool, JsValue> {
+    pub fn has_any_action_on_any_namespace(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] permission: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] action: JsValue,
+    ) -> Result<bool, JsValue> {
         let (p, a) = (string_arg(&permission, "permission")?, string_arg(&action, "action")?);
         self.inner.has_any_action_on_any_namespace(&p, &a).map_err(js_error)
     }
@@ -380,3 +422,247 @@ impl JsSession {
         self.inner.token().alg().name().to_owned()
     }
 }
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+/** A JWS algorithm this module verifies (`none` is none of them). */
+export type Algorithm =
+  | "HS256" | "HS384" | "HS512" | "RS256" | "RS384" | "RS512"
+  | "PS256" | "PS384" | "PS512" | "ES256" | "ES384" | "ES512" | "EdDSA";
+
+/** A JSON value, as claims and configuration objects hold them. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** One key of a JWKS (RFC 7517); members this module does not read are allowed. */
+export interface Jwk {
+  kty: string;
+  kid?: string;
+  use?: string;
+  alg?: string;
+  key_ops?: string[];
+  n?: string;
+  e?: string;
+  crv?: string;
+  x?: string;
+  y?: string;
+  [member: string]: JsonValue | undefined;
+}
+
+/** A JWKS; authentik serves `{}` for a provider without a signing key. */
+export interface Jwks {
+  keys?: Jwk[];
+  [member: string]: unknown;
+}
+
+/** The parts of an OpenID Provider discovery document this module reads. */
+export interface DiscoveryDocument {
+  issuer: string;
+  jwks_uri?: string;
+  id_token_signing_alg_values_supported: string[];
+  [member: string]: JsonValue | undefined;
+}
+
+/** A role's permissions: permission -> actions, or Kestra's list shape. */
+export type RolePermissions =
+  | { [permission: string]: string[] }
+  | Array<{ permission?: string; resource?: string; actions: string[] }>;
+
+export interface Role {
+  id: string;
+  name?: string;
+  description?: string;
+  permissions?: RolePermissions;
+  isDefault?: boolean;
+  isManaged?: boolean;
+}
+
+export interface Group {
+  id: string;
+  name?: string;
+  description?: string;
+}
+
+export interface User {
+  id?: string;
+  username?: string;
+  email?: string;
+  groups?: Array<string | { id: string; name?: string } | { groupId: string }>;
+  superAdmin?: boolean;
+  instanceOwner?: boolean;
+}
+
+/** A binding in the stored shape (`externalId`, `roleId`, `namespaceId`) or the detail shape. */
+export interface Binding {
+  id?: string;
+  type: "USER" | "GROUP";
+  externalId?: string;
+  roleId?: string;
+  namespaceId?: string | null;
+  namespace?: string | null;
+  role?: { id: string; name?: string };
+  user?: { id: string; username?: string } | null;
+  group?: { id: string; name?: string } | null;
+}
+
+export interface TenantPolicy {
+  roles?: Role[];
+  groups?: Group[];
+  users?: User[];
+  bindings?: Binding[];
+}
+
+/** One answer of `GET /api/v1/{tenant}/tenant-access/{userId}`. */
+export interface TenantAccess {
+  tenantId: string;
+  userId: string;
+  username?: string;
+  groups?: Group[];
+  roles?: Array<{
+    id: string;
+    name?: string;
+    namespace?: string | null;
+    origin?: "BINDING" | "GROUP";
+    sourceId?: string;
+    permissions?: RolePermissions;
+  }>;
+  superAdmin?: boolean;
+  instanceOwner?: boolean;
+}
+
+/** Roles, groups, users and bindings in Kestra's shapes, per tenant or for one tenant. */
+export interface Policy extends TenantPolicy {
+  model?: "auto" | "crud" | "v2";
+  tenants?: { [tenant: string]: TenantPolicy };
+  tenant?: string;
+  tenantAccess?: TenantAccess[];
+}
+
+export interface AuthorizerOptions {
+  /** Kestra's application.yaml, as text or as an object of the same shape. */
+  kestraConfig?: string | { [key: string]: JsonValue };
+  /** The provider's JWKS, as text or object. */
+  jwks?: string | Jwks;
+  /** The provider's discovery document, as text or object. */
+  discovery?: string | DiscoveryDocument;
+  client?: string;
+  issuer?: string;
+  clientId?: string;
+  clientSecret?: string;
+  algorithms?: Algorithm[];
+  trustedAudiences?: string[];
+  /** Seconds, 0 to 300 (default 0). */
+  clockTolerance?: number;
+  /** Largest `exp - iat` in seconds (default 86400). */
+  maxTokenLifetime?: number;
+  /** Largest token in bytes (default 65536). */
+  maxTokenSize?: number;
+  policy?: string | Policy;
+  model?: "auto" | "crud" | "v2";
+  usernameClaim?: string;
+  defaultTenant?: string;
+}
+
+export interface VerifyOptions {
+  /** Seconds since the epoch; defaults to the host clock. */
+  now?: number;
+  nonce?: string;
+  accessToken?: string;
+  code?: string;
+  maxAge?: number;
+  tenant?: string;
+}
+
+/** The claims of a verified ID token. */
+export interface IdTokenClaims {
+  iss: string;
+  sub: string;
+  aud: string | string[];
+  exp: number;
+  iat: number;
+  auth_time?: number;
+  nonce?: string;
+  email?: string;
+  email_verified?: boolean;
+  name?: string;
+  given_name?: string;
+  preferred_username?: string;
+  groups?: string[];
+  [claim: string]: JsonValue | undefined;
+}
+
+export interface Finding {
+  code:
+    | "WARN_DEFAULT_ROLE_MISPLACED" | "WARN_ISSUER_SHAPE" | "WARN_UNRESOLVED_PLACEHOLDER"
+    | "WARN_OAUTH2_DISABLED" | "WARN_CLIENT_SECRET_IN_USE" | "WARN_DEFAULT_ROLE_IAM_WRITE"
+    | "WARN_DEFAULT_ROLE_EMPTY" | "WARN_PERMISSION_IGNORED" | "WARN_ACTION_IGNORED" | "WARN_LEGACY_ACTION";
+  path: string;
+  message: string;
+}
+
+export interface AuthorizationRequest {
+  permission: string;
+  action: string;
+  namespace?: string | null;
+  tenant?: string | null;
+}
+
+export interface Reason {
+  via: "user" | "group" | "default-role" | "instance-owner";
+  role: string | null;
+  roleName: string | null;
+  binding: string | null;
+  namespace: string | null;
+  group: string | null;
+  tenant: string;
+}
+
+export type DecisionCode =
+  | "ALLOWED" | "DENIED_NO_GRANT" | "DENIED_NAMESPACE_NOT_COVERED" | "DENIED_GLOBAL_ONLY"
+  | "DENIED_TENANT_REQUIRED" | "DENIED_NO_TENANT_ACCESS" | "DENIED_INSTANCE_OWNER_ONLY" | "DENIED_NO_USERNAME";
+
+export interface Decision {
+  allowed: boolean;
+  code: DecisionCode;
+  reasons: Reason[];
+  tenant: string | null;
+}
+
+export type ErrorCode =
+  | "ERR_JWS_INVALID" | "ERR_JWT_INVALID" | "ERR_JOSE_ALG_NOT_ALLOWED" | "ERR_JOSE_NOT_SUPPORTED"
+  | "ERR_JWKS_NO_MATCHING_KEY" | "ERR_JWKS_MULTIPLE_MATCHING_KEYS" | "ERR_JWS_SIGNATURE_VERIFICATION_FAILED"
+  | "ERR_JWT_EXPIRED" | "ERR_JWT_CLAIM_VALIDATION_FAILED" | "ERR_JWKS_INVALID" | "ERR_JWKS_TOO_MANY_KEYS"
+  | "ERR_TOKEN_TOO_LARGE" | "ERR_KID_TOO_LONG" | "ERR_INPUT_TOO_LARGE" | "ERR_DISCOVERY_INVALID"
+  | "ERR_CONFIG_INVALID" | "ERR_OPTION_INVALID" | "ERR_POLICY_INVALID" | "ERR_UNKNOWN_PERMISSION"
+  | "ERR_UNKNOWN_ACTION" | "ERR_NAMESPACE_INVALID" | "ERR_TENANT_INVALID";
+
+/** What every method throws: a real Error with a stable code. */
+export interface KestraAuthzError extends Error {
+  name: "KestraAuthzError";
+  code: ErrorCode;
+  /** For claim failures: the claim, as in jose. */
+  claim?: string;
+  /** For claim failures: missing, invalid, check_failed, ... */
+  reason?: string;
+}
+
+/** An `authorizeMany` entry whose request was bad input. */
+export interface BatchError {
+  allowed: false;
+  code: ErrorCode;
+  error: string;
+  reasons: [];
+}
+
+export interface MatrixOptions {
+  namespace?: string | null;
+  tenant?: string | null;
+}
+
+/** permission -> action -> allowed. */
+export type Matrix = { [permission: string]: { [action: string]: boolean } };
+
+export interface NamespaceGrants {
+  everywhere: boolean;
+  namespaces: string[];
+}
+"#;

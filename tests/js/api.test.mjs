@@ -130,3 +130,14 @@ test("bad options are errors with codes, never crashes", () => {
   // The instance still answers after all of that.
   assert.equal(authz.verifyIdToken(ID_TOKEN, { now: IAT + 60 }).claims.email, "alice@example.com");
 });
+
+test("the public TypeScript declarations never say any", () => {
+  for (const build of ["web", "nodejs", "bundler"]) {
+    const dts = readFileSync(new URL(`../../pkg/${build}/kestra_authz.d.ts`, import.meta.url), "utf8");
+    // wasm-bindgen's own low-level `InitOutput` (web build) describes raw exports; the public
+    // surface is everything before it.
+    const publicPart = dts.split("export interface InitOutput")[0];
+    assert.ok(publicPart.includes("export class Authorizer"), build);
+    assert.doesNotMatch(publicPart, /\bany\b/, build);
+  }
+});

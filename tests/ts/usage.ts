@@ -1,0 +1,64 @@
+// Type-checks the package's public surface as a TypeScript user would write against it
+// (`tsc -p tests/ts`). Nothing here runs; every line must type-check under `strict`.
+import init, {
+  Authorizer,
+  Session,
+  type AuthorizerOptions,
+  type Decision,
+  type Finding,
+  type IdTokenClaims,
+  type KestraAuthzError,
+  type Matrix,
+  type NamespaceGrants,
+  type Policy,
+} from "../../pkg/web/kestra_authz.js";
+
+export async function usage(yaml: string, jwks: string, token: string): Promise<boolean> {
+  await init();
+  const policy: Policy = {
+    model: "v2",
+    tenants: {
+      main: {
+        roles: [{ id: "dev", name: "Developer", permissions: { FLOW: ["VIEW", "UPDATE"] } }],
+        groups: [{ id: "g1", name: "data-team" }],
+        users: [{ id: "u1", username: "alice@example.com", groups: ["g1"] }],
+        bindings: [
+          { type: "USER", externalId: "u1", roleId: "dev", namespaceId: "company" },
+          { type: "GROUP", namespace: null, role: { id: "dev" }, group: { id: "g1" } },
+        ],
+      },
+    },
+  };
+  const options: AuthorizerOptions = { kestraConfig: yaml, jwks, policy, clockTolerance: 30, algorithms: ["RS256"] };
+  using authz = new Authorizer(options);
+  const warnings: Finding[] = authz.warnings;
+  const codes: string[] = warnings.map((w) => `${w.code} at ${w.path}`);
+  let session: Session;
+  try {
+    session = authz.verifyIdToken(token, { now: Date.now() / 1000, nonce: "n", tenant: "main" });
+  } catch (e) {
+    const error = e as KestraAuthzError;
+    return error.code === "ERR_JWT_EXPIRED" && (error.claim ?? "") === "exp";
+  }
+  const claims: IdTokenClaims = session.claims;
+  const email: string | undefined = claims.email;
+  const decision: Decision = authz.authorize(session, { permission: "FLOW", action: "UPDATE", namespace: "company.team" });
+  const via: string | undefined = decision.reasons[0]?.via;
+  const many = authz.authorizeMany(session, [{ permission: "FLOW", action: "VIEW" }]);
+  const firstCode: string = many[0]?.code ?? "";
+  const matrix: Matrix = authz.matrix(session, { namespace: "company" });
+  const canView: boolean = matrix["FLOW"]?.["VIEW"] ?? false;
+  const grants: NamespaceGrants = authz.allowedNamespaces(session, "FLOW", "UPDATE", undefined);
+  const ui: boolean[] = [
+    session.isAllowed("FLOW", "UPDATE", "company"),
+    session.isAllowedGlobal("FLOW", "CREATE"),
+    session.hasAny("EXECUTION", undefined),
+    session.hasAnyAction("EXECUTION", "KILL", null),
+    session.hasAnyActionOnAnyNamespace("EXECUTION", "KILL"),
+    session.hasAnyRole(),
+  ];
+  const username: string | undefined = session.username;
+  const groups: string[] = session.groups;
+  session.free();
+  return decision.allowed && canView && grants.everywhere && ui.every(Boolean) && [email, via, firstCode, username, ...groups, ...codes].length > 0;
+}
