@@ -36,9 +36,10 @@ cat > pkg/package.json <<JSON
     "./web": "./web/kestra_authz.js",
     "./node": "./nodejs/kestra_authz.js"
   },
-  "files": ["nodejs/", "web/", "bundler/"]
+  "files": ["nodejs/", "web/", "bundler/", "README.md"]
 }
 JSON
+cp js/README.md pkg/README.md
 raw=$(stat -c %s pkg/web/kestra_authz_bg.wasm)
 gz=$(gzip -9 -c pkg/web/kestra_authz_bg.wasm | wc -c)
 echo "build-pkg: pkg/ ready; kestra_authz_bg.wasm is $raw bytes, $gz gzip -9"
