@@ -9,7 +9,9 @@ use crate::token::{
     DEFAULT_CLOCK_TOLERANCE, DEFAULT_MAX_TOKEN_LIFETIME, DEFAULT_MAX_TOKEN_SIZE, Discovery, Jwks, TokenVerifier,
     VerifiedIdToken, VerifierConfig, VerifyOptions,
 };
-use std::sync::Arc;
+use rustc_hash::FxHashMap;
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
 
 /// How to build an [`Authorizer`]. Values given here override the Kestra configuration.
 #[derive(Clone, Default)]
@@ -36,6 +38,56 @@ pub struct AuthorizerOptions {
     pub policy: Option<PolicyInput>,
     /// Permission model, username claim, default tenant.
     pub rbac: RbacOptions,
+    /// Verified tokens remembered (default 1000; 0 turns the cache off).
+    pub token_cache_size: Option<usize>,
+}
+
+/// Default number of verified tokens remembered, and the most that may be asked for.
+pub const DEFAULT_TOKEN_CACHE_SIZE: usize = 1000;
+pub const MAX_TOKEN_CACHE_SIZE: usize = 100_000;
+/// Cached token text is bounded in bytes too, whatever the entry count.
+const MAX_TOKEN_CACHE_BYTES: usize = 8 * 1024 * 1024;
+
+/// Tokens whose signature and claims verified, by their exact text. A repeat skips the
+/// signature (the keys cannot change under an Authorizer) but not the checks that depend on
+/// the clock or the call's options. Oldest entries leave first.
+#[derive(Default)]
+struct TokenCache {
+    entries: FxHashMap<Box<str>, VerifiedIdToken>,
+    order: VecDeque<Box<str>>,
+    bytes: usize,
+    capacity: usize,
+    hits: u64,
+    misses: u64,
+}
+
+/// What the verified-token cache has done so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TokenCacheStats {
+    pub entries: usize,
+    pub capacity: usize,
+    pub hits: u64,
+    pub misses: u64,
+}
+
+impl TokenCache {
+    fn get(&self, token: &str) -> Option<VerifiedIdToken> {
+        self.entries.get(token).cloned()
+    }
+
+    fn insert(&mut self, token: &str, verified: VerifiedIdToken) {
+        if self.capacity == 0 || token.len() > MAX_TOKEN_CACHE_BYTES || self.entries.contains_key(token) {
+            return;
+        }
+        while self.order.len() >= self.capacity || self.bytes.saturating_add(token.len()) > MAX_TOKEN_CACHE_BYTES {
+            let Some(oldest) = self.order.pop_front() else { break };
+            self.bytes = self.bytes.saturating_sub(oldest.len());
+            self.entries.remove(&oldest);
+        }
+        self.bytes = self.bytes.saturating_add(token.len());
+        self.order.push_back(token.into());
+        self.entries.insert(token.into(), verified);
+    }
 }
 
 /// A verified sign-in: the ID token's identity, resolved against the policy once, ready for
@@ -100,12 +152,12 @@ impl Session {
 }
 
 /// Configuration and keys, compiled once.
-#[derive(Clone)]
 pub struct Authorizer {
     verifier: TokenVerifier,
     config: KestraConfig,
     policy: Arc<CompiledPolicy>,
     warnings: Vec<Finding>,
+    cache: Mutex<TokenCache>,
 }
 
 impl Authorizer {
@@ -153,12 +205,37 @@ impl Authorizer {
                 message: "HS256 tokens are verified with the client secret: wherever this configuration is loaded in a browser, the secret ships to every user (verify HS256 in an edge worker or server, or select a signing key in authentik)".into(),
             });
         }
+        let capacity = options.token_cache_size.unwrap_or(DEFAULT_TOKEN_CACHE_SIZE);
+        if capacity > MAX_TOKEN_CACHE_SIZE {
+            return Err(Error::OptionInvalid {
+                option: "tokenCacheSize",
+                reason: format!("must be at most {MAX_TOKEN_CACHE_SIZE}"),
+            });
+        }
+        let cache = Mutex::new(TokenCache {
+            capacity,
+            ..TokenCache::default()
+        });
         Ok(Authorizer {
             verifier,
             config,
             policy,
             warnings,
+            cache,
         })
+    }
+
+    /// Entries, capacity, hits and misses of the verified-token cache.
+    pub fn token_cache_stats(&self) -> TokenCacheStats {
+        self.cache
+            .lock()
+            .map(|c| TokenCacheStats {
+                entries: c.entries.len(),
+                capacity: c.capacity,
+                hits: c.hits,
+                misses: c.misses,
+            })
+            .unwrap_or_default()
     }
 
     /// Configuration findings, for the admin (never fatal).
@@ -179,8 +256,31 @@ impl Authorizer {
     }
 
     /// Verifies an ID token and opens a session for it in `tenant` (for the UI checks).
+    /// A token verified before (same text) skips the signature; every check that depends on
+    /// the clock or on `options` runs again.
     pub fn verify_id_token(&self, token: &str, options: &VerifyOptions) -> Result<Session> {
-        self.session(self.verifier.verify(token, options)?, options.tenant.clone())
+        let cached = self.cache.lock().ok().and_then(|mut cache| {
+            let found = cache.get(token);
+            match found {
+                Some(_) => cache.hits = cache.hits.saturating_add(1),
+                None => cache.misses = cache.misses.saturating_add(1),
+            }
+            found
+        });
+        let verified = match cached {
+            Some(verified) => {
+                self.verifier.recheck(&verified, options)?;
+                verified
+            }
+            None => {
+                let verified = self.verifier.verify(token, options)?;
+                if let Ok(mut cache) = self.cache.lock() {
+                    cache.insert(token, verified.clone());
+                }
+                verified
+            }
+        };
+        self.session(verified, options.tenant.clone())
     }
 
     /// Opens a session for an already verified token.

@@ -24,7 +24,7 @@ pub mod token;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-pub use authorizer::{Authorizer, AuthorizerOptions, Session};
+pub use authorizer::{Authorizer, AuthorizerOptions, Session, TokenCacheStats};
 pub use error::{ClaimReason, Error, Result};
 pub use time::UnixTime;
 pub use token::alg::Alg;

@@ -31,6 +31,7 @@ struct RawAuthorizerOptions {
     model: Option<String>,
     username_claim: Option<String>,
     default_tenant: Option<String>,
+    token_cache_size: Option<f64>,
 }
 
 #[derive(Deserialize)]
@@ -116,6 +117,7 @@ impl AuthorizerOptions {
             max_token_lifetime: whole(raw.max_token_lifetime, "maxTokenLifetime", MAX_SAFE_SECONDS)?,
             max_token_size: whole(raw.max_token_size, "maxTokenSize", f64::from(u32::MAX))?.map(|v| v as usize),
             policy: document(raw.policy, PolicyInput::parse, PolicyInput::from_json)?,
+            token_cache_size: whole(raw.token_cache_size, "tokenCacheSize", f64::from(u32::MAX))?.map(|v| v as usize),
             rbac: RbacOptions {
                 model: match raw.model.as_deref() {
                     None | Some("auto") => None,

@@ -258,6 +258,22 @@ impl JsAuthorizer {
             .map_err(js_error)
     }
 
+    /// The verified-token cache: `{ entries, capacity, hits, misses }`.
+    #[wasm_bindgen(getter, js_name = tokenCache, unchecked_return_type = "TokenCacheStats")]
+    pub fn token_cache(&self) -> JsValue {
+        let stats = self.inner.token_cache_stats();
+        let out = js_sys::Object::new();
+        for (key, value) in [
+            ("entries", stats.entries as f64),
+            ("capacity", stats.capacity as f64),
+            ("hits", stats.hits as f64),
+            ("misses", stats.misses as f64),
+        ] {
+            let _ = js_sys::Reflect::set(&out, &JsValue::from_str(key), &JsValue::from_f64(value));
+        }
+        out.into()
+    }
+
     /// The permission model the policy uses: `"crud"` or `"v2"`.
     #[wasm_bindgen(getter)]
     pub fn model(&self) -> String {
@@ -560,6 +576,8 @@ export interface AuthorizerOptions {
   model?: "auto" | "crud" | "v2";
   usernameClaim?: string;
   defaultTenant?: string;
+  /** Verified tokens remembered (default 1000, at most 100000; 0 turns the cache off). */
+  tokenCacheSize?: number;
 }
 
 export interface VerifyOptions {
@@ -660,6 +678,13 @@ export interface MatrixOptions {
 
 /** permission -> action -> allowed. */
 export type Matrix = { [permission: string]: { [action: string]: boolean } };
+
+export interface TokenCacheStats {
+  entries: number;
+  capacity: number;
+  hits: number;
+  misses: number;
+}
 
 export interface NamespaceGrants {
   everywhere: boolean;

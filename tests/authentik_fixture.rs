@@ -71,3 +71,82 @@ fn access_token_is_not_an_id_token() {
     assert_eq!(err.claim(), Some("azp"));
     assert_eq!(err.reason(), Some("access_token"));
 }
+
+fn verifier_with_cache(size: usize) -> kestra_authz::Authorizer {
+    let options = kestra_authz::AuthorizerOptions {
+        issuer: Some(ISSUER.into()),
+        client_id: Some("kestra-client".into()),
+        jwks: Some(Jwks::parse(JWKS).unwrap()),
+        token_cache_size: Some(size),
+        ..Default::default()
+    };
+    kestra_authz::Authorizer::new(options).unwrap()
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn a_cached_token_is_checked_again_for_time_and_options() {
+    let authz = verifier_with_cache(10);
+    let token = ID_TOKEN.trim();
+    authz.verify_id_token(token, &at(IAT + 60.0)).unwrap();
+    authz.verify_id_token(token, &at(IAT + 61.0)).unwrap();
+    let stats = authz.token_cache_stats();
+    assert_eq!((stats.entries, stats.hits, stats.misses), (1, 1, 1));
+    // The repeat skips the signature, not the clock or the options.
+    assert_eq!(
+        authz.verify_id_token(token, &at(EXP)).unwrap_err().code(),
+        "ERR_JWT_EXPIRED"
+    );
+    let wrong_nonce = VerifyOptions {
+        nonce: Some("other".into()),
+        ..at(IAT + 60.0)
+    };
+    assert_eq!(
+        authz.verify_id_token(token, &wrong_nonce).unwrap_err().reason(),
+        Some("check_failed")
+    );
+    let too_old = VerifyOptions {
+        max_age: Some(10),
+        ..at(IAT + 60.0)
+    };
+    assert_eq!(
+        authz.verify_id_token(token, &too_old).unwrap_err().reason(),
+        Some("auth_time_too_old")
+    );
+    assert_eq!(authz.token_cache_stats().hits, 4);
+    // A tampered token is not the cached one.
+    let mut tampered = token.to_owned();
+    tampered.pop();
+    tampered.push(if token.ends_with('A') { 'B' } else { 'A' });
+    assert!(authz.verify_id_token(&tampered, &at(IAT + 60.0)).is_err());
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn the_cache_is_bounded_and_can_be_turned_off() {
+    let off = verifier_with_cache(0);
+    for _ in 0..3 {
+        off.verify_id_token(ID_TOKEN.trim(), &at(IAT + 60.0)).unwrap();
+    }
+    let stats = off.token_cache_stats();
+    assert_eq!((stats.entries, stats.hits, stats.misses), (0, 0, 3));
+    // Capacity one: a second token pushes the first out.
+    let one = verifier_with_cache(1);
+    let access = include_str!("fixtures/authentik-2025.8.1/tokens/kestra.alice.authcode.1.access_token.jwt").trim();
+    one.verify_id_token(ID_TOKEN.trim(), &at(IAT + 60.0)).unwrap();
+    assert!(
+        one.verify_id_token(access, &at(IAT + 60.0)).is_err(),
+        "failures are not cached"
+    );
+    assert_eq!(one.token_cache_stats().entries, 1);
+    let too_big = kestra_authz::AuthorizerOptions {
+        issuer: Some(ISSUER.into()),
+        client_id: Some("kestra-client".into()),
+        jwks: Some(Jwks::parse(JWKS).unwrap()),
+        token_cache_size: Some(100_001),
+        ..Default::default()
+    };
+    let err = kestra_authz::Authorizer::new(too_big).err().unwrap();
+    assert_eq!(err.code(), "ERR_OPTION_INVALID");
+    assert!(err.to_string().contains("tokenCacheSize"), "{err}");
+}

@@ -49,8 +49,11 @@ pub struct VerifiedIdToken {
     pub(crate) audiences: Vec<String>,
     pub(crate) expires_at: f64,
     pub(crate) issued_at: f64,
+    pub(crate) not_before: Option<f64>,
     pub(crate) auth_time: Option<f64>,
     pub(crate) nonce: Option<String>,
+    pub(crate) at_hash: Option<String>,
+    pub(crate) c_hash: Option<String>,
     pub(crate) email: Option<String>,
     pub(crate) email_verified: bool,
     pub(crate) name: Option<String>,
@@ -241,31 +244,6 @@ pub(crate) fn validate(
     let not_before = time_claim(&claims, "nbf")?;
     let auth_time = time_claim(&claims, "auth_time")?;
     let tolerance = f64::from(expect.tolerance);
-    let now_s = now.seconds();
-
-    if issued_at > now_s + tolerance {
-        return Err(Error::claim_failed(
-            "iat",
-            ClaimReason::InTheFuture,
-            format!("issued at {issued_at}, now is {now_s}"),
-        ));
-    }
-    if let Some(nbf) = not_before
-        && nbf > now_s + tolerance
-    {
-        return Err(Error::claim_failed(
-            "nbf",
-            ClaimReason::CheckFailed,
-            format!("not before {nbf}, now is {now_s}"),
-        ));
-    }
-    if expires_at <= now_s - tolerance {
-        return Err(Error::Expired {
-            exp: expires_at,
-            now: now_s,
-            tolerance: expect.tolerance,
-        });
-    }
     // Both values are at most 2^53, so the difference is exact and cannot overflow.
     if expires_at - issued_at > expect.max_lifetime as f64 {
         return Err(Error::claim_failed(
@@ -274,19 +252,6 @@ pub(crate) fn validate(
             format!("lifetime {}s exceeds {}s", expires_at - issued_at, expect.max_lifetime),
         ));
     }
-
-    let nonce = string_claim(&claims, "nonce")?;
-    if let Some(expected) = options.nonce.as_deref() {
-        let sent = required(nonce, "nonce")?;
-        if !bool::from(sent.as_bytes().ct_eq(expected.as_bytes())) {
-            return Err(Error::claim_failed(
-                "nonce",
-                ClaimReason::CheckFailed,
-                "not the nonce of this sign-in",
-            ));
-        }
-    }
-
     if let Some(auth) = auth_time
         && auth > issued_at + tolerance
     {
@@ -296,44 +261,11 @@ pub(crate) fn validate(
             "after the token was issued",
         ));
     }
-    if let Some(max_age) = options.max_age {
-        let auth = required(auth_time, "auth_time")?;
-        if now_s - auth > max_age as f64 + tolerance {
-            return Err(Error::claim_failed(
-                "auth_time",
-                ClaimReason::AuthenticationTooOld,
-                format!("authenticated {}s ago, max_age is {max_age}s", now_s - auth),
-            ));
-        }
-    }
-
-    let at_hash = string_claim(&claims, "at_hash")?;
-    if let (Some(access_token), Some(at_hash)) = (options.access_token.as_deref(), at_hash)
-        && !token_hash_matches(alg, access_token, at_hash)
-    {
-        return Err(Error::claim_failed(
-            "at_hash",
-            ClaimReason::CheckFailed,
-            "does not match the access token",
-        ));
-    }
-    let c_hash = string_claim(&claims, "c_hash")?;
-    if let Some(code) = options.code.as_deref() {
-        let c_hash = required(c_hash, "c_hash")?;
-        if !token_hash_matches(alg, code, c_hash) {
-            return Err(Error::claim_failed(
-                "c_hash",
-                ClaimReason::CheckFailed,
-                "does not match the code",
-            ));
-        }
-    }
-
     let groups = match claims.get("groups") {
         None => Vec::new(),
         Some(value) => strings(value, "groups")?,
     };
-    Ok(VerifiedIdToken {
+    let token = VerifiedIdToken {
         alg,
         kid,
         issuer: issuer.to_owned(),
@@ -341,8 +273,11 @@ pub(crate) fn validate(
         audiences,
         expires_at,
         issued_at,
+        not_before,
         auth_time,
-        nonce: nonce.map(str::to_owned),
+        nonce: string_claim(&claims, "nonce")?.map(str::to_owned),
+        at_hash: string_claim(&claims, "at_hash")?.map(str::to_owned),
+        c_hash: string_claim(&claims, "c_hash")?.map(str::to_owned),
         email: string_claim(&claims, "email")?.map(str::to_owned),
         email_verified: claims.get("email_verified") == Some(&Value::Bool(true)),
         name: string_claim(&claims, "name")?.map(str::to_owned),
@@ -350,7 +285,83 @@ pub(crate) fn validate(
         preferred_username: string_claim(&claims, "preferred_username")?.map(str::to_owned),
         groups,
         claims,
-    })
+    };
+    check_per_call(&token, expect.tolerance, options, now)?;
+    Ok(token)
+}
+
+/// The checks that depend on the clock and on this call's options: run on every
+/// verification, including a repeat of a token whose signature and claims were checked before.
+pub(crate) fn check_per_call(
+    token: &VerifiedIdToken,
+    tolerance: u32,
+    options: &VerifyOptions,
+    now: UnixTime,
+) -> Result<()> {
+    let (now_s, slack) = (now.seconds(), f64::from(tolerance));
+    if token.issued_at > now_s + slack {
+        return Err(Error::claim_failed(
+            "iat",
+            ClaimReason::InTheFuture,
+            format!("issued at {}, now is {now_s}", token.issued_at),
+        ));
+    }
+    if let Some(nbf) = token.not_before
+        && nbf > now_s + slack
+    {
+        return Err(Error::claim_failed(
+            "nbf",
+            ClaimReason::CheckFailed,
+            format!("not before {nbf}, now is {now_s}"),
+        ));
+    }
+    if token.expires_at <= now_s - slack {
+        return Err(Error::Expired {
+            exp: token.expires_at,
+            now: now_s,
+            tolerance,
+        });
+    }
+    if let Some(expected) = options.nonce.as_deref() {
+        let sent = required(token.nonce.as_deref(), "nonce")?;
+        if !bool::from(sent.as_bytes().ct_eq(expected.as_bytes())) {
+            return Err(Error::claim_failed(
+                "nonce",
+                ClaimReason::CheckFailed,
+                "not the nonce of this sign-in",
+            ));
+        }
+    }
+    if let Some(max_age) = options.max_age {
+        let auth = required(token.auth_time, "auth_time")?;
+        if now_s - auth > max_age as f64 + slack {
+            return Err(Error::claim_failed(
+                "auth_time",
+                ClaimReason::AuthenticationTooOld,
+                format!("authenticated {}s ago, max_age is {max_age}s", now_s - auth),
+            ));
+        }
+    }
+    if let (Some(access_token), Some(at_hash)) = (options.access_token.as_deref(), token.at_hash.as_deref())
+        && !token_hash_matches(token.alg, access_token, at_hash)
+    {
+        return Err(Error::claim_failed(
+            "at_hash",
+            ClaimReason::CheckFailed,
+            "does not match the access token",
+        ));
+    }
+    if let Some(code) = options.code.as_deref() {
+        let c_hash = required(token.c_hash.as_deref(), "c_hash")?;
+        if !token_hash_matches(token.alg, code, c_hash) {
+            return Err(Error::claim_failed(
+                "c_hash",
+                ClaimReason::CheckFailed,
+                "does not match the code",
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// `at_hash` / `c_hash`: the left half of the hash of the ASCII value, base64url. authentik

@@ -278,6 +278,16 @@ impl TokenVerifier {
         claims::validate(header.alg, header.kid, claims, &expect, options, now)
     }
 
+    /// The checks that depend on the clock and the call's options, for a token verified
+    /// before (the verified-token cache): time, nonce, max_age, at_hash, c_hash.
+    pub fn recheck(&self, token: &VerifiedIdToken, options: &VerifyOptions) -> Result<()> {
+        let now = options.now.ok_or_else(|| Error::OptionInvalid {
+            option: "now",
+            reason: "the current time is required (the core reads no clock)".into(),
+        })?;
+        claims::check_per_call(token, self.clock_tolerance, options, now)
+    }
+
     /// Strict key selection (decision 10): family, curve and the JWK's own `alg` must fit the
     /// token's `alg`; then `kid`. Without a `kid` exactly one key may fit.
     fn select_key(&self, alg: Alg, kid: Option<&str>) -> Result<VerifyKey<'_>> {

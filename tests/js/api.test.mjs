@@ -141,3 +141,27 @@ test("the public TypeScript declarations never say any", () => {
     assert.doesNotMatch(publicPart, /\bany\b/, build);
   }
 });
+
+test("the verified-token cache: a repeat skips the signature, never the clock", () => {
+  const authz = authorizer();
+  authz.verifyIdToken(ID_TOKEN, { now: IAT + 60 }).free();
+  authz.verifyIdToken(ID_TOKEN, { now: IAT + 61 }).free();
+  assert.deepEqual(authz.tokenCache, { entries: 1, capacity: 1000, hits: 1, misses: 1 });
+  rejects(() => authz.verifyIdToken(ID_TOKEN, { now: EXP }), "ERR_JWT_EXPIRED");
+  const off = authorizer({ tokenCacheSize: 0 });
+  off.verifyIdToken(ID_TOKEN, { now: IAT + 60 });
+  off.verifyIdToken(ID_TOKEN, { now: IAT + 60 });
+  assert.deepEqual(off.tokenCache, { entries: 0, capacity: 0, hits: 0, misses: 2 });
+  rejects(() => authorizer({ tokenCacheSize: -1 }), "ERR_OPTION_INVALID");
+});
+
+test("handles free with Symbol.dispose", () => {
+  const authz = authorizer();
+  // Node 20 has Symbol.dispose but not the `using` syntax: dispose by hand, as `using` would.
+  const session = authz.verifyIdToken(ID_TOKEN, { now: IAT + 60 });
+  assert.equal(session.username, "alice@example.com");
+  session[Symbol.dispose]();
+  assert.throws(() => session.username, "a disposed handle is unusable");
+  authz[Symbol.dispose]();
+  assert.throws(() => authz.verifyIdToken(ID_TOKEN, { now: IAT + 60 }));
+});
