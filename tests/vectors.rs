@@ -161,3 +161,126 @@ mod through_js {
         );
     }
 }
+
+const RBAC: &str = include_str!("vectors/rbac.json");
+
+/// Runs every RBAC scenario through the Rust API: (check name, outcome, expectation).
+fn rbac_outcomes() -> Vec<(String, Value, Value)> {
+    use kestra_authz::rbac::Request;
+    let doc: Value = serde_json::from_str(RBAC).unwrap();
+    let mut out = Vec::new();
+    for scenario in doc["scenarios"].as_array().unwrap() {
+        let name = scenario["name"].as_str().unwrap();
+        let authz = build(&scenario["options"]).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let verify = VerifyOptions::from_json(&scenario["verify"], None).unwrap();
+        let session = authz
+            .verify_id_token(scenario["token"].as_str().unwrap(), &verify)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        for (i, check) in scenario["checks"].as_array().unwrap().iter().enumerate() {
+            let args: Vec<&str> = check["args"]
+                .as_array()
+                .map(|a| a.iter().map(|v| v.as_str().unwrap()).collect())
+                .unwrap_or_default();
+            let arg = |i: usize| args.get(i).copied();
+            let as_bool = |r: Result<bool, Error>| r.map(Value::Bool).unwrap_or_else(|e| json!({"error": e.code()}));
+            let outcome = match check["kind"].as_str().unwrap() {
+                "authorize" => {
+                    let r = &check["request"];
+                    let request = Request {
+                        permission: r["permission"].as_str().unwrap(),
+                        action: r["action"].as_str().unwrap(),
+                        namespace: r["namespace"].as_str(),
+                        tenant: r["tenant"].as_str(),
+                    };
+                    match authz.authorize(&session, &request) {
+                        Ok(decision) => serde_json::to_value(decision).unwrap(),
+                        Err(e) => json!({"error": e.code()}),
+                    }
+                }
+                "isAllowed" => as_bool(session.is_allowed(arg(0).unwrap(), arg(1).unwrap(), arg(2))),
+                "isAllowedGlobal" => as_bool(session.is_allowed_global(arg(0).unwrap(), arg(1).unwrap())),
+                "hasAny" => as_bool(session.has_any(arg(0).unwrap(), arg(1))),
+                "hasAnyAction" => as_bool(session.has_any_action(arg(0).unwrap(), arg(1).unwrap(), arg(2))),
+                "hasAnyActionOnAnyNamespace" => {
+                    as_bool(session.has_any_action_on_any_namespace(arg(0).unwrap(), arg(1).unwrap()))
+                }
+                "hasAnyRole" => as_bool(session.has_any_role()),
+                "allowedNamespaces" => serde_json::to_value(
+                    authz
+                        .allowed_namespaces(&session, arg(0).unwrap(), arg(1).unwrap(), None)
+                        .unwrap(),
+                )
+                .unwrap(),
+                "matrixCells" => {
+                    let mut cells = serde_json::Map::new();
+                    for (p, row) in authz.matrix(&session, arg(0), None).unwrap() {
+                        for (a, allowed) in row {
+                            cells.insert(format!("{p}:{a}"), Value::Bool(allowed));
+                        }
+                    }
+                    Value::Object(cells)
+                }
+                other => panic!("unknown check kind {other}"),
+            };
+            out.push((format!("{name} #{i}"), outcome, check["expect"].clone()));
+        }
+    }
+    out
+}
+
+/// An expectation holds when every member it names has that value in the outcome.
+fn meets(outcome: &Value, expect: &Value) -> bool {
+    match (outcome, expect) {
+        (Value::Object(o), Value::Object(e)) => e.iter().all(|(k, v)| o.get(k) == Some(v)),
+        _ => outcome == expect,
+    }
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn rbac_vectors_through_the_rust_api() {
+    let outcomes = rbac_outcomes();
+    let failures: Vec<String> = outcomes
+        .iter()
+        .filter(|(_, outcome, expect)| !meets(outcome, expect))
+        .map(|(name, outcome, expect)| format!("{name}: expected {expect}, got {outcome}"))
+        .collect();
+    println!(
+        "rbac vectors: {} passed, {} failed",
+        outcomes.len() - failures.len(),
+        failures.len()
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(outcomes.len() >= 200);
+}
+
+/// Every vector's outcome, in file order, as canonical JSON (sorted keys, no spaces): what
+/// every JS host must reproduce byte for byte. Written to target/parity/native.json.
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn parity_output_of_the_native_build() {
+    let doc: Value = serde_json::from_str(VECTORS).unwrap();
+    let mut lines = Vec::new();
+    let providers = doc["providers"].as_object().unwrap();
+    for case in doc["cases"].as_array().unwrap() {
+        let authz = build(&providers[case["provider"].as_str().unwrap()]).unwrap();
+        let token = case["token"].as_str().unwrap();
+        let result = VerifyOptions::from_json(&case["options"], None).and_then(|o| authz.verify_id_token(token, &o));
+        lines.push(json!({"name": case["name"], "outcome": outcome(result)}));
+    }
+    for case in doc["setup"].as_array().unwrap() {
+        let result = match build(&case["options"]) {
+            Ok(_) => json!({"ok": true}),
+            Err(e) => json!({"ok": false, "code": e.code()}),
+        };
+        lines.push(json!({"name": format!("setup: {}", case["name"].as_str().unwrap()), "outcome": result}));
+    }
+    for (name, outcome, _) in rbac_outcomes() {
+        lines.push(json!({"name": name, "outcome": outcome}));
+    }
+    let text = serde_json::to_string(&lines).unwrap();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/parity");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("native.json"), &text).unwrap();
+    assert!(lines.len() >= 400, "{} vectors", lines.len());
+}

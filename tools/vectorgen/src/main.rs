@@ -5,6 +5,8 @@
 //!
 //! Usage: cargo run --release --manifest-path tools/vectorgen/Cargo.toml [-- OUT_DIR]
 
+mod rbac;
+
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use hmac::{Hmac, KeyInit, Mac};
@@ -1870,6 +1872,24 @@ fn main() {
         "setup": setup,
     });
     std::fs::create_dir_all(&out_dir).expect("out dir");
+    let sign_hs256 = |claims: &Value| {
+        compact(
+            &json!({"alg": "HS256", "typ": "JWT"}).to_string(),
+            &claims.to_string(),
+            &Sig::Hs(rbac::SECRET.as_bytes(), 256),
+        )
+    };
+    let rbac_document = rbac::vectors(&sign_hs256);
+    let mut rbac_text = serde_json::to_string_pretty(&rbac_document).expect("json");
+    rbac_text.push('\n');
+    std::fs::write(format!("{out_dir}/rbac.json"), rbac_text).expect("write");
+    let checks: usize = rbac_document["scenarios"].as_array().map_or(0, |s| {
+        s.iter().map(|x| x["checks"].as_array().map_or(0, Vec::len)).sum()
+    });
+    eprintln!(
+        "wrote {out_dir}/rbac.json: {} scenarios, {checks} checks",
+        rbac_document["scenarios"].as_array().map_or(0, Vec::len)
+    );
     let path = format!("{out_dir}/tokens.json");
     let mut text = serde_json::to_string_pretty(&document).expect("json");
     text.push('\n');

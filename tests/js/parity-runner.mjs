@@ -1,0 +1,86 @@
+// One runner for every JS host: runs tests/vectors/{tokens,rbac}.json through the package's
+// Authorizer and returns each vector's outcome in the shapes the native runner writes
+// (tests/vectors.rs). `canonical` prints them the way serde_json does: sorted keys, no spaces.
+
+export function canonical(value) {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function errorOutcome(e) {
+  const out = { ok: false, code: e.code };
+  if (e.claim !== undefined) out.claim = e.claim;
+  if (e.reason !== undefined) out.reason = e.reason;
+  return out;
+}
+
+function attempt(fn) {
+  try {
+    return fn();
+  } catch (e) {
+    if (typeof e?.code !== "string") throw e;
+    return { error: e.code };
+  }
+}
+
+export function runVectors(Authorizer, tokens, rbac) {
+  const lines = [];
+  const authorizers = new Map();
+  for (const c of tokens.cases) {
+    if (!authorizers.has(c.provider)) authorizers.set(c.provider, new Authorizer(tokens.providers[c.provider]));
+    let outcome;
+    try {
+      const session = authorizers.get(c.provider).verifyIdToken(c.token, c.options);
+      outcome = { ok: true, sub: session.subject };
+      session.free();
+    } catch (e) {
+      outcome = errorOutcome(e);
+    }
+    lines.push({ name: c.name, outcome });
+  }
+  for (const s of tokens.setup) {
+    let outcome;
+    try {
+      new Authorizer(s.options).free();
+      outcome = { ok: true };
+    } catch (e) {
+      outcome = { ok: false, code: e.code };
+    }
+    lines.push({ name: `setup: ${s.name}`, outcome });
+  }
+  for (const scenario of rbac.scenarios) {
+    const authz = new Authorizer(scenario.options);
+    const session = authz.verifyIdToken(scenario.token, scenario.verify);
+    scenario.checks.forEach((check, i) => {
+      const args = check.args ?? [];
+      let outcome;
+      switch (check.kind) {
+        case "authorize":
+          outcome = attempt(() => authz.authorize(session, check.request));
+          break;
+        case "allowedNamespaces":
+          outcome = attempt(() => authz.allowedNamespaces(session, args[0], args[1]));
+          break;
+        case "matrixCells": {
+          const matrix = authz.matrix(session, { namespace: args[0] });
+          outcome = {};
+          for (const [p, row] of Object.entries(matrix)) for (const [a, allowed] of Object.entries(row)) outcome[`${p}:${a}`] = allowed;
+          break;
+        }
+        default:
+          outcome = attempt(() => session[check.kind](...args));
+      }
+      lines.push({ name: `${scenario.name} #${i}`, outcome });
+    });
+    session.free();
+    authz.free();
+  }
+  for (const a of authorizers.values()) a.free();
+  return lines;
+}

@@ -1,0 +1,114 @@
+// Parity: every JS host runs the shared vectors through the built package and must print
+// exactly what the native Rust runner printed (target/parity/native.json, written by
+// `cargo test --test vectors`). Hosts: Node, headless Chromium (playwright-core driving
+// Debian's chromium with the web build), Deno (npm `deno`, web build with initSync) and
+// Cloudflare workerd (npm `miniflare`).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+import { readFileSync, existsSync } from "node:fs";
+import { createServer } from "node:http";
+import { execFileSync } from "node:child_process";
+import { extname, join, normalize } from "node:path";
+import { fileURLToPath } from "node:url";
+import { canonical, runVectors } from "./parity-runner.mjs";
+
+const require = createRequire(import.meta.url);
+const repo = fileURLToPath(new URL("../../", import.meta.url));
+const nativePath = join(repo, "target/parity/native.json");
+const tokens = JSON.parse(readFileSync(join(repo, "tests/vectors/tokens.json"), "utf8"));
+const rbac = JSON.parse(readFileSync(join(repo, "tests/vectors/rbac.json"), "utf8"));
+
+function native() {
+  assert.ok(existsSync(nativePath), "run `cargo test --test vectors` first: it writes target/parity/native.json");
+  return readFileSync(nativePath, "utf8");
+}
+
+function assertSame(host, printed) {
+  const expected = native();
+  if (printed === expected) return;
+  const mine = JSON.parse(printed);
+  const theirs = JSON.parse(expected);
+  const diffs = theirs.flatMap((line, i) => (canonical(line) === canonical(mine[i]) ? [] : [`${line.name}: native ${canonical(line.outcome)} / ${host} ${canonical(mine[i]?.outcome)}`]));
+  assert.fail(`${host} differs from native on ${diffs.length} of ${theirs.length} vectors (and ${mine.length} lines):\n${diffs.slice(0, 10).join("\n")}`);
+}
+
+test("the vector files are large enough", () => {
+  assert.ok(tokens.cases.length + tokens.setup.length + rbac.scenarios.reduce((n, s) => n + s.checks.length, 0) >= 300);
+});
+
+test("Node: byte-identical to native", () => {
+  const { Authorizer } = require("../../pkg/nodejs/kestra_authz.js");
+  assertSame("node", canonical(runVectors(Authorizer, tokens, rbac)));
+});
+
+// A loopback server for the browser: the repository's files, read-only.
+let server;
+let origin;
+before(async () => {
+  const types = { ".js": "text/javascript", ".mjs": "text/javascript", ".json": "application/json", ".wasm": "application/wasm", ".html": "text/html" };
+  server = createServer((req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname)).replace(/^(\.\.[/\\])+/, "");
+    const file = join(repo, path);
+    if (!file.startsWith(repo) || !existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream" }).end(readFileSync(file));
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  origin = `http://127.0.0.1:${server.address().port}`;
+});
+after(() => server?.close());
+
+test("headless Chromium (web build, playwright-core + Debian chromium): byte-identical to native", async () => {
+  const { chromium } = await import("playwright-core");
+  const browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${origin}/tests/js/parity-page.html`);
+    const printed = await page.evaluate(async () => {
+      const { default: init, Authorizer } = await import("/pkg/web/kestra_authz.js");
+      const { canonical, runVectors } = await import("/tests/js/parity-runner.mjs");
+      await init();
+      const [tokens, rbac] = await Promise.all(["tokens", "rbac"].map((n) => fetch(`/tests/vectors/${n}.json`).then((r) => r.json())));
+      return canonical(runVectors(Authorizer, tokens, rbac));
+    });
+    assertSame("chromium", printed);
+  } finally {
+    await browser.close();
+  }
+});
+
+test("Deno (web build, initSync): byte-identical to native", () => {
+  const printed = execFileSync(join(repo, "node_modules/.bin/deno"), ["run", "--quiet", "--no-prompt", `--allow-read=${repo}`, join(repo, "tests/js/parity-deno.mjs")], {
+    encoding: "utf8",
+    env: { ...process.env, DENO_NO_UPDATE_CHECK: "1", DENO_DIR: join(repo, "target/deno") },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  assertSame("deno", printed.trim());
+});
+
+test("Cloudflare workerd (miniflare, web build with initSync): byte-identical to native", async () => {
+  const { Miniflare } = await import("miniflare");
+  const mf = new Miniflare({
+    modules: true,
+    modulesRoot: repo,
+    scriptPath: join(repo, "tests/js/parity-worker.mjs"),
+    modulesRules: [
+      { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
+      { type: "CompiledWasm", include: ["**/*.wasm"] },
+      { type: "Text", include: ["**/*.json"] },
+    ],
+    compatibilityDate: "2025-01-01",
+  });
+  try {
+    const response = await mf.dispatchFetch("http://worker/");
+    assertSame("workerd", await response.text());
+  } finally {
+    await mf.dispose();
+  }
+});

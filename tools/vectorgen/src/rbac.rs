@@ -1,0 +1,680 @@
+//! RBAC vectors: scenarios (authorizer options with a Kestra configuration and a policy, a
+//! signed ID token, verify options) and checks (a request or UI check and its expected answer,
+//! written from kestra-rbac.md §7, the authentik guide and decisions 12–20).
+
+use serde_json::{Value, json};
+
+pub const ISSUER: &str = "https://sso.example.com/application/o/kestra/";
+pub const CLIENT_ID: &str = "kestra-client";
+pub const SECRET: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+pub const NOW: u64 = 1_800_000_060;
+
+/// `sign` turns claims into a compact HS256 token keyed with `SECRET`.
+pub fn vectors(sign: &dyn Fn(&Value) -> String) -> Value {
+    let mut scenarios = Vec::new();
+    let mut add = |name: &str,
+                   yaml: &str,
+                   policy: Value,
+                   extra: Value,
+                   claims: Value,
+                   tenant: Option<&str>,
+                   checks: Vec<Value>| {
+        let mut options = json!({
+            "issuer": ISSUER, "clientId": CLIENT_ID, "clientSecret": SECRET, "jwks": "{}",
+            "kestraConfig": yaml, "policy": policy,
+        });
+        if let (Value::Object(o), Value::Object(e)) = (&mut options, extra) {
+            o.extend(e);
+        }
+        let mut all = json!({"iss": ISSUER, "aud": CLIENT_ID, "sub": "subject-1", "iat": NOW - 60, "exp": NOW + 240});
+        if let (Value::Object(a), Value::Object(c)) = (&mut all, claims) {
+            a.extend(c);
+        }
+        let mut verify = json!({"now": NOW});
+        if let Some(t) = tenant {
+            verify["tenant"] = json!(t);
+        }
+        scenarios
+            .push(json!({"name": name, "options": options, "token": sign(&all), "verify": verify, "checks": checks}));
+    };
+    let alice = json!({"email": "alice@example.com"});
+
+    add(
+        "rows 1-5: subtree on whole segments (2.0)",
+        "",
+        one_tenant(
+            "v2",
+            json!([{"id": "r", "name": "R", "permissions": {"FLOW": ["UPDATE"]}}]),
+            json!([user("r", Some("io.acme.data"))]),
+        ),
+        json!({}),
+        alice.clone(),
+        None,
+        vec![
+            allow("FLOW", "UPDATE", Some("io.acme.data.etl")),
+            deny("FLOW", "UPDATE", Some("io.acme.datax"), "DENIED_NAMESPACE_NOT_COVERED"),
+            deny(
+                "FLOW",
+                "UPDATE",
+                Some("io.acme.finance"),
+                "DENIED_NAMESPACE_NOT_COVERED",
+            ),
+            allow("FLOW", "UPDATE", Some("io.acme.data")),
+            deny("FLOW", "UPDATE", Some("io.acme"), "DENIED_NAMESPACE_NOT_COVERED"),
+            deny("FLOW", "UPDATE", None, "DENIED_NAMESPACE_NOT_COVERED"),
+            deny("FLOW", "VIEW", Some("io.acme.data"), "DENIED_NO_GRANT"),
+            ui("isAllowed", &["FLOW", "UPDATE", "io.acme.data.x"], true),
+            ui("isAllowed", &["FLOW", "UPDATE"], false),
+            ui("hasAnyActionOnAnyNamespace", &["FLOW", "UPDATE"], true),
+            ui("hasAnyAction", &["FLOW", "UPDATE", "io.acme"], true),
+            ui("hasAnyAction", &["FLOW", "UPDATE", "io.acmex"], false),
+            json!({"kind": "allowedNamespaces", "args": ["FLOW", "UPDATE"], "expect": {"everywhere": false, "namespaces": ["io.acme.data"]}}),
+        ],
+    );
+    add(
+        "company does not cover companyx (CRUD)",
+        "",
+        one_tenant(
+            "crud",
+            json!([{"id": "r", "permissions": {"FLOW": ["READ"]}}]),
+            json!([user("r", Some("company"))]),
+        ),
+        json!({}),
+        alice.clone(),
+        None,
+        vec![
+            allow("FLOW", "READ", Some("company")),
+            allow("FLOW", "READ", Some("company.team.data")),
+            deny("FLOW", "READ", Some("companyx"), "DENIED_NAMESPACE_NOT_COVERED"),
+            deny("FLOW", "READ", Some("companyx.team"), "DENIED_NAMESPACE_NOT_COVERED"),
+            deny("FLOW", "READ", Some("compan"), "DENIED_NAMESPACE_NOT_COVERED"),
+        ],
+    );
+    add(
+        "row 6: a tenant-wide binding covers every namespace",
+        "",
+        one_tenant(
+            "v2",
+            json!([{"id": "r", "permissions": {"FLOW": ["VIEW"]}}]),
+            json!([user("r", None)]),
+        ),
+        json!({}),
+        alice.clone(),
+        None,
+        vec![
+            allow("FLOW", "VIEW", Some("created.later")),
+            allow("FLOW", "VIEW", None),
+            ui("isAllowedGlobal", &["FLOW", "VIEW"], true),
+            json!({"kind": "allowedNamespaces", "args": ["FLOW", "VIEW"], "expect": {"everywhere": true, "namespaces": []}}),
+        ],
+    );
+    let group_only = |model: &str, action: &str| {
+        json!({"model": model, "tenants": {"main": {
+            "roles": [{"id": "r", "permissions": {"FLOW": [action]}}],
+            "groups": [{"id": "g1", "name": "data-team"}],
+            "bindings": [{"type": "GROUP", "externalId": "g1", "roleId": "r"}],
+        }}})
+    };
+    let bob = json!({"email": "bob@example.com", "groups": ["data-team"]});
+    add(
+        "row 7: a group binding without tenant access (2.0)",
+        "kestra.security.oidc.groups-claim-path: groups\n",
+        group_only("v2", "VIEW"),
+        json!({}),
+        bob.clone(),
+        None,
+        vec![
+            deny("FLOW", "VIEW", Some("x"), "DENIED_NO_TENANT_ACCESS"),
+            ui("hasAnyRole", &[], false),
+        ],
+    );
+    add(
+        "row 7 in 1.x: group membership gives tenant access",
+        "kestra.security.oidc.groups-claim-path: groups\n",
+        group_only("crud", "READ"),
+        json!({}),
+        bob,
+        None,
+        vec![allow("FLOW", "READ", Some("x")), ui("hasAnyRole", &[], true)],
+    );
+    add(
+        "row 8: grants add up",
+        "",
+        one_tenant(
+            "v2",
+            json!([viewer(), {"id": "custom", "permissions": {"FLOW": ["VIEW"]}}]),
+            json!([user("viewer", None), user("custom", Some("x"))]),
+        ),
+        json!({}),
+        alice.clone(),
+        None,
+        vec![
+            allow("EXECUTION", "ACCESS_LOGS", Some("y")),
+            allow("FLOW", "VIEW", Some("x.z")),
+            deny("EXECUTION", "KILL", Some("y"), "DENIED_NO_GRANT"),
+        ],
+    );
+    add(
+        "rows 9-11: scope classes",
+        "",
+        one_tenant(
+            "v2",
+            json!([
+                {"id": "users", "permissions": {"USER": ["VIEW"]}},
+                {"id": "blueprints", "permissions": {"BLUEPRINT": ["CREATE"]}},
+                {"id": "delegate", "permissions": {"BINDING": ["CREATE"]}},
+            ]),
+            json!([
+                user("users", Some("prod")),
+                user("blueprints", Some("prod")),
+                user("delegate", Some("team"))
+            ]),
+        ),
+        json!({}),
+        alice.clone(),
+        None,
+        vec![
+            allow("USER", "VIEW", None),
+            allow("USER", "VIEW", Some("elsewhere")),
+            deny("BLUEPRINT", "CREATE", None, "DENIED_GLOBAL_ONLY"),
+            deny("BLUEPRINT", "CREATE", Some("prod"), "DENIED_GLOBAL_ONLY"),
+            allow("BINDING", "CREATE", Some("team.sub")),
+            deny("BINDING", "CREATE", Some("other"), "DENIED_NAMESPACE_NOT_COVERED"),
+        ],
+    );
+    add(
+        "rows 12-13: the Instance Owner",
+        "",
+        json!({"model": "v2", "tenants": {"main": {"users": [{"id": "root", "username": "root@example.com", "superAdmin": true}]}}}),
+        json!({}),
+        json!({"email": "root@example.com"}),
+        None,
+        vec![
+            deny("FLOW", "VIEW", Some("x"), "DENIED_NO_GRANT"),
+            allow("TENANT", "CREATE", None),
+            allow("WORKER_GROUP", "CREATE", None),
+            allow("USER", "CREATE", None),
+            request(
+                "WORKER_GROUP",
+                "VIEW",
+                None,
+                Some("other"),
+                json!({"allowed": true, "code": "ALLOWED"}),
+            ),
+        ],
+    );
+    add(
+        "row 13 the other way: instance resources need the Instance Owner",
+        "",
+        one_tenant("v2", json!([]), json!([])),
+        json!({}),
+        alice.clone(),
+        None,
+        vec![
+            deny("TENANT", "CREATE", None, "DENIED_INSTANCE_OWNER_ONLY"),
+            deny("KILL_SWITCH", "UPDATE", None, "DENIED_INSTANCE_OWNER_ONLY"),
+        ],
+    );
+    add(
+        "rows 14-15: Launcher and Viewer",
+        "",
+        one_tenant("v2", json!([launcher(), viewer()]), json!([user("launcher", None)])),
+        json!({}),
+        alice.clone(),
+        None,
+        vec![
+            allow("EXECUTION", "RESTART", Some("x")),
+            deny("FLOW", "UPDATE", Some("x"), "DENIED_NO_GRANT"),
+            allow("FLOW", "EXECUTE", Some("x")),
+        ],
+    );
+    add(
+        "row 15: Viewer",
+        "",
+        one_tenant("v2", json!([viewer()]), json!([user("viewer", None)])),
+        json!({}),
+        alice.clone(),
+        None,
+        vec![
+            allow("EXECUTION", "ACCESS_LOGS", Some("x")),
+            deny("EXECUTION", "KILL", Some("x"), "DENIED_NO_GRANT"),
+        ],
+    );
+    add(
+        "row 16: MCP server view without FLOW:EXECUTE",
+        "",
+        one_tenant(
+            "v2",
+            json!([{"id": "mcp", "permissions": {"MCP_SERVER": ["VIEW", "LIST"]}}]),
+            json!([user("mcp", None)]),
+        ),
+        json!({}),
+        alice.clone(),
+        None,
+        vec![
+            allow("MCP_SERVER", "VIEW", None),
+            deny("FLOW", "EXECUTE", Some("tools"), "DENIED_NO_GRANT"),
+        ],
+    );
+    add(
+        "row 17: a group binding",
+        "",
+        one_tenant(
+            "v2",
+            json!([{"id": "r", "permissions": {"FLOW": ["VIEW"]}}]),
+            json!([{"type": "GROUP", "externalId": "g1", "roleId": "r", "namespaceId": "x"}]),
+        ),
+        json!({}),
+        alice.clone(),
+        None,
+        vec![
+            allow("FLOW", "VIEW", Some("x.y")),
+            deny("FLOW", "VIEW", Some("y"), "DENIED_NAMESPACE_NOT_COVERED"),
+        ],
+    );
+    add(
+        "row 19: the UI checks without a namespace",
+        "",
+        one_tenant(
+            "v2",
+            json!([{"id": "k", "permissions": {"EXECUTION": ["KILL"]}}]),
+            json!([user("k", Some("x"))]),
+        ),
+        json!({}),
+        alice.clone(),
+        None,
+        vec![
+            ui("isAllowed", &["EXECUTION", "KILL"], false),
+            ui("isAllowedGlobal", &["EXECUTION", "KILL"], false),
+            ui("hasAnyActionOnAnyNamespace", &["EXECUTION", "KILL"], true),
+            ui("hasAnyAction", &["EXECUTION", "KILL"], true),
+            ui("hasAnyAction", &["EXECUTION", "KILL", "x.y"], true),
+            ui("hasAnyAction", &["EXECUTION", "KILL", "z"], false),
+            ui("hasAny", &["EXECUTION"], true),
+            ui("hasAny", &["FLOW"], false),
+            ui("hasAnyRole", &[], true),
+            deny("EXECUTION", "KILL", None, "DENIED_NAMESPACE_NOT_COVERED"),
+        ],
+    );
+    add(
+        "rows 20-22: a CRUD policy answers 2.0 requests by the expansion",
+        "",
+        one_tenant(
+            "crud",
+            json!([{"id": "r", "permissions": {"FLOW": ["READ"], "IMPERSONATE": ["READ"], "SETTING": ["UPDATE"], "EXECUTION": ["UPDATE"]}}]),
+            json!([user("r", None)]),
+        ),
+        json!({}),
+        alice.clone(),
+        None,
+        vec![
+            allow("FLOW", "EXPORT", Some("x")),
+            allow("FLOW", "LIST", Some("x")),
+            allow("FLOW", "VIEW", Some("x")),
+            allow("FLOW", "READ", Some("x")),
+            deny("FLOW", "EXECUTE", Some("x"), "DENIED_NO_GRANT"),
+            deny("USER", "IMPERSONATE", None, "DENIED_NO_GRANT"),
+            allow("IMPERSONATE", "READ", None),
+            allow("SYSTEM_SETTINGS", "UPDATE", None),
+            allow("TENANT_SETTINGS", "UPDATE", None),
+            deny("SYSTEM_SETTINGS", "VIEW", None, "DENIED_NO_GRANT"),
+            allow("EXECUTION", "KILL", Some("x")),
+            allow("EXECUTION", "FORCE_RUN", Some("x")),
+            deny("EXECUTION", "ACCESS_LOGS", Some("x"), "DENIED_NO_GRANT"),
+        ],
+    );
+    add(
+        "row 21: READ in a 2.0 policy is VIEW only",
+        "",
+        one_tenant(
+            "v2",
+            json!([{"id": "r", "permissions": {"FLOW": ["READ"]}}]),
+            json!([user("r", None)]),
+        ),
+        json!({}),
+        alice.clone(),
+        None,
+        vec![
+            allow("FLOW", "VIEW", Some("x")),
+            deny("FLOW", "LIST", Some("x"), "DENIED_NO_GRANT"),
+            allow("FLOW", "READ", Some("x")),
+        ],
+    );
+    add(
+        "rows 23-31: CRUD semantics",
+        "",
+        one_tenant(
+            "crud",
+            json!([
+                {"id": "read-prod", "permissions": {"FLOW": ["READ"]}},
+                {"id": "ns", "permissions": {"NAMESPACE": ["READ"]}},
+                {"id": "kv", "permissions": {"KVSTORE": ["UPDATE"]}},
+                {"id": "secret", "permissions": {"SECRET": ["CREATE"]}},
+                {"id": "exec-delete", "permissions": {"EXECUTION": ["DELETE"]}},
+                {"id": "flows", "permissions": {"FLOW": ["CREATE", "READ", "UPDATE", "DELETE"]}},
+            ]),
+            json!([
+                user("read-prod", Some("prod")),
+                user("ns", None),
+                user("kv", None),
+                user("secret", None),
+                user("exec-delete", None),
+                user("flows", Some("dev"))
+            ]),
+        ),
+        json!({}),
+        alice.clone(),
+        None,
+        vec![
+            allow("FLOW", "READ", Some("prod.engineering")),
+            allow("NAMESPACE", "READ", None),
+            deny("KVSTORE", "CREATE", Some("x"), "DENIED_NO_GRANT"),
+            allow("KVSTORE", "UPDATE", Some("x")),
+            deny("SECRET", "UPDATE", Some("x"), "DENIED_NO_GRANT"),
+            ui("hasAny", &["EXECUTION"], true),
+            allow("FLOW", "CREATE", Some("dev")),
+            deny("NAMESPACE", "CREATE", Some("dev"), "DENIED_NO_GRANT"),
+        ],
+    );
+    add(
+        "row 32: no role at all",
+        "",
+        one_tenant("crud", json!([]), json!([])),
+        json!({}),
+        alice.clone(),
+        None,
+        vec![
+            deny("NAMESPACE", "READ", None, "DENIED_NO_GRANT"),
+            ui("hasAnyRole", &[], false),
+        ],
+    );
+
+    // The authentik guide: its YAML, no policy, every permission of its default role x CRUD.
+    const GUIDE: &str = include_str!("../../../tests/fixtures/kestra/guide-joined.yaml");
+    let guide_yaml = GUIDE
+        .replace("CLIENT_ID", CLIENT_ID)
+        .replace("CLIENT_SECRET", SECRET)
+        .replace("http://localhost:9000/application/o/kestra/", ISSUER);
+    let permissions = [
+        "NAMESPACE",
+        "ROLE",
+        "GROUP",
+        "EXECUTION",
+        "AUDITLOG",
+        "USER",
+        "BINDING",
+        "FLOW",
+        "SECRET",
+        "BLUEPRINT",
+        "INFRASTRUCTURE",
+        "KVSTORE",
+    ];
+    let mut checks = Vec::new();
+    for p in permissions {
+        for a in ["CREATE", "READ", "UPDATE", "DELETE"] {
+            checks.push(request(
+                p,
+                a,
+                Some("company.team"),
+                Some("main"),
+                json!({"allowed": true, "code": "ALLOWED"}),
+            ));
+            checks.push(request(
+                p,
+                a,
+                Some("company.team"),
+                None,
+                json!({"allowed": false, "code": "DENIED_TENANT_REQUIRED"}),
+            ));
+        }
+    }
+    checks.push(request(
+        "DASHBOARD",
+        "READ",
+        None,
+        Some("main"),
+        json!({"allowed": false, "code": "DENIED_NO_GRANT"}),
+    ));
+    add(
+        "the authentik guide: default role in every tenant, tenant required",
+        &guide_yaml,
+        Value::Null,
+        json!({"issuer": null, "clientId": null, "clientSecret": null}),
+        json!({"email": "new@example.com"}),
+        None,
+        checks,
+    );
+
+    let viewer_yaml = "kestra.security.default-role:\n  name: viewer\n  permissions:\n    FLOW: [READ]\n";
+    add(
+        "row 33: the default role for users the policy does not know",
+        viewer_yaml,
+        one_tenant(
+            "crud",
+            json!([{"id": "r", "permissions": {"KVSTORE": ["READ"]}}]),
+            json!([user("r", None)]),
+        ),
+        json!({}),
+        json!({"email": "new@example.com"}),
+        None,
+        vec![
+            request(
+                "FLOW",
+                "READ",
+                Some("x"),
+                Some("main"),
+                json!({"allowed": true, "code": "ALLOWED"}),
+            ),
+            request(
+                "FLOW",
+                "READ",
+                Some("x"),
+                Some("other"),
+                json!({"allowed": true, "code": "ALLOWED"}),
+            ),
+            deny("KVSTORE", "READ", Some("x"), "DENIED_NO_GRANT"),
+        ],
+    );
+    add(
+        "row 33: a listed user has exactly the listed bindings",
+        viewer_yaml,
+        one_tenant(
+            "crud",
+            json!([{"id": "r", "permissions": {"KVSTORE": ["READ"]}}]),
+            json!([user("r", None)]),
+        ),
+        json!({}),
+        alice.clone(),
+        None,
+        vec![
+            deny("FLOW", "READ", Some("x"), "DENIED_NO_GRANT"),
+            allow("KVSTORE", "READ", Some("x")),
+        ],
+    );
+    add(
+        "the default role's tenant-id",
+        "kestra.security.default-role:\n  name: viewer\n  tenant-id: main\n  permissions:\n    FLOW: [READ]\n",
+        Value::Null,
+        json!({}),
+        json!({"email": "new@example.com"}),
+        None,
+        vec![
+            request(
+                "FLOW",
+                "READ",
+                None,
+                Some("main"),
+                json!({"allowed": true, "code": "ALLOWED"}),
+            ),
+            request(
+                "FLOW",
+                "READ",
+                None,
+                Some("other"),
+                json!({"allowed": false, "code": "DENIED_NO_TENANT_ACCESS"}),
+            ),
+        ],
+    );
+    add(
+        "fallbackTenant routes requests without a tenant",
+        "kestra.security.default-role.name: r\nkestra.security.default-role.permissions.FLOW: READ\nkestra.ee.tenants.enabled: true\nkestra.ee.tenants.defaultTenant: false\nkestra.ee.tenants.fallbackTenant: prod\n",
+        Value::Null,
+        json!({}),
+        alice.clone(),
+        None,
+        vec![allow("FLOW", "READ", None)],
+    );
+    add(
+        "the session's tenant",
+        "kestra.security.default-role.name: r\nkestra.security.default-role.permissions.FLOW: READ\nkestra.ee.tenants.enabled: true\nkestra.ee.tenants.defaultTenant: false\n",
+        Value::Null,
+        json!({}),
+        alice.clone(),
+        Some("main"),
+        vec![
+            allow("FLOW", "READ", Some("x")),
+            ui("isAllowed", &["FLOW", "READ", "x"], true),
+        ],
+    );
+    let mapping = json!({"model": "crud", "tenants": {"main": {
+        "roles": [{"id": "r", "permissions": {"FLOW": ["READ"]}}, {"id": "k", "permissions": {"KVSTORE": ["READ"]}}],
+        "groups": [{"id": "g-data", "name": "data-team"}, {"id": "g-ops", "name": "ops"}],
+        "users": [{"id": "u1", "username": "alice"}],
+        "bindings": [{"type": "GROUP", "externalId": "g-data", "roleId": "r"}, {"type": "GROUP", "externalId": "g-ops", "roleId": "k"}],
+    }}});
+    add(
+        "usernameClaim and groups-claim-path by name and id",
+        "kestra.security.oidc.groups-claim-path: realm.groups\n",
+        mapping.clone(),
+        json!({"usernameClaim": "preferred_username"}),
+        json!({"preferred_username": "alice", "realm": {"groups": ["data-team", "g-ops", "unknown"]}}),
+        None,
+        vec![allow("FLOW", "READ", None), allow("KVSTORE", "READ", None)],
+    );
+    add(
+        "without groups-claim-path the token's groups do not count",
+        "",
+        mapping.clone(),
+        json!({"usernameClaim": "preferred_username"}),
+        json!({"preferred_username": "alice", "groups": ["data-team"]}),
+        None,
+        vec![deny("FLOW", "READ", None, "DENIED_NO_GRANT")],
+    );
+    add(
+        "no value in the username claim",
+        "",
+        mapping,
+        json!({"usernameClaim": "preferred_username"}),
+        json!({}),
+        None,
+        vec![deny("FLOW", "READ", None, "DENIED_NO_USERNAME")],
+    );
+    add(
+        "bad requests are errors",
+        "",
+        one_tenant(
+            "crud",
+            json!([{"id": "r", "permissions": {"FLOW": ["READ"]}}]),
+            json!([user("r", None)]),
+        ),
+        json!({}),
+        alice.clone(),
+        None,
+        vec![
+            error("FLOWS", "READ", None, None, "ERR_UNKNOWN_PERMISSION"),
+            error("FLOW", "REED", None, None, "ERR_UNKNOWN_ACTION"),
+            error("FLOW", "KILL", None, None, "ERR_UNKNOWN_ACTION"),
+            error("TRIGGER", "READ", None, None, "ERR_UNKNOWN_ACTION"),
+            error("TEMPLATE", "VIEW", None, None, "ERR_UNKNOWN_PERMISSION"),
+            error("FLOW", "READ", Some("Company"), None, "ERR_NAMESPACE_INVALID"),
+            error("FLOW", "READ", Some("a..b"), None, "ERR_NAMESPACE_INVALID"),
+            error("FLOW", "READ", None, Some("Main!"), "ERR_TENANT_INVALID"),
+            error("flow", "READ", None, None, "ERR_UNKNOWN_PERMISSION"),
+        ],
+    );
+    add(
+        "the matrix, CRUD model",
+        "",
+        one_tenant(
+            "crud",
+            json!([{"id": "r", "permissions": {"FLOW": ["READ", "UPDATE"], "SECRET": ["READ"]}}]),
+            json!([user("r", Some("company.team"))]),
+        ),
+        json!({}),
+        alice,
+        None,
+        vec![
+            json!({"kind": "matrixCells", "args": ["company.team.x"], "expect": {"FLOW:READ": true, "FLOW:UPDATE": true, "FLOW:DELETE": false, "SECRET:READ": true, "SECRET:UPDATE": false, "USER:READ": false}}),
+            json!({"kind": "matrixCells", "args": ["finance"], "expect": {"FLOW:READ": false, "SECRET:READ": false}}),
+        ],
+    );
+    json!({
+        "about": "Generated by tools/vectorgen; do not edit by hand. Each scenario builds an Authorizer from `options` (the JS API's own), verifies `token` with `verify`, then runs `checks`.",
+        "scenarios": scenarios,
+    })
+}
+
+fn one_tenant(model: &str, roles: Value, bindings: Value) -> Value {
+    json!({"model": model, "tenants": {"main": {
+        "roles": roles,
+        "groups": [{"id": "g1", "name": "data-team"}],
+        "users": [{"id": "u-alice", "username": "alice@example.com", "email": "alice@example.com", "groups": ["g1"]}],
+        "bindings": bindings,
+    }}})
+}
+
+fn user(role: &str, namespace: Option<&str>) -> Value {
+    json!({"type": "USER", "externalId": "u-alice", "roleId": role, "namespaceId": namespace})
+}
+
+fn viewer() -> Value {
+    json!({"id": "viewer", "name": "Viewer", "permissions": {
+        "FLOW": ["VIEW", "LIST", "EXPORT"],
+        "EXECUTION": ["VIEW", "LIST", "EXPORT", "ACCESS_LOGS", "ACCESS_OUTPUTS", "ACCESS_FILES", "FOLLOW"],
+        "TRIGGER": ["VIEW", "LIST", "EXPORT"], "NAMESPACE": ["VIEW", "LIST"]}})
+}
+
+fn launcher() -> Value {
+    json!({"id": "launcher", "name": "Launcher", "permissions": {
+        "FLOW": ["VIEW", "LIST", "EXECUTE"],
+        "EXECUTION": ["VIEW", "LIST", "REPLAY", "RESTART", "CHANGE_LABELS", "ACCESS_LOGS", "ACCESS_OUTPUTS", "ACCESS_FILES", "FOLLOW", "EXPORT"]}})
+}
+
+fn request(permission: &str, action: &str, namespace: Option<&str>, tenant: Option<&str>, expect: Value) -> Value {
+    let mut r = json!({"permission": permission, "action": action});
+    if let Some(ns) = namespace {
+        r["namespace"] = json!(ns);
+    }
+    if let Some(t) = tenant {
+        r["tenant"] = json!(t);
+    }
+    json!({"kind": "authorize", "request": r, "expect": expect})
+}
+
+fn allow(permission: &str, action: &str, namespace: Option<&str>) -> Value {
+    request(
+        permission,
+        action,
+        namespace,
+        None,
+        json!({"allowed": true, "code": "ALLOWED"}),
+    )
+}
+
+fn deny(permission: &str, action: &str, namespace: Option<&str>, code: &str) -> Value {
+    request(
+        permission,
+        action,
+        namespace,
+        None,
+        json!({"allowed": false, "code": code}),
+    )
+}
+
+fn error(permission: &str, action: &str, namespace: Option<&str>, tenant: Option<&str>, code: &str) -> Value {
+    request(permission, action, namespace, tenant, json!({"error": code}))
+}
+
+fn ui(kind: &str, args: &[&str], expect: bool) -> Value {
+    json!({"kind": kind, "args": args, "expect": expect})
+}
