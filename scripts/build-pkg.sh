@@ -33,13 +33,15 @@ cat > pkg/package.json <<JSON
       "browser": "./web/kestra_authz.js",
       "default": "./bundler/kestra_authz.js"
     },
+    "./remote": { "types": "./remote.d.ts", "default": "./remote.js" },
     "./web": "./web/kestra_authz.js",
     "./node": "./nodejs/kestra_authz.js"
   },
-  "files": ["nodejs/", "web/", "bundler/", "README.md"]
+  "type": "module",
+  "files": ["nodejs/", "web/", "bundler/", "remote.js", "remote.d.ts", "README.md"]
 }
 JSON
-cp js/README.md pkg/README.md
+cp js/README.md js/remote.js js/remote.d.ts pkg/
 raw=$(stat -c %s pkg/web/kestra_authz_bg.wasm)
 gz=$(gzip -9 -c pkg/web/kestra_authz_bg.wasm | wc -c)
 echo "build-pkg: pkg/ ready; kestra_authz_bg.wasm is $raw bytes, $gz gzip -9"

@@ -38,7 +38,7 @@ scripts/build-pkg.sh
 step "TypeScript: the package's types, strict (tsc --noEmit on tests/ts/usage.ts)"
 npx tsc -p tests/ts
 
-step "JS API tests in Node (node:test, against pkg/)"
+step "JS tests in Node (node:test, against pkg/): API, RBAC, packaging, parity in Node, Chromium, Deno, workerd"
 node --test tests/js/
 
 echo

@@ -12,6 +12,26 @@ import init, {
   type NamespaceGrants,
   type Policy,
 } from "../../pkg/web/kestra_authz.js";
+import { RemoteAuthorizer, RemoteKeysError } from "../../pkg/remote.js";
+
+export async function remoteUsage(token: string): Promise<string | undefined> {
+  const remote = new RemoteAuthorizer({
+    Authorizer,
+    issuer: "https://sso.example.com/application/o/kestra/",
+    options: { clientId: "kestra-client", kestraConfig: "kestra.security.default-role.name: r\n" },
+    maxAge: 600_000,
+    cooldown: 30_000,
+  });
+  try {
+    const session: Session = await remote.verifyIdToken(token, { nonce: "n" });
+    return session.username;
+  } catch (e) {
+    if (e instanceof RemoteKeysError) return e.code;
+    throw e;
+  } finally {
+    remote.free();
+  }
+}
 
 export async function usage(yaml: string, jwks: string, token: string): Promise<boolean> {
   await init();
