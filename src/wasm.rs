@@ -34,17 +34,35 @@ fn to_js<T: Serialize>(value: &T) -> JsValue {
         .unwrap_or(JsValue::UNDEFINED)
 }
 
-/// A JS value as JSON; `undefined` becomes `null`.
+/// A JS value as JSON; `undefined` becomes `null`. One `JSON.stringify` and one parse in
+/// wasm: far cheaper than walking a large object (a policy of 100,000 bindings) property by
+/// property across the boundary.
 fn from_js(value: JsValue, option: &'static str) -> Result<Value, JsValue> {
     if value.is_undefined() || value.is_null() {
         return Ok(Value::Null);
     }
-    serde_wasm_bindgen::from_value(value).map_err(|e| {
-        js_error(Error::OptionInvalid {
-            option,
-            reason: shorten(&e.to_string()),
-        })
-    })
+    let invalid = |reason: String| js_error(Error::OptionInvalid { option, reason });
+    // A BigInt, a cycle or a throwing toJSON makes stringify throw; a function or a symbol
+    // alone stringifies to undefined.
+    let text = js_sys::JSON::stringify(&value)
+        .map_err(|_| invalid("cannot be written as JSON".into()))?
+        .as_string()
+        .ok_or_else(|| invalid("cannot be written as JSON".into()))?;
+    reserve_heap(text.len());
+    serde_json::from_str(&text).map_err(|e| invalid(shorten(&e.to_string())))
+}
+
+/// Grows the heap once, in proportion to a large input, before parsing and compiling it. The
+/// allocator otherwise grows wasm memory a few pages at a time, and each growth costs the
+/// host: building from 100,000 bindings spent most of its time there.
+fn reserve_heap(input_len: usize) {
+    const SMALL: usize = 256 * 1024;
+    if input_len > SMALL {
+        // Freed at once: the allocator keeps the block as free space for what follows.
+        drop(std::hint::black_box(Vec::<u8>::with_capacity(
+            input_len.saturating_mul(16),
+        )));
+    }
 }
 
 /// A string argument. Taken as JsValue and checked: wasm-bindgen's `&str` glue corrupts memory

@@ -1,0 +1,184 @@
+// Speed of the built package (pkg/nodejs) through its JS API, with the anchors in the same
+// run: jose's jwtVerify for tokens; a plain JS evaluator of the same policy and Cedar's wasm
+// (`statefulIsAuthorized`, one permit policy per binding) for decisions.
+// Run: node bench/package.bench.mjs   (after scripts/build-pkg.sh). Prints a Markdown table.
+import { createRequire } from "node:module";
+import { readFileSync, statSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { execFileSync } from "node:child_process";
+import { createHmac } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import * as jose from "jose";
+import * as cedar from "@cedar-policy/cedar-wasm/nodejs";
+
+const require = createRequire(import.meta.url);
+const repo = fileURLToPath(new URL("../", import.meta.url));
+const { Authorizer } = require(join(repo, "pkg/nodejs/kestra_authz.js"));
+const rows = [];
+
+/** Median microseconds per call over `rounds` rounds of `n` calls. */
+function measure(fn, n = 1000, rounds = 7) {
+  for (let i = 0; i < Math.min(n, 200); i++) fn(i);
+  const times = [];
+  for (let r = 0; r < rounds; r++) {
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) fn(i);
+    times.push(Number(process.hrtime.bigint() - start) / 1000 / n);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+async function measureAsync(fn, n = 200, rounds = 5) {
+  for (let i = 0; i < 20; i++) await fn(i);
+  const times = [];
+  for (let r = 0; r < rounds; r++) {
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) await fn(i);
+    times.push(Number(process.hrtime.bigint() - start) / 1000 / n);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+const fmt = (us) => (us >= 100 ? us.toFixed(0) : us >= 10 ? us.toFixed(1) : us.toFixed(2));
+function row(what, ours, anchorName, anchor, target) {
+  rows.push(`| ${what} | ${fmt(ours)} | ${anchorName} | ${anchor === undefined ? "–" : fmt(anchor)} | ${anchor === undefined ? "–" : (ours / anchor).toFixed(2)} | ${target} |`);
+}
+
+// ---- tokens ------------------------------------------------------------------------------
+const vectors = JSON.parse(readFileSync(join(repo, "tests/vectors/tokens.json"), "utf8"));
+const fixture = (n) => readFileSync(join(repo, "tests/fixtures/authentik-2025.8.1", n), "utf8");
+const tokenCases = [
+  ["RS256, authentik's RSA-4096 key (real token)", { issuer: "http://127.0.0.1:9000/application/o/kestra/", clientId: "kestra-client", jwks: fixture("kestra.jwks.json") }, fixture("tokens/kestra.alice.authcode.1.id_token.jwt").trim(), 1795885258],
+];
+for (const [name, label] of [["alg: RS256 (authentik's only RSA algorithm)", "RS256, RSA-2048"], ["alg: ES256", "ES256"], ["alg: ES384", "ES384"]]) {
+  const c = vectors.cases.find((x) => x.name === name);
+  tokenCases.push([label, vectors.providers[c.provider], c.token, c.options.now]);
+}
+for (const [label, options, token, now] of tokenCases) {
+  const cold = new Authorizer({ ...options, tokenCacheSize: 0 });
+  const ours = measure(() => cold.verifyIdToken(token, { now }).free(), 100, 5);
+  const jwks = jose.createLocalJWKSet(typeof options.jwks === "string" ? JSON.parse(options.jwks) : options.jwks);
+  const header = JSON.parse(Buffer.from(token.split(".")[0], "base64url"));
+  const theirs = await measureAsync(() => jose.jwtVerify(token, jwks, { issuer: options.issuer, audience: options.clientId, currentDate: new Date(now * 1000), algorithms: [header.alg] }), 100, 5);
+  row(`verifyIdToken, first time: ${label}`, ours, "jose jwtVerify", theirs, "≤ 2× jose");
+  const warm = new Authorizer(options);
+  warm.verifyIdToken(token, { now }).free();
+  row(`verifyIdToken, repeat (cache): ${label}`, measure(() => warm.verifyIdToken(token, { now }).free(), 2000), "", undefined, "≤ 2 µs");
+  cold.free();
+  warm.free();
+}
+
+// ---- decisions ---------------------------------------------------------------------------
+const SECRET = "0123456789abcdef".repeat(4);
+const ISSUER = "https://sso.example.com/application/o/kestra/";
+function policy(bindings) {
+  const users = Math.max(1, Math.floor(bindings / 10));
+  const roles = Array.from({ length: 50 }, (_, r) => ({ id: `r${r}`, permissions: { FLOW: ["READ", "UPDATE"], EXECUTION: ["READ"], SECRET: [["READ", "CREATE", "UPDATE", "DELETE"][r % 4]] } }));
+  const groups = Array.from({ length: 20 }, (_, g) => ({ id: `g${g}` }));
+  const userList = Array.from({ length: users }, (_, u) => ({ id: `u${u}`, username: u === 0 ? "alice@example.com" : `user${u}@example.com`, groups: [`g${u % 20}`] }));
+  const bindingList = Array.from({ length: bindings }, (_, b) =>
+    b % 7 === 0
+      ? { type: "GROUP", externalId: `g${b % 20}`, roleId: `r${b % 50}`, namespaceId: `org${b % 13}.team${b % 31}` }
+      : { type: "USER", externalId: `u${b % users}`, roleId: `r${b % 50}`, namespaceId: `org${b % 13}.team${b % 31}.svc${b % 5}` },
+  );
+  return { tenants: { main: { roles, groups, users: userList, bindings: bindingList } } };
+}
+const b64 = (v) => Buffer.from(JSON.stringify(v)).toString("base64url");
+const input = `${b64({ alg: "HS256", typ: "JWT" })}.${b64({ iss: ISSUER, aud: "kestra-client", sub: "s", email: "alice@example.com", iat: 1800000000, exp: 1800000300 })}`;
+const token = `${input}.${createHmac("sha256", SECRET).update(input).digest("base64url")}`;
+
+/** The obvious JS evaluator: the user's and their groups' bindings, scanned per question. */
+function plainEvaluator(p) {
+  const t = p.tenants.main;
+  const roles = new Map(t.roles.map((r) => [r.id, new Map(Object.entries(r.permissions).map(([k, v]) => [k, new Set(v)]))]));
+  const byPrincipal = new Map();
+  for (const b of t.bindings) {
+    const key = `${b.type}:${b.externalId}`;
+    if (!byPrincipal.has(key)) byPrincipal.set(key, []);
+    byPrincipal.get(key).push({ ns: b.namespaceId, perms: roles.get(b.roleId) });
+  }
+  const users = new Map(t.users.map((u) => [u.username, u]));
+  return (username, permission, action, namespace) => {
+    const user = users.get(username);
+    if (!user) return false;
+    for (const key of [`USER:${user.id}`, ...user.groups.map((g) => `GROUP:${g}`)]) {
+      for (const b of byPrincipal.get(key) ?? []) {
+        if (!b.perms.get(permission)?.has(action)) continue;
+        if (b.ns == null || namespace === b.ns || namespace.startsWith(`${b.ns}.`)) return true;
+      }
+    }
+    return false;
+  };
+}
+
+/** Cedar: one permit per binding; namespaces and groups as entity parents. */
+function cedarEvaluator(p, id) {
+  const t = p.tenants.main;
+  const roles = new Map(t.roles.map((r) => [r.id, r.permissions]));
+  const text = [];
+  for (const b of t.bindings) {
+    const principal = b.type === "USER" ? `User::"${b.externalId}"` : `Group::"${b.externalId}"`;
+    const actions = Object.entries(roles.get(b.roleId)).flatMap(([perm, acts]) => acts.map((a) => `Action::"${perm}:${a}"`));
+    text.push(`permit(principal in ${principal}, action in [${actions.join(", ")}], resource in Namespace::"${b.namespaceId}");`);
+  }
+  const answer = cedar.preparsePolicySet(id, { staticPolicies: text.join("\n") });
+  if (answer.type !== "success") throw new Error(JSON.stringify(answer.errors).slice(0, 300));
+  const alice = t.users.find((u) => u.username === "alice@example.com");
+  return (permission, action, namespace) => {
+    const segments = namespace.split(".");
+    const entities = segments.map((_, i) => ({
+      uid: { type: "Namespace", id: segments.slice(0, i + 1).join(".") },
+      attrs: {},
+      parents: i === 0 ? [] : [{ type: "Namespace", id: segments.slice(0, i).join(".") }],
+    }));
+    entities.push({ uid: { type: "User", id: alice.id }, attrs: {}, parents: alice.groups.map((g) => ({ type: "Group", id: g })) });
+    const result = cedar.statefulIsAuthorized({
+      principal: { type: "User", id: alice.id },
+      action: { type: "Action", id: `${permission}:${action}` },
+      resource: { type: "Namespace", id: namespace },
+      context: {},
+      preparsedPolicySetId: id,
+      entities,
+    });
+    return result.type === "success" && result.response.decision === "allow";
+  };
+}
+
+const hit = "org0.team0.svc0.flows";
+for (const bindings of [100, 10_000, 100_000]) {
+  const p = policy(bindings);
+  const start = process.hrtime.bigint();
+  const authz = new Authorizer({ issuer: ISSUER, clientId: "kestra-client", clientSecret: SECRET, jwks: "{}", policy: p });
+  const buildMs = Number(process.hrtime.bigint() - start) / 1e6;
+  const session = authz.verifyIdToken(token, { now: 1800000060 });
+  const plain = plainEvaluator(p);
+  if (!session.isAllowed("FLOW", "UPDATE", hit) || !plain("alice@example.com", "FLOW", "UPDATE", hit)) throw new Error("bench policy does not grant");
+  const plainUs = measure(() => plain("alice@example.com", "FLOW", "UPDATE", hit), 20000);
+  const request = { permission: "FLOW", action: "UPDATE", namespace: hit };
+  row(`session.isAllowed, ${bindings} bindings`, measure(() => session.isAllowed("FLOW", "UPDATE", hit), 20000), "plain JS", plainUs, "≤ 0.5 µs, flat");
+  row(`authz.authorize (with reasons), ${bindings} bindings`, measure(() => authz.authorize(session, request), 20000), "plain JS", plainUs, "≤ 0.5 µs, flat");
+  if (bindings <= 10_000) {
+    const ced = cedarEvaluator(p, `p${bindings}`);
+    if (!ced("FLOW", "UPDATE", hit)) throw new Error("cedar does not grant");
+    row(`session.isAllowed, ${bindings} bindings (vs Cedar)`, measure(() => session.isAllowed("FLOW", "UPDATE", hit), 20000), "Cedar statefulIsAuthorized", measure(() => ced("FLOW", "UPDATE", hit), bindings > 1000 ? 20 : 500, 5), "");
+  }
+  rows.push(`| new Authorizer with ${bindings} bindings (ms) | ${buildMs.toFixed(1)} | | | | ${bindings === 100_000 ? "≤ 100 ms" : ""} |`);
+  session.free();
+  authz.free();
+}
+
+// ---- module ------------------------------------------------------------------------------
+const wasm = readFileSync(join(repo, "pkg/web/kestra_authz_bg.wasm"));
+const startupUs = Number(
+  execFileSync("node", ["-e", `const t=process.hrtime.bigint();require(${JSON.stringify(join(repo, "pkg/nodejs/kestra_authz.js"))});console.log(Number(process.hrtime.bigint()-t)/1000)`], { encoding: "utf8" }),
+);
+rows.push(`| module: raw / gzip -9 bytes | ${statSync(join(repo, "pkg/web/kestra_authz_bg.wasm")).size} / ${gzipSync(wasm, { level: 9 }).length} | | | | gzip ≤ 300 KB |`);
+rows.push(`| module: require() of the Node build, fresh process (ms) | ${(startupUs / 1000).toFixed(1)} | | | | ≤ 5 ms |`);
+
+console.log(`node ${process.version}, jose ${JSON.parse(readFileSync(join(repo, "node_modules/jose/package.json"), "utf8")).version}, cedar-wasm ${cedar.getCedarSDKVersion?.() ?? "?"}`);
+console.log("| measure | ours (µs) | anchor | anchor (µs) | ours / anchor | target |");
+console.log("|---|---|---|---|---|---|");
+for (const r of rows) console.log(r);
