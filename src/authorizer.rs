@@ -53,7 +53,7 @@ const MAX_TOKEN_CACHE_BYTES: usize = 8 * 1024 * 1024;
 /// the clock or the call's options. Oldest entries leave first.
 #[derive(Default)]
 struct TokenCache {
-    entries: FxHashMap<Box<str>, VerifiedIdToken>,
+    entries: FxHashMap<Box<str>, Arc<VerifiedIdToken>>,
     order: VecDeque<Box<str>>,
     bytes: usize,
     capacity: usize,
@@ -71,11 +71,11 @@ pub struct TokenCacheStats {
 }
 
 impl TokenCache {
-    fn get(&self, token: &str) -> Option<VerifiedIdToken> {
+    fn get(&self, token: &str) -> Option<Arc<VerifiedIdToken>> {
         self.entries.get(token).cloned()
     }
 
-    fn insert(&mut self, token: &str, verified: VerifiedIdToken) {
+    fn insert(&mut self, token: &str, verified: Arc<VerifiedIdToken>) {
         if self.capacity == 0 || token.len() > MAX_TOKEN_CACHE_BYTES || self.entries.contains_key(token) {
             return;
         }
@@ -94,7 +94,7 @@ impl TokenCache {
 /// authorization decisions.
 #[derive(Debug, Clone)]
 pub struct Session {
-    token: VerifiedIdToken,
+    token: Arc<VerifiedIdToken>,
     principal: Principal,
     policy: Arc<CompiledPolicy>,
     tenant: Option<String>,
@@ -273,18 +273,23 @@ impl Authorizer {
                 verified
             }
             None => {
-                let verified = self.verifier.verify(token, options)?;
+                let verified = Arc::new(self.verifier.verify(token, options)?);
                 if let Ok(mut cache) = self.cache.lock() {
-                    cache.insert(token, verified.clone());
+                    cache.insert(token, Arc::clone(&verified));
                 }
                 verified
             }
         };
-        self.session(verified, options.tenant.clone())
+        self.shared_session(verified, options.tenant.clone())
     }
 
     /// Opens a session for an already verified token.
     pub fn session(&self, token: VerifiedIdToken, tenant: Option<String>) -> Result<Session> {
+        self.shared_session(Arc::new(token), tenant)
+    }
+
+    /// Sessions share the verified token with the cache.
+    fn shared_session(&self, token: Arc<VerifiedIdToken>, tenant: Option<String>) -> Result<Session> {
         if let Some(t) = &tenant
             && !crate::rbac::policy::valid_tenant(t)
         {
