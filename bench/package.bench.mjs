@@ -44,7 +44,7 @@ async function measureAsync(fn, n = 200, rounds = 5) {
 
 const fmt = (us) => (us >= 100 ? us.toFixed(0) : us >= 10 ? us.toFixed(1) : us.toFixed(2));
 function row(what, ours, anchorName, anchor, target) {
-  rows.push(`| ${what} | ${fmt(ours)} | ${anchorName} | ${anchor === undefined ? "–" : fmt(anchor)} | ${anchor === undefined ? "–" : (ours / anchor).toFixed(2)} | ${target} |`);
+  rows.push(`| ${what} | ${fmt(ours)} | ${anchorName} | ${anchor === undefined ? "–" : fmt(anchor)} | ${anchor === undefined ? "–" : (ours / anchor).toPrecision(2)} | ${target} |`);
 }
 
 // ---- tokens ------------------------------------------------------------------------------
