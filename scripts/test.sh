@@ -20,6 +20,7 @@ step "vectors are what the committed generator writes"
 fresh=$(mktemp -d)
 cargo run --quiet --release --manifest-path tools/vectorgen/Cargo.toml -- "$fresh"
 diff -q "$fresh/tokens.json" tests/vectors/tokens.json
+diff -q "$fresh/rbac.json" tests/vectors/rbac.json
 rm -rf "$fresh"
 
 step "native tests"
