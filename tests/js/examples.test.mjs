@@ -1,0 +1,196 @@
+// Every example, run in its host: the Node middleware, the Cloudflare worker (miniflare), the
+// Deno server and the vanilla front end (headless Chromium). Tokens are ES256, signed here
+// with a key made for the test and published as the JWKS the examples verify with; the
+// examples use the host clock.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+import { createServer } from "node:http";
+import { spawn } from "node:child_process";
+import { generateKeyPairSync, sign } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { extname, join, normalize } from "node:path";
+import { fileURLToPath } from "node:url";
+import { kestraAuthz } from "../../examples/node/middleware.mjs";
+
+const require = createRequire(import.meta.url);
+const { Authorizer } = require("../../pkg/nodejs/kestra_authz.js");
+const repo = fileURLToPath(new URL("../../", import.meta.url));
+
+const ISSUER = "https://sso.example.com/application/o/kestra/";
+const { publicKey, privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+const JWKS = JSON.stringify({ keys: [{ ...publicKey.export({ format: "jwk" }), kid: "k1", alg: "ES256", use: "sig" }] });
+const KESTRA_CONFIG = `
+micronaut:
+  security:
+    oauth2:
+      clients:
+        authentik:
+          client-id: kestra-client
+          openid:
+            issuer: ${ISSUER}
+kestra:
+  ee:
+    tenants:
+      enabled: true
+      defaultTenant: false
+`;
+const POLICY = JSON.stringify({
+  tenants: {
+    main: {
+      roles: [{ id: "dev", name: "Developer", permissions: { FLOW: ["READ", "UPDATE"], EXECUTION: ["CREATE"] } }],
+      users: [{ id: "u1", username: "alice@example.com" }],
+      bindings: [{ id: "b1", type: "USER", externalId: "u1", roleId: "dev", namespaceId: "company" }],
+    },
+  },
+});
+
+const b64 = (v) => Buffer.from(JSON.stringify(v)).toString("base64url");
+function mint(email, { expired = false } = {}) {
+  const now = Math.floor(Date.now() / 1000);
+  const claims = { iss: ISSUER, aud: "kestra-client", sub: email, email, iat: now - 600, exp: expired ? now - 1 : now + 300 };
+  const input = `${b64({ alg: "ES256", kid: "k1", typ: "JWT" })}.${b64(claims)}`;
+  return `${input}.${sign("sha256", Buffer.from(input), { key: privateKey, dsaEncoding: "ieee-p1363" }).toString("base64url")}`;
+}
+
+/** The same requests and answers for every server-side host. */
+async function exercise(base) {
+  const call = async (method, path, token) => {
+    const response = await fetch(`${base}${path}`, { method, headers: token ? { authorization: `Bearer ${token}` } : {} });
+    return { status: response.status, body: await response.json() };
+  };
+  const alice = mint("alice@example.com");
+  let r = await call("GET", "/api/v1/main/flows/company.team/hello", alice);
+  assert.equal(r.status, 200);
+  assert.equal(r.body.code, "ALLOWED");
+  assert.equal(r.body.reasons[0].binding, "b1");
+  r = await call("POST", "/api/v1/main/executions/company.team/hello", alice);
+  assert.equal(r.status, 200);
+  r = await call("DELETE", "/api/v1/main/flows/company.team/hello", alice);
+  assert.deepEqual([r.status, r.body.code], [403, "DENIED_NO_GRANT"]);
+  r = await call("GET", "/api/v1/main/flows/companyx/hello", alice);
+  assert.deepEqual([r.status, r.body.code], [403, "DENIED_NAMESPACE_NOT_COVERED"]);
+  r = await call("GET", "/api/v1/main/secrets/company", alice);
+  assert.deepEqual([r.status, r.body.code], [403, "ROUTE_NOT_MAPPED"]);
+  r = await call("GET", "/api/v1/main/flows/company.team/hello");
+  assert.deepEqual([r.status, r.body.code], [401, "NO_BEARER_TOKEN"]);
+  r = await call("GET", "/api/v1/main/flows/company.team/hello", mint("alice@example.com", { expired: true }));
+  assert.deepEqual([r.status, r.body.code], [401, "ERR_JWT_EXPIRED"]);
+  r = await call("GET", "/api/v1/main/flows/company.team/hello", `${alice.slice(0, -4)}AAAA`);
+  assert.deepEqual([r.status, r.body.code], [401, "ERR_JWS_SIGNATURE_VERIFICATION_FAILED"]);
+  r = await call("GET", "/api/v1/main/flows/company.team/hello", mint("mallory@example.com"));
+  assert.deepEqual([r.status, r.body.code], [403, "DENIED_NO_TENANT_ACCESS"]);
+}
+
+test("Node middleware", async () => {
+  const authz = new Authorizer({ kestraConfig: KESTRA_CONFIG, jwks: JWKS, policy: POLICY });
+  const guard = kestraAuthz(authz);
+  const server = createServer((req, res) => guard(req, res, () => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(req.kestraDecision))));
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    await exercise(`http://127.0.0.1:${server.address().port}`);
+  } finally {
+    server.close();
+    authz.free();
+  }
+});
+
+test("Cloudflare worker (miniflare)", async () => {
+  const { Miniflare } = await import("miniflare");
+  const mf = new Miniflare({
+    modules: true,
+    modulesRoot: repo,
+    scriptPath: join(repo, "examples/worker/worker.mjs"),
+    modulesRules: [
+      { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
+      { type: "CompiledWasm", include: ["**/*.wasm"] },
+    ],
+    compatibilityDate: "2025-01-01",
+    bindings: { KESTRA_CONFIG, JWKS, POLICY },
+    host: "127.0.0.1",
+    port: 0,
+  });
+  try {
+    await exercise((await mf.ready).origin);
+  } finally {
+    await mf.dispose();
+  }
+});
+
+test("Deno server", async () => {
+  const deno = spawn(join(repo, "node_modules/.bin/deno"), ["run", "--quiet", "--no-prompt", "--allow-net=127.0.0.1", `--allow-read=${repo}`, "--allow-env", join(repo, "examples/deno/server.mjs")], {
+    env: { ...process.env, KESTRA_CONFIG, JWKS, POLICY, PORT: "0", DENO_NO_UPDATE_CHECK: "1", DENO_DIR: join(repo, "target/deno") },
+  });
+  try {
+    const port = await new Promise((resolve, reject) => {
+      let out = "";
+      const timer = setTimeout(() => reject(new Error(`deno did not start: ${out}`)), 20000);
+      deno.stdout.on("data", (d) => {
+        out += d;
+        const m = /listening on (\d+)/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]);
+        }
+      });
+      deno.stderr.on("data", (d) => (out += d));
+      deno.on("exit", (code) => {
+        clearTimeout(timer);
+        reject(new Error(`deno exited ${code}: ${out}`));
+      });
+    });
+    await exercise(`http://127.0.0.1:${port}`);
+  } finally {
+    deno.kill();
+  }
+});
+
+let server;
+let origin;
+before(async () => {
+  const types = { ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm", ".html": "text/html", ".json": "application/json" };
+  server = createServer((req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname)).replace(/^(\.\.[/\\])+/, "");
+    const file = join(repo, path);
+    if (path.endsWith("/examples/frontend/config.json")) {
+      res.writeHead(200, { "content-type": "application/json" }).end(
+        JSON.stringify({ kestraConfig: KESTRA_CONFIG, jwks: JWKS, policy: POLICY, authority: "https://sso.example.com/application/o/kestra/", clientId: "kestra-client", tenant: "main" }),
+      );
+      return;
+    }
+    if (!file.startsWith(repo) || !existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream" }).end(readFileSync(file));
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  origin = `http://127.0.0.1:${server.address().port}`;
+});
+after(() => server?.close());
+
+test("vanilla front end with an oidc-client-ts User (headless Chromium)", async () => {
+  const { chromium } = await import("playwright-core");
+  const browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+  const visible = async (page) => page.$$eval("button[data-permission]", (bs) => bs.filter((b) => !b.hidden).map((b) => b.textContent));
+  try {
+    const page = await browser.newPage();
+    const user = { id_token: mint("alice@example.com"), access_token: "a", token_type: "Bearer", profile: { email: "alice@example.com" }, expires_at: 0 };
+    await page.addInitScript((stored) => sessionStorage.setItem("oidc.user:https://sso.example.com/application/o/kestra/:kestra-client", stored), JSON.stringify(user));
+    await page.goto(`${origin}/examples/frontend/index.html`);
+    await page.waitForSelector("body[data-ready=true]");
+    assert.equal(await page.textContent("#who"), "Signed in as alice@example.com.");
+    assert.deepEqual(await visible(page), ["Edit flow", "Run flow"]);
+
+    const signedOut = await browser.newPage();
+    await signedOut.goto(`${origin}/examples/frontend/index.html`);
+    await signedOut.waitForSelector("body[data-ready=true]");
+    assert.deepEqual(await visible(signedOut), []);
+    assert.match(await signedOut.textContent("#error"), /^NO_USER/);
+  } finally {
+    await browser.close();
+  }
+});
