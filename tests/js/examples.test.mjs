@@ -8,14 +8,12 @@ import { createRequire } from "node:module";
 import { createServer } from "node:http";
 import { spawn } from "node:child_process";
 import { generateKeyPairSync, sign } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import { extname, join, normalize } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { launchChromium, repo, serveRepo } from "./hosts.mjs";
 import { kestraAuthz } from "../../examples/node/middleware.mjs";
 
 const require = createRequire(import.meta.url);
 const { Authorizer } = require("../../pkg/nodejs/kestra_authz.js");
-const repo = fileURLToPath(new URL("../../", import.meta.url));
 
 const ISSUER = "https://sso.example.com/application/o/kestra/";
 const { publicKey, privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
@@ -145,48 +143,28 @@ test("Deno server", async () => {
   }
 });
 
-let server;
-let origin;
+let site;
 before(async () => {
-  const types = { ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm", ".html": "text/html", ".json": "application/json" };
-  server = createServer((req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname)).replace(/^(\.\.[/\\])+/, "");
-    const file = join(repo, path);
-    if (path.endsWith("/examples/frontend/config.json")) {
-      res.writeHead(200, { "content-type": "application/json" }).end(
-        JSON.stringify({ kestraConfig: KESTRA_CONFIG, jwks: JWKS, policy: POLICY, authority: "https://sso.example.com/application/o/kestra/", clientId: "kestra-client", tenant: "main" }),
-      );
-      return;
-    }
-    if (!file.startsWith(repo) || !existsSync(file)) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream" }).end(readFileSync(file));
+  site = await serveRepo({
+    "/examples/frontend/config.json": { kestraConfig: KESTRA_CONFIG, jwks: JWKS, policy: POLICY, authority: ISSUER, clientId: "kestra-client", tenant: "main" },
   });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  origin = `http://127.0.0.1:${server.address().port}`;
 });
-after(() => server?.close());
+after(() => site?.close());
 
 test("vanilla front end with an oidc-client-ts User (headless Chromium)", async () => {
-  const { chromium } = await import("playwright-core");
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
+  const browser = await launchChromium();
   const visible = async (page) => page.$$eval("button[data-permission]", (bs) => bs.filter((b) => !b.hidden).map((b) => b.textContent));
   try {
     const page = await browser.newPage();
     const user = { id_token: mint("alice@example.com"), access_token: "a", token_type: "Bearer", profile: { email: "alice@example.com" }, expires_at: 0 };
     await page.addInitScript((stored) => sessionStorage.setItem("oidc.user:https://sso.example.com/application/o/kestra/:kestra-client", stored), JSON.stringify(user));
-    await page.goto(`${origin}/examples/frontend/index.html`);
+    await page.goto(`${site.origin}/examples/frontend/index.html`);
     await page.waitForSelector("body[data-ready=true]");
     assert.equal(await page.textContent("#who"), "Signed in as alice@example.com.");
     assert.deepEqual(await visible(page), ["Edit flow", "Run flow"]);
 
     const signedOut = await browser.newPage();
-    await signedOut.goto(`${origin}/examples/frontend/index.html`);
+    await signedOut.goto(`${site.origin}/examples/frontend/index.html`);
     await signedOut.waitForSelector("body[data-ready=true]");
     assert.deepEqual(await visible(signedOut), []);
     assert.match(await signedOut.textContent("#error"), /^NO_USER/);

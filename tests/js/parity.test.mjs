@@ -7,14 +7,12 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { readFileSync, existsSync } from "node:fs";
-import { createServer } from "node:http";
 import { execFileSync } from "node:child_process";
-import { extname, join, normalize } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { launchChromium, repo, serveRepo } from "./hosts.mjs";
 import { canonical, runVectors } from "./parity-runner.mjs";
 
 const require = createRequire(import.meta.url);
-const repo = fileURLToPath(new URL("../../", import.meta.url));
 const nativePath = join(repo, "target/parity/native.json");
 const tokens = JSON.parse(readFileSync(join(repo, "tests/vectors/tokens.json"), "utf8"));
 const rbac = JSON.parse(readFileSync(join(repo, "tests/vectors/rbac.json"), "utf8"));
@@ -42,34 +40,17 @@ test("Node: byte-identical to native", () => {
   assertSame("node", canonical(runVectors(Authorizer, tokens, rbac)));
 });
 
-// A loopback server for the browser: the repository's files, read-only.
-let server;
-let origin;
+let site;
 before(async () => {
-  const types = { ".js": "text/javascript", ".mjs": "text/javascript", ".json": "application/json", ".wasm": "application/wasm", ".html": "text/html" };
-  server = createServer((req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname)).replace(/^(\.\.[/\\])+/, "");
-    const file = join(repo, path);
-    if (!file.startsWith(repo) || !existsSync(file)) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream" }).end(readFileSync(file));
-  });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  origin = `http://127.0.0.1:${server.address().port}`;
+  site = await serveRepo();
 });
-after(() => server?.close());
+after(() => site?.close());
 
 test("headless Chromium (web build, playwright-core + Debian chromium): byte-identical to native", async () => {
-  const { chromium } = await import("playwright-core");
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
-    await page.goto(`${origin}/tests/js/parity-page.html`);
+    await page.goto(`${site.origin}/tests/js/parity-page.html`);
     const printed = await page.evaluate(async () => {
       const { default: init, Authorizer } = await import("/pkg/web/kestra_authz.js");
       const { canonical, runVectors } = await import("/tests/js/parity-runner.mjs");
