@@ -6,7 +6,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 step() { printf '\n== %s\n' "$*"; }
 
 step "setup"
-scripts/setup.sh --browser
+scripts/setup.sh --browser --node-packages
 
 step "format"
 cargo fmt --check
