@@ -7,8 +7,11 @@ use std::hint::black_box;
 
 const VECTORS: &str = include_str!("../tests/vectors/tokens.json");
 
+/// An authorizer with the verified-token cache off, so that every iteration verifies.
 fn authorizer(options: &Value) -> Authorizer {
-    Authorizer::new(AuthorizerOptions::from_json(options).unwrap()).unwrap()
+    let mut options = options.clone();
+    options["tokenCacheSize"] = json!(0);
+    Authorizer::new(AuthorizerOptions::from_json(&options).unwrap()).unwrap()
 }
 
 fn bench(c: &mut Criterion) {
@@ -51,6 +54,19 @@ fn bench(c: &mut Criterion) {
     authz.verify_id_token(&token, &options).unwrap();
     group.bench_function("RS256 (authentik RSA-4096 fixture)", |b| {
         b.iter(|| authz.verify_id_token(black_box(&token), &options).unwrap())
+    });
+    // The same token again with the cache on: the signature is skipped.
+    let cached = Authorizer::new(
+        AuthorizerOptions::from_json(&json!({
+            "issuer": "http://127.0.0.1:9000/application/o/kestra/",
+            "clientId": "kestra-client",
+            "jwks": fixture("kestra.jwks.json"),
+        }))
+        .unwrap(),
+    )
+    .unwrap();
+    group.bench_function("repeat of a verified token (cache)", |b| {
+        b.iter(|| cached.verify_id_token(black_box(&token), &options).unwrap())
     });
     group.finish();
 }

@@ -1,6 +1,4 @@
-//! The JWS algorithms this crate knows, including ES512 (which jsonwebtoken lacks).
-
-use jsonwebtoken::Algorithm;
+//! The JWS algorithms this crate knows.
 
 /// A signature algorithm. Parsing is exact (case-sensitive, RFC 7518 names); `none` is no
 /// variant at all, so no code path can select it.
@@ -149,26 +147,6 @@ impl Alg {
             HashSize::Sha384 => 48,
             HashSize::Sha512 => 64,
         }
-    }
-
-    /// jsonwebtoken's name for the algorithm; `None` for ES512, which this crate verifies with
-    /// the `p521` crate itself.
-    pub(crate) fn jsonwebtoken(self) -> Option<Algorithm> {
-        Some(match self {
-            Alg::HS256 => Algorithm::HS256,
-            Alg::HS384 => Algorithm::HS384,
-            Alg::HS512 => Algorithm::HS512,
-            Alg::RS256 => Algorithm::RS256,
-            Alg::RS384 => Algorithm::RS384,
-            Alg::RS512 => Algorithm::RS512,
-            Alg::PS256 => Algorithm::PS256,
-            Alg::PS384 => Algorithm::PS384,
-            Alg::PS512 => Algorithm::PS512,
-            Alg::ES256 => Algorithm::ES256,
-            Alg::ES384 => Algorithm::ES384,
-            Alg::EdDSA => Algorithm::EdDSA,
-            Alg::ES512 => return None,
-        })
     }
 }
 

@@ -9,7 +9,6 @@ use super::alg::{Alg, Curve, Family};
 use super::b64;
 use crate::error::{Error, Result};
 use crate::json;
-use jsonwebtoken::DecodingKey;
 use serde_json::{Map, Value};
 
 /// Limits on a JWKS document.
@@ -29,23 +28,41 @@ pub struct PublicKey {
     pub(crate) material: KeyMaterial,
 }
 
+/// A verification key, ready to use: built once, when the JWKS is loaded. Only the families
+/// this build has (Cargo features) exist.
 #[derive(Clone)]
 pub(crate) enum KeyMaterial {
-    Rsa(DecodingKey),
-    /// P-256 and P-384, verified through jsonwebtoken.
-    Ec(Curve, DecodingKey),
-    /// P-521, verified with the `p521` crate (jsonwebtoken has no ES512).
+    #[cfg(feature = "rsa")]
+    Rsa(Box<rsa::PublicKey>),
+    #[cfg(feature = "ecdsa")]
+    P256(Box<p256::ecdsa::VerifyingKey>),
+    #[cfg(feature = "ecdsa")]
+    P384(Box<p384::ecdsa::VerifyingKey>),
+    #[cfg(feature = "ecdsa")]
     P521(Box<p521::ecdsa::VerifyingKey>),
-    Ed25519(DecodingKey),
+    #[cfg(feature = "eddsa")]
+    Ed25519(Box<ed25519_dalek::VerifyingKey>),
+    /// A build with no public-key family has no key material at all (uninhabited).
+    #[cfg(not(any(feature = "rsa", feature = "ecdsa", feature = "eddsa")))]
+    #[allow(dead_code)]
+    None(std::convert::Infallible),
 }
 
 impl PublicKey {
     pub(crate) fn family(&self) -> Family {
         match &self.material {
+            #[cfg(feature = "rsa")]
             KeyMaterial::Rsa(_) => Family::Rsa,
-            KeyMaterial::Ec(curve, _) => Family::Ec(*curve),
+            #[cfg(feature = "ecdsa")]
+            KeyMaterial::P256(_) => Family::Ec(Curve::P256),
+            #[cfg(feature = "ecdsa")]
+            KeyMaterial::P384(_) => Family::Ec(Curve::P384),
+            #[cfg(feature = "ecdsa")]
             KeyMaterial::P521(_) => Family::Ec(Curve::P521),
+            #[cfg(feature = "eddsa")]
             KeyMaterial::Ed25519(_) => Family::Ed25519,
+            #[cfg(not(any(feature = "rsa", feature = "ecdsa", feature = "eddsa")))]
+            KeyMaterial::None(never) => match *never {},
         }
     }
 
@@ -190,24 +207,17 @@ fn parse_key(jwk: &Map<String, Value>) -> std::result::Result<Option<PublicKey>,
     }
     let material = match kty {
         "RSA" => rsa_key(jwk)?,
-        "EC" => match ec_key(jwk)? {
-            Some(material) => material,
-            None => return Ok(None),
-        },
+        "EC" => ec_key(jwk)?,
         "OKP" => match optional_str(jwk, "crv")? {
-            Some("Ed25519") => {
-                let x = required_bytes(jwk, "x")?;
-                if x.len() != 32 {
-                    return Err("Ed25519 \"x\" is not 32 bytes".into());
-                }
-                KeyMaterial::Ed25519(DecodingKey::from_ed_der(&x))
-            }
+            Some("Ed25519") => ed25519_key(jwk)?,
             Some(_) => return Ok(None),
             None => return Err("\"crv\" is missing".into()),
         },
         "oct" => return Err("a symmetric (oct) key has no place in a public JWKS".into()),
         _ => return Ok(None),
     };
+    // A family this build leaves out makes the key unusable, like an unknown key type.
+    let Some(material) = material else { return Ok(None) };
     let key = PublicKey {
         kid: kid.map(str::to_owned),
         alg,
@@ -221,7 +231,7 @@ fn parse_key(jwk: &Map<String, Value>) -> std::result::Result<Option<PublicKey>,
     Ok(Some(key))
 }
 
-fn rsa_key(jwk: &Map<String, Value>) -> std::result::Result<KeyMaterial, String> {
+fn rsa_key(jwk: &Map<String, Value>) -> std::result::Result<Option<KeyMaterial>, String> {
     let n = required_bytes(jwk, "n")?;
     let e = required_bytes(jwk, "e")?;
     let n_digits = strip_leading_zeros(&n);
@@ -249,9 +259,35 @@ fn rsa_key(jwk: &Map<String, Value>) -> std::result::Result<KeyMaterial, String>
     if exponent < 3 || exponent % 2 == 0 || exponent > MAX_RSA_EXPONENT {
         return Err("RSA exponent must be odd and between 3 and 2^33 - 1".into());
     }
-    Ok(KeyMaterial::Rsa(DecodingKey::from_rsa_raw_components(
-        n_digits, e_digits,
-    )))
+    #[cfg(feature = "rsa")]
+    {
+        let key = rsa::PublicKey::new(
+            rsa::BoxedUint::from_be_slice_vartime(n_digits),
+            rsa::BoxedUint::from_be_slice_vartime(e_digits),
+        )
+        .map_err(|e| format!("RSA key refused: {e}"))?;
+        Ok(Some(KeyMaterial::Rsa(Box::new(key))))
+    }
+    #[cfg(not(feature = "rsa"))]
+    Ok(None)
+}
+
+fn ed25519_key(jwk: &Map<String, Value>) -> std::result::Result<Option<KeyMaterial>, String> {
+    let x = required_bytes(jwk, "x")?;
+    // Checked here: jsonwebtoken's verifier panics on a shorter key (authentik-tokens.md §6 #32).
+    let Ok(bytes) = <[u8; 32]>::try_from(x.as_slice()) else {
+        return Err("Ed25519 \"x\" is not 32 bytes".into());
+    };
+    #[cfg(feature = "eddsa")]
+    {
+        let key = ed25519_dalek::VerifyingKey::from_bytes(&bytes).map_err(|_| "Ed25519 \"x\" is not a curve point")?;
+        Ok(Some(KeyMaterial::Ed25519(Box::new(key))))
+    }
+    #[cfg(not(feature = "eddsa"))]
+    {
+        let _ = bytes;
+        Ok(None)
+    }
 }
 
 fn strip_leading_zeros(bytes: &[u8]) -> &[u8] {
@@ -274,18 +310,25 @@ fn ec_key(jwk: &Map<String, Value>) -> std::result::Result<Option<KeyMaterial>, 
     sec1.push(0x04);
     sec1.extend_from_slice(&x);
     sec1.extend_from_slice(&y);
-    let not_on_curve = || format!("the point is not on {crv}");
-    Ok(Some(match curve {
-        Curve::P256 => {
-            p256::PublicKey::from_sec1_bytes(&sec1).map_err(|_| not_on_curve())?;
-            KeyMaterial::Ec(curve, DecodingKey::from_ec_der(&sec1))
-        }
-        Curve::P384 => {
-            p384::PublicKey::from_sec1_bytes(&sec1).map_err(|_| not_on_curve())?;
-            KeyMaterial::Ec(curve, DecodingKey::from_ec_der(&sec1))
-        }
-        Curve::P521 => KeyMaterial::P521(Box::new(
-            p521::ecdsa::VerifyingKey::from_sec1_bytes(&sec1).map_err(|_| not_on_curve())?,
-        )),
-    }))
+    #[cfg(feature = "ecdsa")]
+    {
+        // `from_sec1_bytes` refuses a point that is not on the curve.
+        let not_on_curve = |_| format!("the point is not on {crv}");
+        Ok(Some(match curve {
+            Curve::P256 => KeyMaterial::P256(Box::new(
+                p256::ecdsa::VerifyingKey::from_sec1_bytes(&sec1).map_err(not_on_curve)?,
+            )),
+            Curve::P384 => KeyMaterial::P384(Box::new(
+                p384::ecdsa::VerifyingKey::from_sec1_bytes(&sec1).map_err(not_on_curve)?,
+            )),
+            Curve::P521 => KeyMaterial::P521(Box::new(
+                p521::ecdsa::VerifyingKey::from_sec1_bytes(&sec1).map_err(not_on_curve)?,
+            )),
+        }))
+    }
+    #[cfg(not(feature = "ecdsa"))]
+    {
+        let _ = (curve, sec1);
+        Ok(None)
+    }
 }

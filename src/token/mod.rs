@@ -14,7 +14,6 @@ use crate::json;
 use alg::{Alg, Family};
 pub use claims::{VerifiedIdToken, VerifyOptions};
 pub use discovery::Discovery;
-use jsonwebtoken::DecodingKey;
 pub use jwks::{Jwks, PublicKey};
 use signature::VerifyKey;
 
@@ -80,7 +79,7 @@ impl VerifierConfig {
 pub struct TokenVerifier {
     issuer: String,
     client_id: String,
-    secret: Option<DecodingKey>,
+    secret: Option<signature::Secret>,
     jwks: Jwks,
     allowed: Vec<Alg>,
     alg_source: AlgSource,
@@ -142,6 +141,22 @@ impl TokenVerifier {
                 (algs, AlgSource::Jwks)
             }
         };
+        // A build without a family (Cargo features) cannot verify its algorithms: named by
+        // the host that is an error; from the provider's documents they are left out.
+        let mut allowed = allowed;
+        if alg_source == AlgSource::Configured {
+            if let Some(missing) = allowed.iter().find(|a| !signature::built_with(a.family())) {
+                return Err(Error::OptionInvalid {
+                    option: "algorithms",
+                    reason: format!(
+                        "this build of kestra-authz does not verify {} (see its Cargo features)",
+                        missing.name()
+                    ),
+                });
+            }
+        } else {
+            allowed.retain(|a| signature::built_with(a.family()));
+        }
         if allowed.is_empty() {
             return Err(Error::config(
                 "",
@@ -169,7 +184,7 @@ impl TokenVerifier {
         }
         let secret = match secret {
             Some(s) if allowed.iter().any(|a| a.family() == Family::Hmac) => {
-                Some(DecodingKey::from_secret(s.as_bytes()).map_err(|_| Error::config("client-secret", "unusable"))?)
+                Some(signature::Secret(s.as_bytes().to_vec()))
             }
             _ => None,
         };
@@ -256,7 +271,7 @@ impl TokenVerifier {
             .rfind('.')
             .and_then(|last_dot| token.as_bytes().get(..last_dot))
             .ok_or(Error::JwsInvalid { reason: "truncated" })?;
-        signature::verify(header.alg, key, message, signature_b64, &signature)?;
+        signature::verify(header.alg, key, message, &signature)?;
 
         let payload = b64::decode(payload_b64).ok_or(Error::JwsInvalid {
             reason: "payload is not canonical base64url",
