@@ -274,7 +274,7 @@ fn rsa_key(jwk: &Map<String, Value>) -> std::result::Result<Option<KeyMaterial>,
 
 fn ed25519_key(jwk: &Map<String, Value>) -> std::result::Result<Option<KeyMaterial>, String> {
     let x = required_bytes(jwk, "x")?;
-    // Checked here: jsonwebtoken's verifier panics on a shorter key (authentik-tokens.md §6 #32).
+    // A key of any other length is refused here, before any verifier sees it (authentik-tokens.md §6 #32).
     let Ok(bytes) = <[u8; 32]>::try_from(x.as_slice()) else {
         return Err("Ed25519 \"x\" is not 32 bytes".into());
     };
