@@ -28,4 +28,4 @@ pub use authorizer::{Authorizer, AuthorizerOptions, Session, TokenCacheStats};
 pub use error::{ClaimReason, Error, Result};
 pub use time::UnixTime;
 pub use token::alg::Alg;
-pub use token::{Discovery, Jwks, TokenVerifier, VerifiedIdToken, VerifierConfig, VerifyOptions};
+pub use token::{Discovery, Jwks, PublicKey, TokenVerifier, VerifiedIdToken, VerifierConfig, VerifyOptions};

