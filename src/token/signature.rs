@@ -68,19 +68,27 @@ fn verify_public(alg: Alg, key: &KeyMaterial, message: &[u8], signature: &[u8]) 
 }
 
 #[cfg(feature = "rsa")]
-fn verify_rsa(alg: Alg, key: &rsa::PublicKey, message: &[u8], signature: &[u8]) -> bool {
-    use rsa::{Pkcs1v15Sign, Pss};
+fn verify_rsa(alg: Alg, key: &RsaKey, message: &[u8], signature: &[u8]) -> bool {
+    use rsa::Pss;
     use sha2::{Digest, Sha256, Sha384, Sha512};
-    let result = match alg {
-        Alg::RS256 => key.verify(Pkcs1v15Sign::new::<Sha256>(), &Sha256::digest(message), signature),
-        Alg::RS384 => key.verify(Pkcs1v15Sign::new::<Sha384>(), &Sha384::digest(message), signature),
-        Alg::RS512 => key.verify(Pkcs1v15Sign::new::<Sha512>(), &Sha512::digest(message), signature),
-        Alg::PS256 => key.verify(Pss::<Sha256>::new(), &Sha256::digest(message), signature),
-        Alg::PS384 => key.verify(Pss::<Sha384>::new(), &Sha384::digest(message), signature),
-        Alg::PS512 => key.verify(Pss::<Sha512>::new(), &Sha512::digest(message), signature),
-        _ => return false,
-    };
-    result.is_ok()
+    match alg {
+        Alg::RS256 => key.verify_pkcs1v15(&SHA256_PREFIX, &Sha256::digest(message), signature),
+        Alg::RS384 => key.verify_pkcs1v15(&SHA384_PREFIX, &Sha384::digest(message), signature),
+        Alg::RS512 => key.verify_pkcs1v15(&SHA512_PREFIX, &Sha512::digest(message), signature),
+        Alg::PS256 => key
+            .public
+            .verify(Pss::<Sha256>::new(), &Sha256::digest(message), signature)
+            .is_ok(),
+        Alg::PS384 => key
+            .public
+            .verify(Pss::<Sha384>::new(), &Sha384::digest(message), signature)
+            .is_ok(),
+        Alg::PS512 => key
+            .public
+            .verify(Pss::<Sha512>::new(), &Sha512::digest(message), signature)
+            .is_ok(),
+        _ => false,
+    }
 }
 
 #[cfg(feature = "hmac")]
@@ -115,5 +123,99 @@ pub(crate) fn built_with(family: Family) -> bool {
         Family::Ec(_) => cfg!(feature = "ecdsa"),
         Family::Ed25519 => cfg!(feature = "eddsa"),
         Family::Hmac => cfg!(feature = "hmac"),
+    }
+}
+
+/// An RSA public key ready for verification: the `rsa` crate's key (RSASSA-PSS) and the
+/// Montgomery parameters for RSASSA-PKCS1-v1_5, both computed once.
+#[cfg(feature = "rsa")]
+#[derive(Clone)]
+pub(crate) struct RsaKey {
+    public: rsa::PublicKey,
+    modulus: crypto_bigint::BoxedUint,
+    params: crypto_bigint::modular::BoxedMontyParams,
+    exponent: u64,
+    /// The modulus length in bytes (RFC 8017's k).
+    len: usize,
+}
+
+/// DigestInfo prefixes of RFC 8017 §9.2, note 1.
+#[cfg(feature = "rsa")]
+const SHA256_PREFIX: [u8; 19] = [
+    0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20,
+];
+#[cfg(feature = "rsa")]
+const SHA384_PREFIX: [u8; 19] = [
+    0x30, 0x41, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02, 0x05, 0x00, 0x04, 0x30,
+];
+#[cfg(feature = "rsa")]
+const SHA512_PREFIX: [u8; 19] = [
+    0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03, 0x05, 0x00, 0x04, 0x40,
+];
+
+#[cfg(feature = "rsa")]
+impl RsaKey {
+    /// `n` without leading zeros, odd, and `exponent` checked by the JWKS parser.
+    pub(crate) fn new(n: &[u8], e: &[u8], exponent: u64) -> std::result::Result<Self, String> {
+        use crypto_bigint::{BoxedUint, Odd, modular::BoxedMontyParams};
+        let public = rsa::PublicKey::new(BoxedUint::from_be_slice_vartime(n), BoxedUint::from_be_slice_vartime(e))
+            .map_err(|e| format!("RSA key refused: {e}"))?;
+        let precision = u32::try_from(n.len().saturating_mul(8)).map_err(|_| "RSA modulus too large")?;
+        let modulus = BoxedUint::from_be_slice(n, precision).map_err(|_| "RSA modulus unreadable")?;
+        let odd = Option::<Odd<BoxedUint>>::from(Odd::new(modulus.clone())).ok_or("RSA modulus is even")?;
+        Ok(RsaKey {
+            public,
+            modulus,
+            params: BoxedMontyParams::new_vartime(odd),
+            exponent,
+            len: n.len(),
+        })
+    }
+
+    /// RSASSA-PKCS1-v1_5 verification (RFC 8017 §8.2.2): s^e mod n, then the expected encoding
+    /// EM = 0x00 0x01 FF..FF 0x00 DigestInfo compared whole; the padding is never parsed. The
+    /// power runs in variable time, by square-and-multiply over the public exponent (17
+    /// multiplications for 65537): every input here is public.
+    fn verify_pkcs1v15(&self, prefix: &[u8], hashed: &[u8], signature: &[u8]) -> bool {
+        use crypto_bigint::BoxedUint;
+        use crypto_bigint::modular::BoxedMontyForm;
+        if signature.len() != self.len {
+            return false;
+        }
+        let Ok(s) = BoxedUint::from_be_slice(signature, self.modulus.bits_precision()) else {
+            return false;
+        };
+        if s.cmp_vartime(&self.modulus) != std::cmp::Ordering::Less {
+            return false;
+        }
+        let base = BoxedMontyForm::new(s, &self.params);
+        let mut acc = base.clone();
+        for bit in (0..u64::BITS
+            .saturating_sub(self.exponent.leading_zeros())
+            .saturating_sub(1))
+            .rev()
+        {
+            acc = acc.square();
+            if (self.exponent >> bit) & 1 == 1 {
+                acc = acc.mul(&base);
+            }
+        }
+        let m = acc.retrieve().to_be_bytes();
+        let Some(start) = m.len().checked_sub(self.len) else {
+            return false;
+        };
+        let (high, em) = m.split_at(start);
+        // RFC 8017: the padding string has at least 8 bytes ("encoded message too short").
+        let t_len = prefix.len().saturating_add(hashed.len());
+        let Some(padding) = self.len.checked_sub(t_len.saturating_add(3)).filter(|p| *p >= 8) else {
+            return false;
+        };
+        let mut expected = Vec::with_capacity(self.len);
+        expected.extend_from_slice(&[0x00, 0x01]);
+        expected.resize(padding.saturating_add(2), 0xff);
+        expected.push(0x00);
+        expected.extend_from_slice(prefix);
+        expected.extend_from_slice(hashed);
+        high.iter().all(|b| *b == 0) && em == expected.as_slice()
     }
 }
