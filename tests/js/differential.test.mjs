@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import { createHmac, generateKeyPairSync, sign as nodeSign, constants } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as jose from "jose";
+import { seeded } from "./seeded.mjs";
 
 const require = createRequire(import.meta.url);
 const { Authorizer } = require("../../pkg/nodejs/kestra_authz.js");
@@ -18,13 +19,7 @@ const CLIENT = "kestra-client";
 const SECRET = "0123456789abcdef".repeat(4);
 const NOW = 1800000000;
 
-let seed = 2026;
-function random() {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+const random = seeded(2026);
 
 const b64 = (bytes) => Buffer.from(bytes).toString("base64url");
 const json = (v) => b64(JSON.stringify(v));

@@ -6,19 +6,14 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { createHmac } from "node:crypto";
+import { seeded } from "./seeded.mjs";
 
 const require = createRequire(import.meta.url);
 const { Authorizer } = require("../../pkg/nodejs/kestra_authz.js");
 const ISSUER = "https://sso.example.com/application/o/kestra/";
 const SECRET = "0123456789abcdef".repeat(4);
 
-let seed = Number(process.env.PROPERTY_SEED ?? 7);
-function random() {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+const random = seeded(Number(process.env.PROPERTY_SEED ?? 7));
 const pick = (list) => list[Math.floor(random() * list.length)];
 const some = (list) => list.filter(() => random() < 0.4);
 

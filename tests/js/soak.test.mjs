@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { repo } from "./hosts.mjs";
+import { seeded } from "./seeded.mjs";
 import { initSync, Authorizer } from "../../pkg/web/kestra_authz.js";
 
 const CALLS = Number(process.env.SOAK_CALLS ?? 30000);
@@ -16,14 +17,7 @@ const tokens = JSON.parse(readFileSync(join(repo, "tests/vectors/tokens.json"), 
 const rbac = JSON.parse(readFileSync(join(repo, "tests/vectors/rbac.json"), "utf8"));
 const guideYaml = readFileSync(join(repo, "tests/fixtures/kestra/guide-joined.yaml"), "utf8");
 
-// mulberry32: a small seeded generator, so a failure can be replayed.
-let seed = Number(process.env.SOAK_SEED ?? 20261128);
-function random() {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+const random = seeded(Number(process.env.SOAK_SEED ?? 20261128));
 const pick = (list) => list[Math.floor(random() * list.length)];
 const ALPHABET = "abcXYZ019-_.=+/ {}[]:,\"\\\n\t\u0000é😀";
 const noise = (n) => Array.from({ length: Math.floor(random() * n) }, () => pick(ALPHABET)).join("");
