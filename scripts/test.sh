@@ -44,7 +44,7 @@ scripts/build-pkg.sh
 step "TypeScript: the package's types, strict (tsc --noEmit on tests/ts/usage.ts)"
 npx tsc -p tests/ts
 
-step "JS tests in Node (node:test, against pkg/): API, RBAC, packaging, parity in Node, Chromium, Deno, workerd"
+step "JS tests (node:test, against pkg/): API, RBAC, packaging, remote keys, parity in Node, Chromium, Deno and workerd, examples, demo page, properties, differential vs jose, soak"
 node --test tests/js/
 
 echo
