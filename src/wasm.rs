@@ -85,6 +85,19 @@ fn optional_string_arg(value: &JsValue, what: &'static str) -> Result<Option<Str
     }
 }
 
+/// The (permission, action, namespace?) arguments of the UI checks.
+fn check_args(
+    permission: &JsValue,
+    action: &JsValue,
+    namespace: &JsValue,
+) -> Result<(String, String, Option<String>), JsValue> {
+    Ok((
+        string_arg(permission, "permission")?,
+        string_arg(action, "action")?,
+        optional_string_arg(namespace, "namespace")?,
+    ))
+}
+
 /// `{ permission, action, namespace?, tenant? }`, read field by field (no JSON round trip).
 fn request_fields(request: &JsValue) -> Result<[Option<String>; 4], JsValue> {
     if !request.is_object() {
@@ -379,11 +392,7 @@ impl JsSession {
         #[wasm_bindgen(unchecked_param_type = "string")] action: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string | null | undefined")] namespace: JsValue,
     ) -> Result<bool, JsValue> {
-        let (p, a, ns) = (
-            string_arg(&permission, "permission")?,
-            string_arg(&action, "action")?,
-            optional_string_arg(&namespace, "namespace")?,
-        );
+        let (p, a, ns) = check_args(&permission, &action, &namespace)?;
         self.inner.is_allowed(&p, &a, ns.as_deref()).map_err(js_error)
     }
     /// The Kestra UI's `isAllowedGlobal(permission, action)`.
@@ -393,7 +402,7 @@ impl JsSession {
         #[wasm_bindgen(unchecked_param_type = "string")] permission: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] action: JsValue,
     ) -> Result<bool, JsValue> {
-        let (p, a) = (string_arg(&permission, "permission")?, string_arg(&action, "action")?);
+        let (p, a, _) = check_args(&permission, &action, &JsValue::UNDEFINED)?;
         self.inner.is_allowed_global(&p, &a).map_err(js_error)
     }
     /// The Kestra UI's `hasAny(permission, namespace?)`.
@@ -417,11 +426,7 @@ impl JsSession {
         #[wasm_bindgen(unchecked_param_type = "string")] action: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string | null | undefined")] namespace: JsValue,
     ) -> Result<bool, JsValue> {
-        let (p, a, ns) = (
-            string_arg(&permission, "permission")?,
-            string_arg(&action, "action")?,
-            optional_string_arg(&namespace, "namespace")?,
-        );
+        let (p, a, ns) = check_args(&permission, &action, &namespace)?;
         self.inner.has_any_action(&p, &a, ns.as_deref()).map_err(js_error)
     }
     /// The Kestra UI's `hasAnyActionOnAnyNamespace(permission, action)`.
@@ -431,7 +436,7 @@ impl JsSession {
         #[wasm_bindgen(unchecked_param_type = "string")] permission: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] action: JsValue,
     ) -> Result<bool, JsValue> {
-        let (p, a) = (string_arg(&permission, "permission")?, string_arg(&action, "action")?);
+        let (p, a, _) = check_args(&permission, &action, &JsValue::UNDEFINED)?;
         self.inner.has_any_action_on_any_namespace(&p, &a).map_err(js_error)
     }
     /// The Kestra UI's `hasAnyRole()`.
