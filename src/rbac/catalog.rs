@@ -3,7 +3,7 @@
 //! official CRUD -> action expansion, and a dense numbering of every valid
 //! (permission, action) pair so that a grant set is a small bitset.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 
 /// Which permission model a policy speaks.
@@ -434,8 +434,8 @@ impl KeySet {
 }
 
 pub(crate) struct KeySpace {
-    permission_ids: HashMap<&'static str, Permission>,
-    action_ids: HashMap<&'static str, Action>,
+    permission_ids: FxHashMap<&'static str, Permission>,
+    action_ids: FxHashMap<&'static str, Action>,
     /// `keys[permission][action]`: the key of a pair valid in some model.
     keys: Vec<Vec<Option<Key>>>,
     /// Per permission, all of its keys (for "any action on P").
@@ -540,11 +540,24 @@ impl Action {
     pub fn name(self) -> &'static str {
         ACTIONS.get(usize::from(self.0)).copied().unwrap_or("")
     }
+    /// One of the four CRUD actions (ACTIONS lists them first; a test holds it).
+    pub(crate) fn is_crud(self) -> bool {
+        usize::from(self.0) < CRUD.len()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn crud_actions_come_first() {
+        assert_eq!(ACTIONS.get(..CRUD.len()), Some(&CRUD[..]));
+        let space = key_space();
+        for (i, name) in ACTIONS.iter().enumerate() {
+            assert_eq!(space.action(name).unwrap().is_crud(), i < CRUD.len(), "{name}");
+        }
+    }
 
     #[test]
     fn key_space_fits_the_bitset() {

@@ -13,7 +13,6 @@ use crate::error::{Error, Result, shorten};
 use crate::token::VerifiedIdToken;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::Value;
-use std::collections::HashMap;
 
 /// Options of the RBAC layer that are not in Kestra's configuration.
 #[derive(Debug, Clone, Default)]
@@ -201,6 +200,8 @@ fn for_each_key(keys: &KeySet, mut f: impl FnMut(Key, Permission)) {
 
 #[derive(Debug, Clone, Default)]
 struct TenantIndex {
+    /// This tenant's number among the policy's tenants (a principal's entries are keyed by it).
+    slot: usize,
     roles: Vec<CompiledRole>,
     bindings: Vec<BindingMeta>,
     /// User principals by every name they answer to: id, username, email, binding externalId.
@@ -241,7 +242,7 @@ struct DefaultRole {
 #[derive(Debug, Clone)]
 pub struct CompiledPolicy {
     model: Model,
-    tenants: HashMap<String, TenantIndex>,
+    tenants: FxHashMap<String, TenantIndex>,
     default_role: Option<DefaultRole>,
     tenants_required: bool,
     fallback_tenant: Option<String>,
@@ -260,8 +261,9 @@ pub struct Principal {
     groups: Vec<String>,
     known: bool,
     instance_owner: bool,
-    /// Per policy tenant: the user's principal index (if any) and group indices.
-    tenants: HashMap<String, TenantPrincipal>,
+    /// Per policy tenant (by slot, ascending): the user's principal index (if any) and group
+    /// indices. A decision finds its tenant once in the policy, then here by number.
+    tenants: Vec<(usize, TenantPrincipal)>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -272,6 +274,10 @@ struct TenantPrincipal {
 }
 
 impl Principal {
+    fn tenant(&self, slot: usize) -> Option<&TenantPrincipal> {
+        let at = self.tenants.binary_search_by_key(&slot, |(s, _)| *s).ok()?;
+        self.tenants.get(at).map(|(_, p)| p)
+    }
     /// The Kestra username (from `usernameClaim`, default `email`).
     pub fn username(&self) -> Option<&str> {
         self.username.as_deref()
@@ -552,12 +558,12 @@ impl CompiledPolicy {
             }
         };
 
-        let mut tenants = HashMap::new();
+        let mut tenants = FxHashMap::default();
         let mut instance_owners = FxHashSet::default();
         let mut known_users = FxHashSet::default();
         for input in policy.map(|p| p.tenants.as_slice()).unwrap_or_default() {
             let mut index = TenantIndex::default();
-            let mut role_by_id = HashMap::new();
+            let mut role_by_id = FxHashMap::default();
             for role in &input.roles {
                 if role_by_id.contains_key(role.id.as_str()) {
                     return Err(Error::policy(
@@ -656,6 +662,7 @@ impl CompiledPolicy {
                     grants.add(compiled, b, ns, &index.namespaces);
                 }
             }
+            index.slot = tenants.len();
             tenants.insert(input.id.clone(), index);
         }
 
@@ -737,8 +744,8 @@ impl CompiledPolicy {
             };
         };
         let known = self.known_users.contains(name);
-        let mut tenants = HashMap::new();
-        for (id, index) in &self.tenants {
+        let mut tenants = Vec::new();
+        for index in self.tenants.values() {
             let user = index.user_by_name.get(name).copied();
             let mut group_slots: Vec<usize> = user.and_then(|u| index.user_groups.get(u)).cloned().unwrap_or_default();
             for g in &groups {
@@ -756,16 +763,17 @@ impl CompiledPolicy {
             // group membership gave tenant access.
             let access = listed || directly_bound || (self.model == Model::Crud && !group_slots.is_empty());
             if user.is_some() || !group_slots.is_empty() {
-                tenants.insert(
-                    id.clone(),
+                tenants.push((
+                    index.slot,
                     TenantPrincipal {
                         user,
                         groups: group_slots,
                         access,
                     },
-                );
+                ));
             }
         }
+        tenants.sort_unstable_by_key(|(slot, _)| *slot);
         Principal {
             instance_owner: self.instance_owners.contains(name),
             known,
@@ -785,7 +793,8 @@ impl CompiledPolicy {
     }
 
     fn view<'a>(&'a self, principal: &'a Principal, tenant: &'a str) -> View<'a> {
-        let tp = principal.tenants.get(tenant);
+        let index = self.tenants.get(tenant);
+        let tp = index.and_then(|i| principal.tenant(i.slot));
         let default_role = if self.default_role_applies(principal, tenant) {
             self.default_role.as_ref()
         } else {
@@ -793,7 +802,7 @@ impl CompiledPolicy {
         };
         View {
             tenant,
-            index: self.tenants.get(tenant),
+            index,
             principal: tp,
             access: principal.instance_owner || default_role.is_some() || tp.is_some_and(|p| p.access),
             default_role,
@@ -834,7 +843,7 @@ impl CompiledPolicy {
             action: action.to_owned(),
             reason: "no Kestra version has this action".into(),
         })?;
-        let is_crud = CRUD.contains(&action);
+        let is_crud = a.is_crud();
         let (a, crud_key) = match self.model {
             // A CRUD policy answers CRUD requests on CRUD permissions directly, and 2.0
             // requests (a 2.0 resource with one of its actions) through the expansion.

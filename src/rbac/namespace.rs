@@ -27,18 +27,25 @@ pub fn validate(namespace: &str) -> Result<()> {
     {
         return Err(invalid("must start with a lower-case letter or a digit"));
     }
-    if !namespace
-        .bytes()
-        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'))
-    {
+    // One pass: decisions validate every namespace they are asked about.
+    let mut charset_ok = true;
+    let mut empty_segment = false;
+    let mut depth = 1usize;
+    let mut previous = b'.';
+    for b in namespace.bytes() {
+        charset_ok &= b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-');
+        if b == b'.' {
+            empty_segment |= previous == b'.';
+            depth = depth.saturating_add(1);
+        }
+        previous = b;
+    }
+    empty_segment |= previous == b'.';
+    if !charset_ok {
         return Err(invalid("only a-z, 0-9, '.', '_' and '-' are allowed"));
     }
-    let mut depth = 0usize;
-    for segment in namespace.split('.') {
-        if segment.is_empty() {
-            return Err(invalid("has an empty segment"));
-        }
-        depth = depth.saturating_add(1);
+    if empty_segment {
+        return Err(invalid("has an empty segment"));
     }
     if depth > MAX_NAMESPACE_DEPTH {
         return Err(invalid("deeper than 32 segments"));
@@ -49,8 +56,9 @@ pub fn validate(namespace: &str) -> Result<()> {
 /// `a.b.c` -> `a`, `a.b`, `a.b.c`: the namespace and its ancestors, as slices of it.
 pub fn self_and_ancestors(namespace: &str) -> impl Iterator<Item = &str> {
     namespace
-        .match_indices('.')
-        .map(|(i, _)| i)
+        .bytes()
+        .enumerate()
+        .filter_map(|(i, b)| (b == b'.').then_some(i))
         .chain(std::iter::once(namespace.len()))
         .filter_map(move |end| namespace.get(..end))
 }
