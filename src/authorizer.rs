@@ -51,10 +51,14 @@ const MAX_TOKEN_CACHE_BYTES: usize = 8 * 1024 * 1024;
 /// Tokens whose signature and claims verified, by their exact text. A repeat skips the
 /// signature (the keys cannot change under an Authorizer) but not the checks that depend on
 /// the clock or the call's options. Oldest entries leave first.
+///
+/// Entries are found by a 64-bit hash of the text and then compared whole, eight bytes at a
+/// time (wasm's byte-wise `memcmp` was a quarter of a cache hit). Two texts with one hash
+/// keep only the first: the other is simply not cached.
 #[derive(Default)]
 struct TokenCache {
-    entries: FxHashMap<Box<str>, Arc<VerifiedIdToken>>,
-    order: VecDeque<Box<str>>,
+    entries: FxHashMap<u64, (Box<str>, Arc<VerifiedIdToken>)>,
+    order: VecDeque<u64>,
     bytes: usize,
     capacity: usize,
     hits: u64,
@@ -70,23 +74,45 @@ pub struct TokenCacheStats {
     pub misses: u64,
 }
 
+fn text_hash(text: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(text)
+}
+
+/// Byte equality, a word at a time.
+fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let (wa, wb) = (a.chunks_exact(8), b.chunks_exact(8));
+    let tails_equal = wa.remainder() == wb.remainder();
+    let word = |c: &[u8]| <[u8; 8]>::try_from(c).map(u64::from_ne_bytes).unwrap_or_default();
+    tails_equal && wa.zip(wb).all(|(x, y)| word(x) == word(y))
+}
+
 impl TokenCache {
     fn get(&self, token: &str) -> Option<Arc<VerifiedIdToken>> {
-        self.entries.get(token).cloned()
+        self.entries
+            .get(&text_hash(token))
+            .filter(|(text, _)| same_text(text, token))
+            .map(|(_, verified)| Arc::clone(verified))
     }
 
     fn insert(&mut self, token: &str, verified: Arc<VerifiedIdToken>) {
-        if self.capacity == 0 || token.len() > MAX_TOKEN_CACHE_BYTES || self.entries.contains_key(token) {
+        let key = text_hash(token);
+        if self.capacity == 0 || token.len() > MAX_TOKEN_CACHE_BYTES || self.entries.contains_key(&key) {
             return;
         }
         while self.order.len() >= self.capacity || self.bytes.saturating_add(token.len()) > MAX_TOKEN_CACHE_BYTES {
             let Some(oldest) = self.order.pop_front() else { break };
-            self.bytes = self.bytes.saturating_sub(oldest.len());
-            self.entries.remove(&oldest);
+            if let Some((text, _)) = self.entries.remove(&oldest) {
+                self.bytes = self.bytes.saturating_sub(text.len());
+            }
         }
         self.bytes = self.bytes.saturating_add(token.len());
-        self.order.push_back(token.into());
-        self.entries.insert(token.into(), verified);
+        self.order.push_back(key);
+        self.entries.insert(key, (token.into(), verified));
     }
 }
 
@@ -338,5 +364,23 @@ impl Authorizer {
     ) -> Result<NamespaceGrants> {
         self.policy
             .allowed_namespaces(&session.principal, permission, action, tenant.or(session.tenant()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_text;
+
+    #[test]
+    fn same_text_compares_every_byte() {
+        let token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhIn0.c2lnbmF0dXJl";
+        assert!(same_text(token, token));
+        assert!(same_text("", ""));
+        assert!(!same_text(token, &token[..token.len() - 1]));
+        for at in 0..token.len() {
+            let mut other = token.as_bytes().to_vec();
+            other[at] ^= 1;
+            assert!(!same_text(token, std::str::from_utf8(&other).unwrap()), "byte {at}");
+        }
     }
 }

@@ -219,6 +219,11 @@ impl TokenVerifier {
         self.secret.is_some()
     }
 
+    /// The largest token accepted, in bytes.
+    pub fn max_token_size(&self) -> usize {
+        self.max_token_size
+    }
+
     /// Verifies a compact ID token. `options.now` is required: the core reads no clock.
     pub fn verify(&self, token: &str, options: &VerifyOptions) -> Result<VerifiedIdToken> {
         let now = options.now.ok_or_else(|| Error::OptionInvalid {
