@@ -11,6 +11,18 @@ rm -rf pkg
 for target in nodejs web bundler; do
   wasm-bindgen --target "$target" --remove-name-section --out-dir "pkg/$target" "$wasm"
 done
+# wasm-bindgen's string glue writes whatever it is handed into wasm memory as if it were a
+# string; a number or an object corrupts memory. The `&str` arguments (the hot UI checks) get
+# a NUL in place of a non-string, which the Rust side refuses with a coded error (wasm.rs,
+# NOT_A_STRING). Checked once per build so a wasm-bindgen upgrade cannot silently drop it.
+guard='    if (typeof arg !== "string") arg = "\0";'
+for glue in pkg/nodejs/kestra_authz.js pkg/web/kestra_authz.js pkg/bundler/kestra_authz_bg.js; do
+  sed -i "s/^function passStringToWasm0(arg, malloc, realloc) {\$/&\n${guard//\\/\\\\}/" "$glue"
+  if [ "$(grep -cF "$guard" "$glue")" != 1 ]; then
+    echo "build-pkg: could not guard passStringToWasm0 in $glue" >&2
+    exit 1
+  fi
+done
 # Each build declares its module kind; the package manifest maps hosts to builds.
 printf '{ "type": "commonjs" }\n' > pkg/nodejs/package.json
 printf '{ "type": "module" }\n' > pkg/web/package.json

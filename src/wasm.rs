@@ -34,6 +34,74 @@ fn to_js<T: Serialize>(value: &T) -> JsValue {
         .unwrap_or(JsValue::UNDEFINED)
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// The host's `TextEncoder`: `encodeInto` copies a string straight into wasm memory, far
+    /// faster than wasm-bindgen's per-character copy for a token or a policy's JSON.
+    type TextEncoder;
+    #[wasm_bindgen(constructor)]
+    fn new() -> TextEncoder;
+    #[wasm_bindgen(method, js_name = encodeInto)]
+    fn encode_into(this: &TextEncoder, source: &js_sys::JsString, destination: &js_sys::Uint8Array)
+    -> EncodeIntoResult;
+    type EncodeIntoResult;
+    #[wasm_bindgen(method, getter)]
+    fn written(this: &EncodeIntoResult) -> u32;
+}
+
+thread_local! {
+    static ENCODER: TextEncoder = TextEncoder::new();
+    /// Reused for small strings (tokens, options): no allocation per call.
+    static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Strings up to this many UTF-16 units are copied by wasm-bindgen's own glue.
+const SHORT_STRING: usize = 128;
+/// Strings up to this many UTF-8 bytes go through the reused scratch buffer.
+const SCRATCH_BYTES: usize = 64 * 1024;
+
+/// Calls `f` with a JS string's UTF-8 text (lone surrogates become U+FFFD, as wasm-bindgen
+/// does); `None` when `value` is not a string.
+fn with_js_text<R>(value: &JsValue, f: impl FnOnce(&str) -> R) -> Option<R> {
+    let text: &js_sys::JsString = value.dyn_ref()?;
+    let units = text.length() as usize;
+    if units <= SHORT_STRING {
+        // One call back into JS beats the several an `encodeInto` takes.
+        return value.as_string().map(|s| f(&s));
+    }
+    // UTF-16 units -> at most three UTF-8 bytes each.
+    let capacity = units.saturating_mul(3);
+    let copy_into = |buf: &mut Vec<u8>| -> Option<usize> {
+        if buf.len() < capacity {
+            buf.resize(capacity, 0);
+        }
+        let window = buf.get_mut(..capacity)?;
+        let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+        // No allocation between taking the view and writing through it: memory cannot grow
+        // (and detach the buffer) in between.
+        let view = js_sys::Uint8Array::new_with_byte_offset_and_length(
+            &memory.buffer(),
+            u32::try_from(window.as_ptr() as usize).ok()?,
+            u32::try_from(capacity).ok()?,
+        );
+        let written = ENCODER.with(|e| e.encode_into(text, &view).written()) as usize;
+        (written <= capacity).then_some(written)
+    };
+    if capacity <= SCRATCH_BYTES {
+        SCRATCH.with(|scratch| {
+            let mut buf = scratch.try_borrow_mut().ok()?;
+            let written = copy_into(&mut buf)?;
+            let bytes = buf.get(..written)?;
+            Some(f(std::str::from_utf8(bytes).ok()?))
+        })
+    } else {
+        let mut buf = Vec::new();
+        let written = copy_into(&mut buf)?;
+        let bytes = buf.get(..written)?;
+        Some(f(std::str::from_utf8(bytes).ok()?))
+    }
+}
+
 /// A JS value as JSON; `undefined` becomes `null`. One `JSON.stringify` and one parse in
 /// wasm: far cheaper than walking a large object (a policy of 100,000 bindings) property by
 /// property across the boundary.
@@ -44,12 +112,12 @@ fn from_js(value: JsValue, option: &'static str) -> Result<Value, JsValue> {
     let invalid = |reason: String| js_error(Error::OptionInvalid { option, reason });
     // A BigInt, a cycle or a throwing toJSON makes stringify throw; a function or a symbol
     // alone stringifies to undefined.
-    let text = js_sys::JSON::stringify(&value)
-        .map_err(|_| invalid("cannot be written as JSON".into()))?
-        .as_string()
-        .ok_or_else(|| invalid("cannot be written as JSON".into()))?;
-    reserve_heap(text.len());
-    serde_json::from_str(&text).map_err(|e| invalid(shorten(&e.to_string())))
+    let text = js_sys::JSON::stringify(&value).map_err(|_| invalid("cannot be written as JSON".into()))?;
+    with_js_text(&text, |text| {
+        reserve_heap(text.len());
+        serde_json::from_str(text).map_err(|e| invalid(shorten(&e.to_string())))
+    })
+    .unwrap_or_else(|| Err(invalid("cannot be written as JSON".into())))
 }
 
 /// Grows the heap once, in proportion to a large input, before parsing and compiling it. The
@@ -85,17 +153,26 @@ fn optional_string_arg(value: &JsValue, what: &'static str) -> Result<Option<Str
     }
 }
 
-/// The (permission, action, namespace?) arguments of the UI checks.
-fn check_args(
-    permission: &JsValue,
-    action: &JsValue,
-    namespace: &JsValue,
-) -> Result<(String, String, Option<String>), JsValue> {
-    Ok((
-        string_arg(permission, "permission")?,
-        string_arg(action, "action")?,
-        optional_string_arg(namespace, "namespace")?,
-    ))
+/// What the package's string glue passes in place of an argument that is not a string
+/// (scripts/build-pkg.sh patches wasm-bindgen's `passStringToWasm0`, which would otherwise
+/// corrupt memory on one). No valid name, namespace or tenant contains a NUL.
+const NOT_A_STRING: &str = "\u{0}";
+
+/// A string argument taken through wasm-bindgen's `&str` glue (one copy, no call back into
+/// JS: the UI checks are hot), refused when the glue says it was not a string.
+fn text_arg<'s>(value: &'s str, what: &'static str) -> Result<&'s str, JsValue> {
+    if value == NOT_A_STRING {
+        return Err(js_error(Error::OptionInvalid {
+            option: what,
+            reason: "must be a string".into(),
+        }));
+    }
+    Ok(value)
+}
+
+/// An optional `&str`-glue argument: `undefined` and `null` arrive as `None`.
+fn optional_text_arg<'s>(value: &'s Option<String>, what: &'static str) -> Result<Option<&'s str>, JsValue> {
+    value.as_deref().map(|v| text_arg(v, what)).transpose()
 }
 
 /// `{ permission, action, namespace?, tenant? }`, read field by field (no JSON round trip).
@@ -276,15 +353,18 @@ impl JsAuthorizer {
     pub fn allowed_namespaces(
         &self,
         session: &JsSession,
-        #[wasm_bindgen(unchecked_param_type = "string")] permission: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] action: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string | null | undefined")] tenant: JsValue,
+        permission: &str,
+        action: &str,
+        tenant: Option<String>,
     ) -> Result<JsValue, JsValue> {
-        let permission = string_arg(&permission, "permission")?;
-        let action = string_arg(&action, "action")?;
-        let tenant = optional_string_arg(&tenant, "tenant")?;
+        let tenant = optional_text_arg(&tenant, "tenant")?;
         self.inner
-            .allowed_namespaces(&session.inner, &permission, &action, tenant.as_deref())
+            .allowed_namespaces(
+                &session.inner,
+                text_arg(permission, "permission")?,
+                text_arg(action, "action")?,
+                tenant,
+            )
             .map(|g| to_js(&g))
             .map_err(js_error)
     }
@@ -319,17 +399,26 @@ impl JsAuthorizer {
         #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue,
         #[wasm_bindgen(unchecked_param_type = "VerifyOptions | undefined")] options: JsValue,
     ) -> Result<JsSession, JsValue> {
-        let token = token.as_string().ok_or_else(|| {
-            js_error(Error::JwsInvalid {
-                reason: "the token must be a string",
-            })
-        })?;
         let options = VerifyOptions::from_json(
             &from_js(options, "verifyIdToken options")?,
             Some(js_sys::Date::now() / 1000.0),
         )
         .map_err(js_error)?;
-        let inner = self.inner.verify_id_token(&token, &options).map_err(js_error)?;
+        // Refused before it is copied: UTF-16 units never outnumber UTF-8 bytes.
+        let max = self.inner.verifier().max_token_size();
+        if let Some(text) = token.dyn_ref::<js_sys::JsString>()
+            && text.length() as usize > max
+        {
+            return Err(js_error(Error::TokenTooLarge {
+                size: text.length() as usize,
+                max,
+            }));
+        }
+        let inner = with_js_text(&token, |token| self.inner.verify_id_token(token, &options))
+            .unwrap_or(Err(Error::JwsInvalid {
+                reason: "the token must be a string",
+            }))
+            .map_err(js_error)?;
         Ok(JsSession { inner })
     }
 }
@@ -386,58 +475,41 @@ impl JsSession {
 
     /// The Kestra UI's `isAllowed(permission, action, namespace?)`.
     #[wasm_bindgen(js_name = isAllowed)]
-    pub fn is_allowed(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] permission: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] action: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string | null | undefined")] namespace: JsValue,
-    ) -> Result<bool, JsValue> {
-        let (p, a, ns) = check_args(&permission, &action, &namespace)?;
-        self.inner.is_allowed(&p, &a, ns.as_deref()).map_err(js_error)
+    pub fn is_allowed(&self, permission: &str, action: &str, namespace: Option<String>) -> Result<bool, JsValue> {
+        let ns = optional_text_arg(&namespace, "namespace")?;
+        self.inner
+            .is_allowed(text_arg(permission, "permission")?, text_arg(action, "action")?, ns)
+            .map_err(js_error)
     }
     /// The Kestra UI's `isAllowedGlobal(permission, action)`.
     #[wasm_bindgen(js_name = isAllowedGlobal)]
-    pub fn is_allowed_global(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] permission: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] action: JsValue,
-    ) -> Result<bool, JsValue> {
-        let (p, a, _) = check_args(&permission, &action, &JsValue::UNDEFINED)?;
-        self.inner.is_allowed_global(&p, &a).map_err(js_error)
+    pub fn is_allowed_global(&self, permission: &str, action: &str) -> Result<bool, JsValue> {
+        self.inner
+            .is_allowed_global(text_arg(permission, "permission")?, text_arg(action, "action")?)
+            .map_err(js_error)
     }
     /// The Kestra UI's `hasAny(permission, namespace?)`.
     #[wasm_bindgen(js_name = hasAny)]
-    pub fn has_any(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] permission: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string | null | undefined")] namespace: JsValue,
-    ) -> Result<bool, JsValue> {
-        let (p, ns) = (
-            string_arg(&permission, "permission")?,
-            optional_string_arg(&namespace, "namespace")?,
-        );
-        self.inner.has_any(&p, ns.as_deref()).map_err(js_error)
+    pub fn has_any(&self, permission: &str, namespace: Option<String>) -> Result<bool, JsValue> {
+        let ns = optional_text_arg(&namespace, "namespace")?;
+        self.inner
+            .has_any(text_arg(permission, "permission")?, ns)
+            .map_err(js_error)
     }
     /// The Kestra UI's `hasAnyAction(permission, action, namespace?)`.
     #[wasm_bindgen(js_name = hasAnyAction)]
-    pub fn has_any_action(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] permission: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] action: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string | null | undefined")] namespace: JsValue,
-    ) -> Result<bool, JsValue> {
-        let (p, a, ns) = check_args(&permission, &action, &namespace)?;
-        self.inner.has_any_action(&p, &a, ns.as_deref()).map_err(js_error)
+    pub fn has_any_action(&self, permission: &str, action: &str, namespace: Option<String>) -> Result<bool, JsValue> {
+        let ns = optional_text_arg(&namespace, "namespace")?;
+        self.inner
+            .has_any_action(text_arg(permission, "permission")?, text_arg(action, "action")?, ns)
+            .map_err(js_error)
     }
     /// The Kestra UI's `hasAnyActionOnAnyNamespace(permission, action)`.
     #[wasm_bindgen(js_name = hasAnyActionOnAnyNamespace)]
-    pub fn has_any_action_on_any_namespace(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] permission: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] action: JsValue,
-    ) -> Result<bool, JsValue> {
-        let (p, a, _) = check_args(&permission, &action, &JsValue::UNDEFINED)?;
-        self.inner.has_any_action_on_any_namespace(&p, &a).map_err(js_error)
+    pub fn has_any_action_on_any_namespace(&self, permission: &str, action: &str) -> Result<bool, JsValue> {
+        self.inner
+            .has_any_action_on_any_namespace(text_arg(permission, "permission")?, text_arg(action, "action")?)
+            .map_err(js_error)
     }
     /// The Kestra UI's `hasAnyRole()`.
     #[wasm_bindgen(js_name = hasAnyRole)]

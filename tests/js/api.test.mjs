@@ -127,6 +127,14 @@ test("bad options are errors with codes, never crashes", () => {
   for (const notAString of [42, null, undefined, {}, ["a.b.c"], Symbol("t")]) {
     rejects(() => authz.verifyIdToken(notAString, { now: IAT }), "ERR_JWS_INVALID");
   }
+  // Long strings are copied with the host's TextEncoder: a lone surrogate becomes U+FFFD (as
+  // wasm-bindgen's glue does), non-ASCII text survives, neither crashes anything.
+  rejects(() => authz.verifyIdToken(`${ID_TOKEN}\ud800`, { now: IAT + 60 }), "ERR_JWS_INVALID");
+  rejects(() => authz.verifyIdToken(`é${ID_TOKEN}`, { now: IAT + 60 }), "ERR_JWS_INVALID");
+  rejects(() => authz.verifyIdToken("€".repeat(300), { now: IAT + 60 }), "ERR_JWS_INVALID");
+  // Refused by length before it is copied into wasm memory.
+  rejects(() => authz.verifyIdToken("a".repeat(64 * 1024 + 1), { now: IAT + 60 }), "ERR_TOKEN_TOO_LARGE");
+  rejects(() => authz.verifyIdToken("€".repeat(30000), { now: IAT + 60 }), "ERR_TOKEN_TOO_LARGE");
   // The instance still answers after all of that.
   assert.equal(authz.verifyIdToken(ID_TOKEN, { now: IAT + 60 }).claims.email, "alice@example.com");
 });

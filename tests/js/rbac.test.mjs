@@ -79,6 +79,31 @@ test("bad requests throw Errors with codes", () => {
   assert.equal(codeOf(() => authz.authorize(session, { permission: 1, action: "VIEW" })), "ERR_OPTION_INVALID");
   assert.equal(codeOf(() => authz.authorize(session, "FLOW:VIEW")), "ERR_OPTION_INVALID");
   assert.equal(codeOf(() => session.isAllowed({}, "VIEW")), "ERR_OPTION_INVALID");
+  // The UI checks take strings through wasm-bindgen's own glue, guarded by the build: every
+  // argument of every check, given a non-string, is a coded error and the instance answers on.
+  const checks = [
+    ["isAllowed", ["FLOW", "VIEW", "company.team"]],
+    ["isAllowedGlobal", ["FLOW", "VIEW"]],
+    ["hasAny", ["FLOW", "company"]],
+    ["hasAnyAction", ["FLOW", "VIEW", "company"]],
+    ["hasAnyActionOnAnyNamespace", ["FLOW", "VIEW"]],
+  ];
+  for (const [name, args] of checks) {
+    for (let i = 0; i < args.length; i++) {
+      for (const notAString of [42, {}, ["FLOW"], true, Symbol("s"), 10n, () => "FLOW"]) {
+        const bad = args.with(i, notAString);
+        assert.equal(codeOf(() => session[name](...bad)), "ERR_OPTION_INVALID", `${name} argument ${i}: ${String(notAString)}`);
+      }
+    }
+  }
+  for (const notAString of [42, {}, true]) {
+    assert.equal(codeOf(() => authz.allowedNamespaces(session, notAString, "VIEW")), "ERR_OPTION_INVALID");
+    assert.equal(codeOf(() => authz.allowedNamespaces(session, "FLOW", "VIEW", notAString)), "ERR_OPTION_INVALID");
+  }
+  // A NUL is no name: the same refusal, never a grant.
+  assert.equal(codeOf(() => session.isAllowed("\0", "VIEW")), "ERR_OPTION_INVALID");
+  assert.equal(session.isAllowed("FLOW", "UPDATE", "company.team"), true);
+  assert.equal(session.hasAny("FLOW", null), true);
   assert.equal(codeOf(() => new Authorizer({ issuer: ISSUER, clientId: CLIENT_ID, clientSecret: SECRET, jwks: "{}", policy: { roles: [{ id: "r", permissions: { FLOWZ: ["VIEW"] } }] } })), "ERR_POLICY_INVALID");
 });
 
