@@ -38,7 +38,9 @@ pub(crate) fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, JsonFault
     }
 }
 
-struct StrictValue(Value);
+/// A JSON value read strictly (duplicate member names refused), for typed readers that keep
+/// part of a document as a tree.
+pub(crate) struct StrictValue(pub(crate) Value);
 
 impl<'de> Deserialize<'de> for StrictValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -249,17 +249,7 @@ fn binding(value: &Value, path: &str, index: usize) -> Result<BindingInput> {
     if let Some(inner) = map.get("binding") {
         map = object(inner, &format!("{path}.binding"))?;
     }
-    let kind = match text(map, "type", path)?.as_deref() {
-        Some("USER") => BindingKind::User,
-        Some("GROUP") => BindingKind::Group,
-        Some(other) => {
-            return Err(err(
-                &format!("{path}.type"),
-                format!("must be USER or GROUP, not \"{}\"", crate::error::shorten(other)),
-            ));
-        }
-        None => return Err(err(&format!("{path}.type"), "is required (USER or GROUP)")),
-    };
+    let kind = binding_kind(text(map, "type", path)?.as_deref(), path)?;
     let external_id = match (text(map, "externalId", path)?, map.get("user"), map.get("group"), kind) {
         (Some(id), _, _, _) if !id.is_empty() => id,
         (_, Some(user), _, BindingKind::User) if !user.is_null() => id_of(user, &format!("{path}.user"))?,
@@ -276,17 +266,40 @@ fn binding(value: &Value, path: &str, index: usize) -> Result<BindingInput> {
         (_, Some(role)) => id_of(role, &format!("{path}.role"))?,
         _ => return Err(err(path, "needs \"roleId\" or a role object")),
     };
-    let ns = match (text(map, "namespaceId", path)?, text(map, "namespace", path)?) {
-        (Some(ns), _) | (None, Some(ns)) => Some(ns),
-        (None, None) => None,
-    };
-    let id = text(map, "id", path)?.unwrap_or_else(|| format!("#{index}"));
+    let (namespace_id, namespace) = (text(map, "namespaceId", path)?, text(map, "namespace", path)?);
+    let id = text(map, "id", path)?;
+    finish_binding(kind, external_id, role_id, namespace_id.or(namespace), id, path, index)
+}
+
+fn binding_kind(name: Option<&str>, path: &str) -> Result<BindingKind> {
+    match name {
+        Some("USER") => Ok(BindingKind::User),
+        Some("GROUP") => Ok(BindingKind::Group),
+        Some(other) => Err(err(
+            &format!("{path}.type"),
+            format!("must be USER or GROUP, not \"{}\"", crate::error::shorten(other)),
+        )),
+        None => Err(err(&format!("{path}.type"), "is required (USER or GROUP)")),
+    }
+}
+
+/// What every binding shape shares once its principal and role are known: the namespace
+/// (`namespaceId`, else `namespace`; empty means none) and the id (`#<index>` when absent).
+fn finish_binding(
+    kind: BindingKind,
+    external_id: String,
+    role_id: String,
+    namespace: Option<String>,
+    id: Option<String>,
+    path: &str,
+    index: usize,
+) -> Result<BindingInput> {
     Ok(BindingInput {
-        id,
+        id: id.unwrap_or_else(|| format!("#{index}")),
         kind,
         external_id,
         role_id,
-        namespace: checked_namespace(ns, &format!("{path}.namespace"))?,
+        namespace: checked_namespace(namespace, &format!("{path}.namespace"))?,
         path: path.to_owned(),
     })
 }
@@ -318,20 +331,13 @@ pub fn valid_tenant(id: &str) -> bool {
 }
 
 fn tenant(id: String, map: &Map<String, Value>, path: &str, counts: &mut Counts) -> Result<TenantInput> {
-    tenant_id(&id, path)?;
-    let mut t = TenantInput {
+    let mut t = tenant_without_bindings(
         id,
-        ..Default::default()
-    };
-    for (i, r) in array(map.get("roles"), &format!("{path}.roles"))?.iter().enumerate() {
-        t.roles.push(role(r, &format!("{path}.roles[{i}]"))?);
-    }
-    for (i, g) in array(map.get("groups"), &format!("{path}.groups"))?.iter().enumerate() {
-        t.groups.push(group(g, &format!("{path}.groups[{i}]"))?);
-    }
-    for (i, u) in array(map.get("users"), &format!("{path}.users"))?.iter().enumerate() {
-        t.users.push(user(u, &format!("{path}.users[{i}]"))?);
-    }
+        path,
+        array(map.get("roles"), &format!("{path}.roles"))?,
+        array(map.get("groups"), &format!("{path}.groups"))?,
+        array(map.get("users"), &format!("{path}.users"))?,
+    )?;
     for (i, b) in array(map.get("bindings"), &format!("{path}.bindings"))?
         .iter()
         .enumerate()
@@ -339,6 +345,30 @@ fn tenant(id: String, map: &Map<String, Value>, path: &str, counts: &mut Counts)
         t.bindings.push(binding(b, &format!("{path}.bindings[{i}]"), i)?);
     }
     counts.add(&t)?;
+    Ok(t)
+}
+
+fn tenant_without_bindings(
+    id: String,
+    path: &str,
+    roles: &[Value],
+    groups: &[Value],
+    users: &[Value],
+) -> Result<TenantInput> {
+    tenant_id(&id, path)?;
+    let mut t = TenantInput {
+        id,
+        ..Default::default()
+    };
+    for (i, r) in roles.iter().enumerate() {
+        t.roles.push(role(r, &format!("{path}.roles[{i}]"))?);
+    }
+    for (i, g) in groups.iter().enumerate() {
+        t.groups.push(group(g, &format!("{path}.groups[{i}]"))?);
+    }
+    for (i, u) in users.iter().enumerate() {
+        t.users.push(user(u, &format!("{path}.users[{i}]"))?);
+    }
     Ok(t)
 }
 
@@ -427,6 +457,18 @@ fn tenant_access(value: &Value, path: &str, answer: usize) -> Result<TenantInput
     Ok(t)
 }
 
+fn model_choice(name: Option<&str>) -> Result<ModelChoice> {
+    match name {
+        None | Some("auto") => Ok(ModelChoice::Auto),
+        Some("crud") | Some("v1") => Ok(ModelChoice::Crud),
+        Some("v2") => Ok(ModelChoice::V2),
+        Some(_) => Err(err("model", "must be \"auto\", \"crud\" or \"v2\"")),
+    }
+}
+
+/// The single-tenant shape's tenant id: `tenant`, else `main`.
+const SINGLE_TENANT_DEFAULT: &str = "main";
+
 impl PolicyInput {
     /// Parses policy JSON text (duplicate member names refused).
     pub fn parse(text: &str) -> Result<Self> {
@@ -437,8 +479,24 @@ impl PolicyInput {
                 max: MAX_POLICY_BYTES,
             });
         }
+        if let Some(policy) = typed::read(text) {
+            return Ok(policy);
+        }
         let map = json::parse_object(text.as_bytes()).map_err(|fault| err("", fault.describe()))?;
         Self::from_json(&Value::Object(map))
+    }
+
+    /// The general reader alone (tests compare it with the typed one).
+    #[doc(hidden)]
+    pub fn parse_general(text: &str) -> Result<Self> {
+        let map = json::parse_object(text.as_bytes()).map_err(|fault| err("", fault.describe()))?;
+        Self::from_json(&Value::Object(map))
+    }
+
+    /// The typed reader alone: `None` when it leaves the text to the general one.
+    #[doc(hidden)]
+    pub fn parse_typed(text: &str) -> Option<Self> {
+        typed::read(text)
     }
 
     /// Reads `{ model?, tenants: { <id>: { roles, groups, users, bindings } }, tenantAccess? }`,
@@ -461,12 +519,7 @@ impl PolicyInput {
                 "unknown member (expected model, tenants, tenantAccess, tenant, roles, groups, users, bindings)",
             ));
         }
-        let model = match text(map, "model", "policy")?.as_deref() {
-            None | Some("auto") => ModelChoice::Auto,
-            Some("crud") | Some("v1") => ModelChoice::Crud,
-            Some("v2") => ModelChoice::V2,
-            Some(_) => return Err(err("model", "must be \"auto\", \"crud\" or \"v2\"")),
-        };
+        let model = model_choice(text(map, "model", "policy")?.as_deref())?;
         let mut counts = Counts::default();
         let mut tenants: Vec<TenantInput> = Vec::new();
         let single = ["roles", "groups", "users", "bindings"]
@@ -486,7 +539,7 @@ impl PolicyInput {
             Some(_) => return Err(err("tenants", "must be an object of tenant id -> tenant")),
         }
         if single {
-            let id = text(map, "tenant", "policy")?.unwrap_or_else(|| "main".to_owned());
+            let id = text(map, "tenant", "policy")?.unwrap_or_else(|| SINGLE_TENANT_DEFAULT.to_owned());
             if tenants.iter().any(|t| t.id == id) {
                 return Err(err("tenant", "names a tenant also listed under tenants"));
             }
@@ -512,5 +565,205 @@ impl PolicyInput {
             }
         }
         Ok(PolicyInput { model, tenants })
+    }
+}
+
+/// Policy text in its common shape, read without building a JSON tree first: for 100,000
+/// bindings the tree (a B-tree node per object) was most of the time and the memory of
+/// building an Authorizer. Roles, groups and users (few, and of many shapes) are still read
+/// as strict JSON values by the general reader's own functions; bindings in the stored shape
+/// (`type, externalId, roleId, namespaceId | namespace, id`) are read typed, borrowing the text.
+///
+/// It reads a subset: anything else (another binding shape, `tenantAccess`, an unknown or
+/// repeated member, any error at all) answers `None` and the general reader decides, so the
+/// two can never disagree on what a text means (a test compares them).
+mod typed {
+    use super::*;
+    use crate::json::StrictValue;
+    use serde::Deserialize;
+    use serde::de::{self, Deserializer, MapAccess, Visitor};
+    use std::borrow::Cow;
+
+    /// A member that may be missing, `null`, or a value: the single-tenant shape is chosen by
+    /// which members are present, even as `null`.
+    #[derive(Default)]
+    enum Member<T> {
+        #[default]
+        Missing,
+        Null,
+        Value(T),
+    }
+
+    impl<T> Member<T> {
+        fn present(&self) -> bool {
+            !matches!(self, Member::Missing)
+        }
+        fn into_value(self) -> Option<T> {
+            match self {
+                Member::Value(v) => Some(v),
+                _ => None,
+            }
+        }
+    }
+
+    impl<'de, T: Deserialize<'de>> Deserialize<'de> for Member<T> {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+            Ok(match Option::<T>::deserialize(deserializer)? {
+                None => Member::Null,
+                Some(v) => Member::Value(v),
+            })
+        }
+    }
+
+    /// A struct read from a JSON object only: serde's derived readers also take an array of
+    /// the fields in order, which the general reader refuses.
+    struct Obj<T>(T);
+
+    impl<'de, T: Deserialize<'de>> Deserialize<'de> for Obj<T> {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+            struct ObjVisitor<T>(std::marker::PhantomData<T>);
+            impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjVisitor<T> {
+                type Value = Obj<T>;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("an object")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, access: A) -> std::result::Result<Self::Value, A::Error> {
+                    T::deserialize(de::value::MapAccessDeserializer::new(access)).map(Obj)
+                }
+            }
+            deserializer.deserialize_map(ObjVisitor(std::marker::PhantomData))
+        }
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Document<'a> {
+        #[serde(borrow, default)]
+        model: Option<Cow<'a, str>>,
+        #[serde(borrow, default)]
+        tenants: Option<Tenants<'a>>,
+        #[serde(borrow, default)]
+        tenant: Option<Cow<'a, str>>,
+        #[serde(default)]
+        roles: Member<Vec<StrictValue>>,
+        #[serde(default)]
+        groups: Member<Vec<StrictValue>>,
+        #[serde(default)]
+        users: Member<Vec<StrictValue>>,
+        #[serde(borrow, default)]
+        bindings: Member<Vec<Obj<Binding<'a>>>>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Tenant<'a> {
+        #[serde(default)]
+        roles: Option<Vec<StrictValue>>,
+        #[serde(default)]
+        groups: Option<Vec<StrictValue>>,
+        #[serde(default)]
+        users: Option<Vec<StrictValue>>,
+        #[serde(borrow, default)]
+        bindings: Option<Vec<Obj<Binding<'a>>>>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "camelCase")]
+    struct Binding<'a> {
+        #[serde(rename = "type", borrow, default)]
+        kind: Option<Cow<'a, str>>,
+        #[serde(borrow, default)]
+        external_id: Option<Cow<'a, str>>,
+        #[serde(borrow, default)]
+        role_id: Option<Cow<'a, str>>,
+        #[serde(borrow, default)]
+        namespace_id: Option<Cow<'a, str>>,
+        #[serde(borrow, default)]
+        namespace: Option<Cow<'a, str>>,
+        #[serde(borrow, default)]
+        id: Option<Cow<'a, str>>,
+    }
+
+    /// `tenants`: id -> tenant, in text order; a repeated id is an error (the general reader
+    /// refuses it too).
+    struct Tenants<'a>(Vec<(Cow<'a, str>, Obj<Tenant<'a>>)>);
+
+    impl<'de: 'a, 'a> Deserialize<'de> for Tenants<'a> {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+            struct TenantsVisitor;
+            impl<'de> Visitor<'de> for TenantsVisitor {
+                type Value = Tenants<'de>;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("an object of tenant id -> tenant")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> std::result::Result<Self::Value, A::Error> {
+                    let mut out: Vec<(Cow<'de, str>, Obj<Tenant<'de>>)> = Vec::new();
+                    while let Some(key) = access.next_key::<Cow<'de, str>>()? {
+                        if out.len() >= MAX_TENANTS || out.iter().any(|(k, _)| *k == key) {
+                            return Err(de::Error::custom("repeated or too many tenants"));
+                        }
+                        out.push((key, access.next_value()?));
+                    }
+                    Ok(Tenants(out))
+                }
+            }
+            deserializer.deserialize_map(TenantsVisitor)
+        }
+    }
+
+    fn values(items: Option<Vec<StrictValue>>) -> Vec<Value> {
+        items
+            .map(|list| list.into_iter().map(|StrictValue(v)| v).collect())
+            .unwrap_or_default()
+    }
+
+    fn tenant(id: String, path: &str, parts: Tenant<'_>, counts: &mut Counts) -> Option<TenantInput> {
+        let (roles, groups, users) = (values(parts.roles), values(parts.groups), values(parts.users));
+        let mut t = tenant_without_bindings(id, path, &roles, &groups, &users).ok()?;
+        let bindings = parts.bindings.unwrap_or_default();
+        t.bindings.reserve(bindings.len());
+        for (i, Obj(b)) in bindings.iter().enumerate() {
+            let text = |v: &Option<Cow<'_, str>>| v.as_deref().map(str::to_owned);
+            let kind = binding_kind(b.kind.as_deref(), path).ok()?;
+            // The general reader would look for user / group / role objects, which this shape
+            // has not: an empty id is its error.
+            let external_id = b.external_id.as_deref().filter(|s| !s.is_empty())?.to_owned();
+            let role_id = b.role_id.as_deref().filter(|s| !s.is_empty())?.to_owned();
+            let namespace = text(&b.namespace_id).or_else(|| text(&b.namespace));
+            let path = format!("{path}.bindings[{i}]");
+            t.bindings
+                .push(finish_binding(kind, external_id, role_id, namespace, text(&b.id), &path, i).ok()?);
+        }
+        counts.add(&t).ok()?;
+        Some(t)
+    }
+
+    /// The policy, or `None` when the general reader must decide.
+    pub(super) fn read(text: &str) -> Option<PolicyInput> {
+        let Obj(doc) = serde_json::from_str::<Obj<Document<'_>>>(text).ok()?;
+        let model = model_choice(doc.model.as_deref()).ok()?;
+        let mut counts = Counts::default();
+        let mut tenants = Vec::new();
+        let mut listed = doc.tenants.map(|t| t.0).unwrap_or_default();
+        // The general reader walks a sorted map.
+        listed.sort_by(|(a, _), (b, _)| a.cmp(b));
+        for (id, Obj(parts)) in listed {
+            let path = format!("tenants.{id}");
+            tenants.push(tenant(id.into_owned(), &path, parts, &mut counts)?);
+        }
+        if doc.roles.present() || doc.groups.present() || doc.users.present() || doc.bindings.present() {
+            let id = doc.tenant.as_deref().unwrap_or(SINGLE_TENANT_DEFAULT).to_owned();
+            if tenants.iter().any(|t| t.id == id) {
+                return None;
+            }
+            let parts = Tenant {
+                roles: doc.roles.into_value(),
+                groups: doc.groups.into_value(),
+                users: doc.users.into_value(),
+                bindings: doc.bindings.into_value(),
+            };
+            tenants.push(tenant(id, "policy", parts, &mut counts)?);
+        }
+        Some(PolicyInput { model, tenants })
     }
 }
