@@ -10,14 +10,20 @@ use crate::time::{MAX_SAFE_SECONDS, UnixTime};
 use crate::token::alg::Alg;
 use crate::token::{Discovery, Jwks, VerifyOptions};
 use serde::Deserialize;
+use serde::de::IgnoredAny;
 use serde_json::Value;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct RawAuthorizerOptions {
-    kestra_config: Option<Value>,
-    jwks: Option<Value>,
-    discovery: Option<Value>,
+    // Documents are read from the options object in place (`document`), not copied out; here
+    // they are only allowed members.
+    #[serde(rename = "kestraConfig")]
+    _kestra_config: Option<IgnoredAny>,
+    #[serde(rename = "jwks")]
+    _jwks: Option<IgnoredAny>,
+    #[serde(rename = "discovery")]
+    _discovery: Option<IgnoredAny>,
     client: Option<String>,
     issuer: Option<String>,
     client_id: Option<String>,
@@ -27,7 +33,8 @@ struct RawAuthorizerOptions {
     clock_tolerance: Option<f64>,
     max_token_lifetime: Option<f64>,
     max_token_size: Option<f64>,
-    policy: Option<Value>,
+    #[serde(rename = "policy")]
+    _policy: Option<IgnoredAny>,
     model: Option<String>,
     username_claim: Option<String>,
     default_tenant: Option<String>,
@@ -66,14 +73,14 @@ fn whole(value: Option<f64>, option: &'static str, max: f64) -> Result<Option<u6
 
 /// A document given either as JSON text or as an already parsed object.
 fn document<T>(
-    value: Option<Value>,
+    value: Option<&Value>,
     text: fn(&str) -> Result<T>,
     object: fn(&Value) -> Result<T>,
 ) -> Result<Option<T>> {
     match value {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => text(&s).map(Some),
-        Some(other) => object(&other).map(Some),
+        Some(Value::String(s)) => text(s).map(Some),
+        Some(other) => object(other).map(Some),
     }
 }
 
@@ -82,6 +89,23 @@ impl AuthorizerOptions {
     /// algorithms, trustedAudiences, clockTolerance, maxTokenLifetime, maxTokenSize }`.
     /// Unknown members are errors, so a misspelt option never goes unnoticed.
     pub fn from_json(value: &Value) -> Result<Self> {
+        Self::read(value, None)
+    }
+
+    /// As `from_json`, with the policy given as JSON text beside an options object that has
+    /// no `policy` member: how the JS bindings pass a large policy object, which is then read
+    /// without a JSON tree (see `PolicyInput::parse`).
+    pub fn from_json_with_policy_text(value: &Value, policy: &str) -> Result<Self> {
+        if value.get("policy").is_some() {
+            return Err(Error::OptionInvalid {
+                option: "policy",
+                reason: "given twice".into(),
+            });
+        }
+        Self::read(value, Some(policy))
+    }
+
+    fn read(value: &Value, policy_text: Option<&str>) -> Result<Self> {
         if !value.is_object() {
             return Err(Error::OptionInvalid {
                 option: "options",
@@ -104,9 +128,9 @@ impl AuthorizerOptions {
             ),
         };
         Ok(AuthorizerOptions {
-            kestra_config: document(raw.kestra_config, KestraConfig::parse, KestraConfig::from_json)?,
-            jwks: document(raw.jwks, Jwks::parse, Jwks::from_json)?,
-            discovery: document(raw.discovery, Discovery::parse, Discovery::from_json)?,
+            kestra_config: document(value.get("kestraConfig"), KestraConfig::parse, KestraConfig::from_json)?,
+            jwks: document(value.get("jwks"), Jwks::parse, Jwks::from_json)?,
+            discovery: document(value.get("discovery"), Discovery::parse, Discovery::from_json)?,
             client: raw.client,
             issuer: raw.issuer,
             client_id: raw.client_id,
@@ -116,7 +140,10 @@ impl AuthorizerOptions {
             clock_tolerance: whole(raw.clock_tolerance, "clockTolerance", f64::from(u32::MAX))?.map(|v| v as u32),
             max_token_lifetime: whole(raw.max_token_lifetime, "maxTokenLifetime", MAX_SAFE_SECONDS)?,
             max_token_size: whole(raw.max_token_size, "maxTokenSize", f64::from(u32::MAX))?.map(|v| v as usize),
-            policy: document(raw.policy, PolicyInput::parse, PolicyInput::from_json)?,
+            policy: match policy_text {
+                Some(text) => Some(PolicyInput::parse(text)?),
+                None => document(value.get("policy"), PolicyInput::parse, PolicyInput::from_json)?,
+            },
             token_cache_size: whole(raw.token_cache_size, "tokenCacheSize", f64::from(u32::MAX))?.map(|v| v as usize),
             rbac: RbacOptions {
                 model: match raw.model.as_deref() {

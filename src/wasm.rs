@@ -120,15 +120,26 @@ fn from_js(value: JsValue, option: &'static str) -> Result<Value, JsValue> {
     .unwrap_or_else(|| Err(invalid("cannot be written as JSON".into())))
 }
 
+/// `options.policy` when it is a plain object (not an array, a string or absent).
+fn policy_object(options: &JsValue) -> Option<JsValue> {
+    if !options.is_object() {
+        return None;
+    }
+    js_sys::Reflect::get(options, &JsValue::from_str("policy"))
+        .ok()
+        .filter(|p| p.is_object() && !js_sys::Array::is_array(p))
+}
+
 /// Grows the heap once, in proportion to a large input, before parsing and compiling it. The
 /// allocator otherwise grows wasm memory a few pages at a time, and each growth costs the
-/// host: building from 100,000 bindings spent most of its time there.
+/// host: building from 100,000 bindings spent most of its time there. Reading and compiling a
+/// policy peaks at ~10x its JSON size (9 MB -> 94 MiB of wasm memory); 8x is reserved.
 fn reserve_heap(input_len: usize) {
     const SMALL: usize = 256 * 1024;
     if input_len > SMALL {
         // Freed at once: the allocator keeps the block as free space for what follows.
         drop(std::hint::black_box(Vec::<u8>::with_capacity(
-            input_len.saturating_mul(16),
+            input_len.saturating_mul(8),
         )));
     }
 }
@@ -232,10 +243,30 @@ impl JsAuthorizer {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "AuthorizerOptions")] options: JsValue,
     ) -> Result<JsAuthorizer, JsValue> {
-        let options = from_js(options, "options")?;
-        let inner = AuthorizerOptions::from_json(&options)
-            .and_then(Authorizer::new)
-            .map_err(js_error)?;
+        let inner = match policy_object(&options) {
+            // A policy object (100,000 bindings is ~9 MB of JSON) goes across as its own text
+            // and is read without a JSON tree; the rest of the options as before.
+            Some(policy) => {
+                let rest = js_sys::Object::assign(&js_sys::Object::new(), options.unchecked_ref());
+                let _ = js_sys::Reflect::delete_property(&rest, &JsValue::from_str("policy"));
+                let rest = from_js(rest.into(), "options")?;
+                let invalid = || {
+                    js_error(Error::OptionInvalid {
+                        option: "policy",
+                        reason: "cannot be written as JSON".into(),
+                    })
+                };
+                let text = js_sys::JSON::stringify(&policy).map_err(|_| invalid())?;
+                with_js_text(&text, |text| {
+                    reserve_heap(text.len());
+                    AuthorizerOptions::from_json_with_policy_text(&rest, text)
+                })
+                .ok_or_else(invalid)?
+            }
+            None => AuthorizerOptions::from_json(&from_js(options, "options")?),
+        }
+        .and_then(Authorizer::new)
+        .map_err(js_error)?;
         Ok(JsAuthorizer { inner })
     }
 

@@ -105,6 +105,23 @@ test("bad requests throw Errors with codes", () => {
   assert.equal(session.isAllowed("FLOW", "UPDATE", "company.team"), true);
   assert.equal(session.hasAny("FLOW", null), true);
   assert.equal(codeOf(() => new Authorizer({ issuer: ISSUER, clientId: CLIENT_ID, clientSecret: SECRET, jwks: "{}", policy: { roles: [{ id: "r", permissions: { FLOWZ: ["VIEW"] } }] } })), "ERR_POLICY_INVALID");
+  // A policy object crosses as its own JSON text; the other options are read as before, in
+  // the same order (a bad JWKS is reported before a bad policy), and every policy shape works.
+  const base = { issuer: ISSUER, clientId: CLIENT_ID, clientSecret: SECRET, jwks: "{}" };
+  const roles = [{ id: "r", permissions: { FLOW: ["READ"] } }];
+  const bindings = [{ type: "USER", externalId: "alice@example.com", roleId: "r", namespaceId: "company" }];
+  assert.equal(codeOf(() => new Authorizer({ ...base, jwks: "{", policy: { roles: "x" } })), "ERR_JWKS_INVALID");
+  assert.equal(codeOf(() => new Authorizer({ ...base, policy: [] })), "ERR_POLICY_INVALID");
+  assert.equal(codeOf(() => new Authorizer({ ...base, policy: { roles, bindings: [{ type: "USER" }] } })), "ERR_POLICY_INVALID");
+  assert.equal(codeOf(() => new Authorizer({ ...base, policy: { roles, bindings: [{ ...bindings[0], namespaceId: "Bad" }] } })), "ERR_POLICY_INVALID");
+  assert.equal(codeOf(() => new Authorizer({ ...base, policy: { roles, bindings }, polcy: {} })), "ERR_OPTION_INVALID");
+  assert.equal(codeOf(() => new Authorizer({ ...base, policy: { roles, bindings: [{ ...bindings[0], n: 10n }] } })), "ERR_OPTION_INVALID");
+  for (const policy of [{ roles, bindings }, JSON.stringify({ roles, bindings }), { tenants: { main: { roles, bindings } } }, { roles, bindings: [{ binding: bindings[0] }] }]) {
+    const a = new Authorizer({ ...base, policy });
+    const s = a.verifyIdToken(mint({ email: "alice@example.com" }), { now: NOW, tenant: "main" });
+    assert.equal(s.isAllowed("FLOW", "READ", "company.team"), true, JSON.stringify(policy));
+    assert.equal(s.isAllowed("FLOW", "READ", "companyx"), false);
+  }
 });
 
 test("the UI's six checks on the session", () => {
