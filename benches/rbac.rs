@@ -115,6 +115,19 @@ fn compile(c: &mut Criterion) {
             CompiledPolicy::compile(&config, Some(&input), &RbacOptions::default()).unwrap()
         })
     });
+    let text = value.to_string();
+    group.bench_function("100000 bindings (from JSON text, typed reader)", |b| {
+        b.iter(|| {
+            let input = PolicyInput::parse(black_box(&text)).unwrap();
+            CompiledPolicy::compile(&config, Some(&input), &RbacOptions::default()).unwrap()
+        })
+    });
+    group.bench_function("100000 bindings (from JSON text, general reader)", |b| {
+        b.iter(|| {
+            let input = PolicyInput::parse_general(black_box(&text)).unwrap();
+            CompiledPolicy::compile(&config, Some(&input), &RbacOptions::default()).unwrap()
+        })
+    });
     group.finish();
 }
 

@@ -46,6 +46,8 @@ extern "C" {
     -> EncodeIntoResult;
     type EncodeIntoResult;
     #[wasm_bindgen(method, getter)]
+    fn read(this: &EncodeIntoResult) -> u32;
+    #[wasm_bindgen(method, getter)]
     fn written(this: &EncodeIntoResult) -> u32;
 }
 
@@ -57,7 +59,7 @@ thread_local! {
 
 /// Strings up to this many UTF-16 units are copied by wasm-bindgen's own glue.
 const SHORT_STRING: usize = 128;
-/// Strings up to this many UTF-8 bytes go through the reused scratch buffer.
+/// Strings up to this many UTF-16 units go through the reused scratch buffer.
 const SCRATCH_BYTES: usize = 64 * 1024;
 
 /// Calls `f` with a JS string's UTF-8 text (lone surrogates become U+FFFD, as wasm-bindgen
@@ -69,37 +71,46 @@ fn with_js_text<R>(value: &JsValue, f: impl FnOnce(&str) -> R) -> Option<R> {
         // One call back into JS beats the several an `encodeInto` takes.
         return value.as_string().map(|s| f(&s));
     }
-    // UTF-16 units -> at most three UTF-8 bytes each.
-    let capacity = units.saturating_mul(3);
-    let copy_into = |buf: &mut Vec<u8>| -> Option<usize> {
+    let with_buffer = |buf: &mut Vec<u8>| -> Option<R> {
+        let written = encode_into(text, units, buf)?;
+        Some(f(std::str::from_utf8(buf.get(..written)?).ok()?))
+    };
+    if units <= SCRATCH_BYTES {
+        SCRATCH.with(|scratch| with_buffer(&mut *scratch.try_borrow_mut().ok()?))
+    } else {
+        with_buffer(&mut Vec::new())
+    }
+}
+
+/// Writes a string's UTF-8 into `buf` (grown as needed) and says how many bytes. Room for one
+/// byte per UTF-16 unit first (JSON and tokens are ASCII: a 9 MB policy takes 9 MB, not the
+/// 27 MB its worst case would), then three per unit for whatever did not fit.
+fn encode_into(text: &js_sys::JsString, units: usize, buf: &mut Vec<u8>) -> Option<usize> {
+    let (mut read, mut written) = (0usize, 0usize);
+    let mut rest = text.clone();
+    for room_per_unit in [1usize, 3] {
+        let capacity = written.saturating_add(units.saturating_sub(read).saturating_mul(room_per_unit));
         if buf.len() < capacity {
             buf.resize(capacity, 0);
         }
-        let window = buf.get_mut(..capacity)?;
+        let window = buf.get_mut(written..capacity)?;
         let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
         // No allocation between taking the view and writing through it: memory cannot grow
         // (and detach the buffer) in between.
         let view = js_sys::Uint8Array::new_with_byte_offset_and_length(
             &memory.buffer(),
             u32::try_from(window.as_ptr() as usize).ok()?,
-            u32::try_from(capacity).ok()?,
+            u32::try_from(window.len()).ok()?,
         );
-        let written = ENCODER.with(|e| e.encode_into(text, &view).written()) as usize;
-        (written <= capacity).then_some(written)
-    };
-    if capacity <= SCRATCH_BYTES {
-        SCRATCH.with(|scratch| {
-            let mut buf = scratch.try_borrow_mut().ok()?;
-            let written = copy_into(&mut buf)?;
-            let bytes = buf.get(..written)?;
-            Some(f(std::str::from_utf8(bytes).ok()?))
-        })
-    } else {
-        let mut buf = Vec::new();
-        let written = copy_into(&mut buf)?;
-        let bytes = buf.get(..written)?;
-        Some(f(std::str::from_utf8(bytes).ok()?))
+        let result = ENCODER.with(|e| e.encode_into(&rest, &view));
+        written = written.saturating_add(result.written() as usize).min(capacity);
+        read = read.saturating_add(result.read() as usize);
+        if read >= units {
+            return Some(written);
+        }
+        rest = text.slice(u32::try_from(read).ok()?, u32::try_from(units).ok()?);
     }
+    None
 }
 
 /// A JS value as JSON; `undefined` becomes `null`. One `JSON.stringify` and one parse in
@@ -112,9 +123,12 @@ fn from_js(value: JsValue, option: &'static str) -> Result<Value, JsValue> {
     let invalid = |reason: String| js_error(Error::OptionInvalid { option, reason });
     // A BigInt, a cycle or a throwing toJSON makes stringify throw; a function or a symbol
     // alone stringifies to undefined.
-    let text = js_sys::JSON::stringify(&value).map_err(|_| invalid("cannot be written as JSON".into()))?;
+    let text = js_sys::JSON::stringify(&value)
+        .ok()
+        .and_then(|t| t.dyn_into::<js_sys::JsString>().ok())
+        .ok_or_else(|| invalid("cannot be written as JSON".into()))?;
+    reserve_heap(text.length() as usize);
     with_js_text(&text, |text| {
-        reserve_heap(text.len());
         serde_json::from_str(text).map_err(|e| invalid(shorten(&e.to_string())))
     })
     .unwrap_or_else(|| Err(invalid("cannot be written as JSON".into())))
@@ -132,14 +146,15 @@ fn policy_object(options: &JsValue) -> Option<JsValue> {
 
 /// Grows the heap once, in proportion to a large input, before parsing and compiling it. The
 /// allocator otherwise grows wasm memory a few pages at a time, and each growth costs the
-/// host: building from 100,000 bindings spent most of its time there. Reading and compiling a
-/// policy peaks at ~10x its JSON size (9 MB -> 94 MiB of wasm memory); 8x is reserved.
+/// host: building from 100,000 bindings spent most of its time there. Copying, reading and
+/// compiling a policy peaks at ~10x its JSON size (9 MB -> 91 MiB of wasm memory), which is
+/// what is reserved, before the text is copied in.
 fn reserve_heap(input_len: usize) {
     const SMALL: usize = 256 * 1024;
     if input_len > SMALL {
         // Freed at once: the allocator keeps the block as free space for what follows.
         drop(std::hint::black_box(Vec::<u8>::with_capacity(
-            input_len.saturating_mul(8),
+            input_len.saturating_mul(10),
         )));
     }
 }
@@ -257,11 +272,11 @@ impl JsAuthorizer {
                     })
                 };
                 let text = js_sys::JSON::stringify(&policy).map_err(|_| invalid())?;
-                with_js_text(&text, |text| {
-                    reserve_heap(text.len());
-                    AuthorizerOptions::from_json_with_policy_text(&rest, text)
-                })
-                .ok_or_else(invalid)?
+                // A toJSON may answer undefined: only a string goes on.
+                let text = text.dyn_into::<js_sys::JsString>().map_err(|_| invalid())?;
+                reserve_heap(text.length() as usize);
+                with_js_text(&text, |text| AuthorizerOptions::from_json_with_policy_text(&rest, text))
+                    .ok_or_else(invalid)?
             }
             None => AuthorizerOptions::from_json(&from_js(options, "options")?),
         }

@@ -112,10 +112,24 @@ test("bad requests throw Errors with codes", () => {
   const bindings = [{ type: "USER", externalId: "alice@example.com", roleId: "r", namespaceId: "company" }];
   assert.equal(codeOf(() => new Authorizer({ ...base, jwks: "{", policy: { roles: "x" } })), "ERR_JWKS_INVALID");
   assert.equal(codeOf(() => new Authorizer({ ...base, policy: [] })), "ERR_POLICY_INVALID");
+  // JSON.stringify answers undefined for these: a coded error, never a TypeError.
+  assert.equal(codeOf(() => new Authorizer({ ...base, policy: { toJSON: () => undefined } })), "ERR_OPTION_INVALID");
+  assert.equal(codeOf(() => new Authorizer({ ...base, toJSON: () => undefined })), "ERR_OPTION_INVALID");
+  assert.equal(codeOf(() => new Authorizer({ ...base, policy: { toJSON: () => ({ roles, bindings }) } }).model), "no error");
   assert.equal(codeOf(() => new Authorizer({ ...base, policy: { roles, bindings: [{ type: "USER" }] } })), "ERR_POLICY_INVALID");
   assert.equal(codeOf(() => new Authorizer({ ...base, policy: { roles, bindings: [{ ...bindings[0], namespaceId: "Bad" }] } })), "ERR_POLICY_INVALID");
   assert.equal(codeOf(() => new Authorizer({ ...base, policy: { roles, bindings }, polcy: {} })), "ERR_OPTION_INVALID");
   assert.equal(codeOf(() => new Authorizer({ ...base, policy: { roles, bindings: [{ ...bindings[0], n: 10n }] } })), "ERR_OPTION_INVALID");
+  // Text crosses with TextEncoder.encodeInto, one byte per unit first, the rest after: names
+  // with two-, three- and four-byte characters (a surrogate pair) come through whole, early
+  // and late in the text, in a small policy and in one past the 64 KB scratch buffer.
+  for (const padding of [0, 70_000]) {
+    const name = "Dév 𝄞 € ü";
+    const named = [{ id: "r", name, permissions: { FLOW: ["READ"] } }, { id: "pad", name: "x".repeat(padding), permissions: {} }];
+    const a = new Authorizer({ ...base, policy: { roles: named, bindings, users: [{ id: "u", username: `${name}@example.com` }] } });
+    const s = a.verifyIdToken(mint({ email: "alice@example.com" }), { now: NOW, tenant: "main" });
+    assert.equal(a.authorize(s, { permission: "FLOW", action: "READ", namespace: "company" }).reasons[0].roleName, name);
+  }
   for (const policy of [{ roles, bindings }, JSON.stringify({ roles, bindings }), { tenants: { main: { roles, bindings } } }, { roles, bindings: [{ binding: bindings[0] }] }]) {
     const a = new Authorizer({ ...base, policy });
     const s = a.verifyIdToken(mint({ email: "alice@example.com" }), { now: NOW, tenant: "main" });
