@@ -790,6 +790,13 @@ fn bad_policies_are_errors_with_a_path() {
             "tenants.main.users[0].groups",
         ),
         (json!({"roles": [{"id": "r"}, {"id": "r"}]}), "policy.roles[1]"),
+        (
+            json!({"tenants": {"t1": {"roles": [{"id": "r"}], "bindings": [
+                {"type": "USER", "externalId": "u", "roleId": "r"},
+                {"type": "GROUP", "externalId": "nobody", "roleId": "r"}
+            ]}}}),
+            "tenants.t1.bindings[1]",
+        ),
         (json!({"tenants": {"Main": {}}}), "tenants.Main"),
         (json!({"rolez": []}), "rolez"),
         (json!({"roles": "x"}), "policy.roles"),
@@ -799,6 +806,12 @@ fn bad_policies_are_errors_with_a_path() {
         let (code, message) = build(p.clone()).unwrap_or_else(|| panic!("{p} should fail"));
         assert_eq!(code, "ERR_POLICY_INVALID", "{p}");
         assert!(message.contains(path), "{message} should name {path}");
+        // The same policy as text (the typed reader where it applies): the same error.
+        assert_eq!(
+            build(Value::String(p.to_string())),
+            Some((code, message)),
+            "{p} as text"
+        );
     }
 }
 

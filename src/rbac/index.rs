@@ -683,7 +683,7 @@ impl CompiledPolicy {
             for binding in &input.bindings {
                 let Some(role) = role_by_id.get(binding.role_id.as_str()).copied() else {
                     return Err(Error::policy(
-                        &binding.path,
+                        binding.path.render(&input.id),
                         format!("role \"{}\" is not among the tenant's roles", shorten(&binding.role_id)),
                     ));
                 };
@@ -694,7 +694,7 @@ impl CompiledPolicy {
                         Some(g) => Some(*g),
                         None => {
                             return Err(Error::policy(
-                                &binding.path,
+                                binding.path.render(&input.id),
                                 format!(
                                     "group \"{}\" is not among the tenant's groups",
                                     shorten(&binding.external_id)
