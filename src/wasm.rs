@@ -86,31 +86,37 @@ fn with_js_text<R>(value: &JsValue, f: impl FnOnce(&str) -> R) -> Option<R> {
 /// byte per UTF-16 unit first (JSON and tokens are ASCII: a 9 MB policy takes 9 MB, not the
 /// 27 MB its worst case would), then three per unit for whatever did not fit.
 fn encode_into(text: &js_sys::JsString, units: usize, buf: &mut Vec<u8>) -> Option<usize> {
-    let (mut read, mut written) = (0usize, 0usize);
-    let mut rest = text.clone();
-    for room_per_unit in [1usize, 3] {
-        let capacity = written.saturating_add(units.saturating_sub(read).saturating_mul(room_per_unit));
-        if buf.len() < capacity {
-            buf.resize(capacity, 0);
-        }
-        let window = buf.get_mut(written..capacity)?;
-        let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
-        // No allocation between taking the view and writing through it: memory cannot grow
-        // (and detach the buffer) in between.
-        let view = js_sys::Uint8Array::new_with_byte_offset_and_length(
-            &memory.buffer(),
-            u32::try_from(window.as_ptr() as usize).ok()?,
-            u32::try_from(window.len()).ok()?,
-        );
-        let result = ENCODER.with(|e| e.encode_into(&rest, &view));
-        written = written.saturating_add(result.written() as usize).min(capacity);
-        read = read.saturating_add(result.read() as usize);
-        if read >= units {
-            return Some(written);
-        }
-        rest = text.slice(u32::try_from(read).ok()?, u32::try_from(units).ok()?);
+    // A little slack: with four bytes to spare, a stop means nothing was left (no character
+    // is wider), so the common case needs no second call to ask what was read.
+    let first = units.saturating_add(4);
+    let result = encode_window(text, buf, 0, first)?;
+    let written = (result.written() as usize).min(first);
+    if written.saturating_add(4) <= first {
+        return Some(written);
     }
-    None
+    let read = result.read();
+    let rest = text.slice(read, u32::try_from(units).ok()?);
+    let remaining = units.saturating_sub(read as usize);
+    let capacity = written.saturating_add(remaining.saturating_mul(3));
+    let result = encode_window(&rest, buf, written, capacity)?;
+    (result.read() as usize >= remaining).then(|| written.saturating_add(result.written() as usize).min(capacity))
+}
+
+/// `encodeInto` into `buf[start..end]`, growing `buf` to `end` first.
+fn encode_window(text: &js_sys::JsString, buf: &mut Vec<u8>, start: usize, end: usize) -> Option<EncodeIntoResult> {
+    if buf.len() < end {
+        buf.resize(end, 0);
+    }
+    let window = buf.get_mut(start..end)?;
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    // No allocation between taking the view and writing through it: memory cannot grow (and
+    // detach the buffer) in between.
+    let view = js_sys::Uint8Array::new_with_byte_offset_and_length(
+        &memory.buffer(),
+        u32::try_from(window.as_ptr() as usize).ok()?,
+        u32::try_from(window.len()).ok()?,
+    );
+    Some(ENCODER.with(|e| e.encode_into(text, &view)))
 }
 
 /// A JS value as JSON; `undefined` becomes `null`. One `JSON.stringify` and one parse in
