@@ -5,7 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
-cargo build --quiet --profile wasm --target wasm32-unknown-unknown
+# Extra arguments go to cargo: `scripts/build-pkg.sh --no-default-features --features rsa`
+# builds a package that verifies RS*/PS* only.
+cargo build --quiet --profile wasm --target wasm32-unknown-unknown "$@"
 wasm=target/wasm32-unknown-unknown/wasm/kestra_authz.wasm
 rm -rf pkg
 for target in nodejs web bundler; do
