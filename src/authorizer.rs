@@ -74,9 +74,14 @@ pub struct TokenCacheStats {
     pub misses: u64,
 }
 
+/// The cache key: the length and the last 64 bytes, which fall in the signature (distinct for
+/// distinct tokens). Entries are compared whole, so a collision only costs a miss; hashing all
+/// of a 1.5 KB token was a twentieth of a cache hit.
 fn text_hash(text: &str) -> u64 {
     use std::hash::BuildHasher;
-    rustc_hash::FxBuildHasher.hash_one(text)
+    let bytes = text.as_bytes();
+    let tail = bytes.get(bytes.len().saturating_sub(64)..).unwrap_or(bytes);
+    rustc_hash::FxBuildHasher.hash_one((bytes.len(), tail))
 }
 
 /// Byte equality, a word at a time.

@@ -215,13 +215,29 @@ fn request_fields(request: &JsValue) -> Result<[Option<String>; 4], JsValue> {
             reason: "pass { permission, action, namespace?, tenant? }".into(),
         }));
     }
-    let get = |key: &str| js_sys::Reflect::get(request, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
+    let fields: &RequestFields = request.unchecked_ref();
+    let read = |field: Result<JsValue, JsValue>| field.unwrap_or(JsValue::UNDEFINED);
     Ok([
-        Some(string_arg(&get("permission"), "permission")?),
-        Some(string_arg(&get("action"), "action")?),
-        optional_string_arg(&get("namespace"), "namespace")?,
-        optional_string_arg(&get("tenant"), "tenant")?,
+        Some(string_arg(&read(fields.permission()), "permission")?),
+        Some(string_arg(&read(fields.action()), "action")?),
+        optional_string_arg(&read(fields.namespace()), "namespace")?,
+        optional_string_arg(&read(fields.tenant()), "tenant")?,
     ])
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// A request object's members, read as `request.permission` (no key string made per
+    /// call); a throwing getter is caught and reads as absent.
+    type RequestFields;
+    #[wasm_bindgen(method, getter, structural, catch)]
+    fn permission(this: &RequestFields) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, structural, catch)]
+    fn action(this: &RequestFields) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, structural, catch)]
+    fn namespace(this: &RequestFields) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, structural, catch)]
+    fn tenant(this: &RequestFields) -> Result<JsValue, JsValue>;
 }
 
 fn decide(authz: &Authorizer, session: &Session, request: &JsValue) -> Result<Decision, JsValue> {
@@ -256,6 +272,111 @@ impl<'a> From<&'a Finding> for JsFinding<'a> {
 #[wasm_bindgen(js_name = Authorizer)]
 pub struct JsAuthorizer {
     inner: Authorizer,
+    strings: JsStrings,
+}
+
+/// JS strings for the names decisions repeat (codes, roles, bindings, namespaces, groups,
+/// tenants), made once per Authorizer rather than once per decision: creating them was most of
+/// `authorize`. Bounded: emptied when full.
+#[derive(Default)]
+struct JsStrings(std::cell::RefCell<rustc_hash::FxHashMap<Box<str>, JsValue>>);
+
+const JS_STRINGS_MAX: usize = 4096;
+
+impl Fields {
+    fn set(&self, key: &JsValue, value: &JsValue) {
+        let _ = self.set_member(key, value);
+    }
+    /// Sets `key` to the JS string for `text` (`null` when absent), from the cache without
+    /// copying the handle.
+    fn set_text(&self, key: &JsValue, text: Option<&str>, strings: &JsStrings) {
+        match text {
+            None => self.set(key, &JsValue::NULL),
+            Some(text) => strings.with(text, |value| self.set(key, value)),
+        }
+    }
+}
+
+impl JsStrings {
+    fn with<R>(&self, text: &str, f: impl FnOnce(&JsValue) -> R) -> R {
+        let Ok(mut known) = self.0.try_borrow_mut() else {
+            return f(&JsValue::from_str(text));
+        };
+        if let Some(value) = known.get(text) {
+            return f(value);
+        }
+        if known.len() >= JS_STRINGS_MAX {
+            known.clear();
+        }
+        let value = JsValue::from_str(text);
+        let answer = f(&value);
+        known.insert(text.into(), value);
+        answer
+    }
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// A plain object filled member by member (`object[key] = value`). Caught: a setter
+    /// someone put on `Object.prototype` may throw, and must not unwind through wasm.
+    #[wasm_bindgen(extends = js_sys::Object)]
+    type Fields;
+    #[wasm_bindgen(method, structural, indexing_setter, catch)]
+    fn set_member(this: &Fields, key: &JsValue, value: &JsValue) -> Result<(), JsValue>;
+}
+
+/// The member names of a decision, as JS strings made once.
+struct DecisionKeys {
+    allowed: JsValue,
+    code: JsValue,
+    reasons: JsValue,
+    tenant: JsValue,
+    via: JsValue,
+    role: JsValue,
+    role_name: JsValue,
+    binding: JsValue,
+    namespace: JsValue,
+    group: JsValue,
+}
+
+thread_local! {
+    static DECISION_KEYS: DecisionKeys = DecisionKeys {
+        allowed: JsValue::from_str("allowed"),
+        code: JsValue::from_str("code"),
+        reasons: JsValue::from_str("reasons"),
+        tenant: JsValue::from_str("tenant"),
+        via: JsValue::from_str("via"),
+        role: JsValue::from_str("role"),
+        role_name: JsValue::from_str("roleName"),
+        binding: JsValue::from_str("binding"),
+        namespace: JsValue::from_str("namespace"),
+        group: JsValue::from_str("group"),
+    };
+}
+
+/// `{ allowed, code, reasons: [{ via, role, roleName, binding, namespace, group, tenant }],
+/// tenant }`, absent values as `null`: what serializing `Decision` gives, built directly.
+fn decision_to_js(decision: &Decision, strings: &JsStrings) -> JsValue {
+    DECISION_KEYS.with(|k| {
+        let reasons = js_sys::Array::new();
+        for r in &decision.reasons {
+            let reason: Fields = js_sys::Object::new().unchecked_into();
+            reason.set_text(&k.via, Some(r.via.name()), strings);
+            reason.set_text(&k.role, r.role.as_deref(), strings);
+            reason.set_text(&k.role_name, r.role_name.as_deref(), strings);
+            reason.set_text(&k.binding, r.binding.as_deref(), strings);
+            reason.set_text(&k.namespace, r.namespace.as_deref(), strings);
+            reason.set_text(&k.group, r.group.as_deref(), strings);
+            reason.set_text(&k.tenant, Some(&r.tenant), strings);
+            reasons.push(&reason);
+        }
+        let out: Fields = js_sys::Object::new().unchecked_into();
+        out.set(&k.allowed, &JsValue::from_bool(decision.allowed));
+        out.set_text(&k.code, Some(decision.code), strings);
+        out.set(&k.reasons, &reasons);
+        out.set_text(&k.tenant, decision.tenant.as_deref(), strings);
+        out.into()
+    })
 }
 
 #[wasm_bindgen(js_class = Authorizer)]
@@ -288,7 +409,10 @@ impl JsAuthorizer {
         }
         .and_then(Authorizer::new)
         .map_err(js_error)?;
-        Ok(JsAuthorizer { inner })
+        Ok(JsAuthorizer {
+            inner,
+            strings: JsStrings::default(),
+        })
     }
 
     /// Configuration findings: `[{ code, path, message }]`.
@@ -327,7 +451,7 @@ impl JsAuthorizer {
         session: &JsSession,
         #[wasm_bindgen(unchecked_param_type = "AuthorizationRequest")] request: JsValue,
     ) -> Result<JsValue, JsValue> {
-        decide(&self.inner, &session.inner, &request).map(|d| to_js(&d))
+        decide(&self.inner, &session.inner, &request).map(|d| decision_to_js(&d, &self.strings))
     }
 
     /// `authorizeMany(session, requests)`: one decision per request, in order. A request that
@@ -348,7 +472,7 @@ impl JsAuthorizer {
         let out = js_sys::Array::new();
         for request in list.iter() {
             let answer = match decide(&self.inner, &session.inner, &request) {
-                Ok(decision) => to_js(&decision),
+                Ok(decision) => decision_to_js(&decision, &self.strings),
                 Err(error) => {
                     let get =
                         |key: &str| js_sys::Reflect::get(&error, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
@@ -451,11 +575,13 @@ impl JsAuthorizer {
         #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue,
         #[wasm_bindgen(unchecked_param_type = "VerifyOptions | undefined")] options: JsValue,
     ) -> Result<JsSession, JsValue> {
-        let options = VerifyOptions::from_json(
-            &from_js(options, "verifyIdToken options")?,
-            Some(js_sys::Date::now() / 1000.0),
-        )
-        .map_err(js_error)?;
+        let options = from_js(options, "verifyIdToken options")?;
+        // The host clock only when the call gives no `now`.
+        let clock = match options.get("now") {
+            Some(now) if !now.is_null() => None,
+            _ => Some(js_sys::Date::now() / 1000.0),
+        };
+        let options = VerifyOptions::from_json(&options, clock).map_err(js_error)?;
         // Refused before it is copied: UTF-16 units never outnumber UTF-8 bytes.
         let max = self.inner.verifier().max_token_size();
         if let Some(text) = token.dyn_ref::<js_sys::JsString>()

@@ -119,6 +119,18 @@ fn a_cached_token_is_checked_again_for_time_and_options() {
     tampered.pop();
     tampered.push(if token.ends_with('A') { 'B' } else { 'A' });
     assert!(authz.verify_id_token(&tampered, &at(IAT + 60.0)).is_err());
+    // Nor is one with the cached token's length and signature but another payload (the cache
+    // finds entries by the length and the last bytes, then compares the whole text).
+    let dot = token.find('.').unwrap() + 1;
+    let mut forged = token.as_bytes().to_vec();
+    forged[dot + 10] = if forged[dot + 10] == b'A' { b'B' } else { b'A' };
+    let forged = String::from_utf8(forged).unwrap();
+    assert_eq!(forged.len(), token.len());
+    assert_eq!(
+        authz.verify_id_token(&forged, &at(IAT + 60.0)).unwrap_err().code(),
+        "ERR_JWS_SIGNATURE_VERIFICATION_FAILED"
+    );
+    assert_eq!(authz.token_cache_stats().entries, 1);
 }
 
 #[cfg_attr(not(target_arch = "wasm32"), test)]

@@ -138,6 +138,26 @@ test("bad requests throw Errors with codes", () => {
   }
 });
 
+test("a throwing setter on Object.prototype cannot unwind through the module", () => {
+  const { authz, session } = setup();
+  const request = { permission: "FLOW", action: "UPDATE", namespace: "company.team" };
+  Object.defineProperty(Object.prototype, "roleName", { set() { throw new Error("sabotage"); }, configurable: true });
+  Object.defineProperty(Object.prototype, "permission", { get() { throw new Error("sabotage"); }, configurable: true });
+  try {
+    const decision = authz.authorize(session, request);
+    assert.equal(decision.allowed, true);
+    assert.equal(Object.hasOwn(decision.reasons[0], "roleName"), false);
+    // An inherited throwing getter reads as absent: a coded error, not an unwinding exception.
+    assert.throws(() => authz.authorize(session, { action: "UPDATE" }), (e) => e.code === "ERR_OPTION_INVALID");
+  } finally {
+    delete Object.prototype.roleName;
+    delete Object.prototype.permission;
+  }
+  assert.equal(authz.authorize(session, request).reasons[0].roleName, "Developer");
+  session.free();
+  authz.free();
+});
+
 test("the UI's six checks on the session", () => {
   const { session } = setup();
   assert.equal(session.username, "alice@example.com");
