@@ -60,7 +60,8 @@ impl CompiledRole {
 
 #[derive(Debug, Clone)]
 struct BindingMeta {
-    id: String,
+    /// `None`: the input gave no id, and the binding is `#<its index>`.
+    id: Option<String>,
     role: usize,
     /// The binding's namespace number (see [`Namespaces`]).
     namespace: Option<u32>,
@@ -1032,7 +1033,7 @@ impl CompiledPolicy {
                 via,
                 role: role.map(|x| x.id.clone()),
                 role_name: role.map(|x| x.name.clone()),
-                binding: Some(meta.id.clone()),
+                binding: Some(meta.id.clone().unwrap_or_else(|| format!("#{b}"))),
                 namespace: meta
                     .namespace
                     .and_then(|id| index.namespaces.names.get(id as usize))

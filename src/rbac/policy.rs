@@ -58,7 +58,9 @@ pub struct UserInput {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct BindingInput {
-    pub id: String,
+    /// The binding's id; `None` when the input gives none, and it is then `#<its position in
+    /// the tenant's bindings>` (written out only when a decision names it).
+    pub id: Option<String>,
     pub kind: BindingKind,
     pub external_id: String,
     pub role_id: String,
@@ -266,7 +268,7 @@ fn user(value: &Value, path: &str) -> Result<UserInput> {
     })
 }
 
-fn binding(value: &Value, path: &str, at: BindingPath, index: usize) -> Result<BindingInput> {
+fn binding(value: &Value, path: &str, at: BindingPath) -> Result<BindingInput> {
     let mut map = object(value, path)?;
     // The older detail answer wrapped the stored binding: `{binding: {...}}`.
     if let Some(inner) = map.get("binding") {
@@ -298,7 +300,7 @@ fn binding(value: &Value, path: &str, at: BindingPath, index: usize) -> Result<B
         namespace: namespace_id.or(namespace),
         id,
     };
-    finish_binding(raw, at, index, || format!("{path}.namespace"))
+    finish_binding(raw, at, || format!("{path}.namespace"))
 }
 
 fn binding_kind(name: Option<&str>, path: &str) -> Result<BindingKind> {
@@ -315,14 +317,9 @@ fn binding_kind(name: Option<&str>, path: &str) -> Result<BindingKind> {
 
 /// What every binding shape shares once its principal and role are known: the namespace
 /// (`namespaceId`, else `namespace`; empty means none) and the id (`#<index>` when absent).
-fn finish_binding(
-    raw: RawBinding,
-    at: BindingPath,
-    index: usize,
-    namespace_path: impl FnOnce() -> String,
-) -> Result<BindingInput> {
+fn finish_binding(raw: RawBinding, at: BindingPath, namespace_path: impl FnOnce() -> String) -> Result<BindingInput> {
     Ok(BindingInput {
-        id: raw.id.unwrap_or_else(|| format!("#{index}")),
+        id: raw.id,
         kind: raw.kind,
         external_id: raw.external_id,
         role_id: raw.role_id,
@@ -384,7 +381,7 @@ fn tenant(id: String, map: &Map<String, Value>, path: &str, single: bool, counts
         } else {
             BindingPath::Tenant(i)
         };
-        t.bindings.push(binding(b, &format!("{path}.bindings[{i}]"), at, i)?);
+        t.bindings.push(binding(b, &format!("{path}.bindings[{i}]"), at)?);
     }
     counts.add(&t)?;
     Ok(t)
@@ -488,7 +485,7 @@ fn tenant_access(value: &Value, path: &str, answer: usize) -> Result<TenantInput
             }
         };
         t.bindings.push(BindingInput {
-            id: text(a, "sourceId", &item_path)?.unwrap_or_else(|| format!("#{i}")),
+            id: Some(text(a, "sourceId", &item_path)?.unwrap_or_else(|| format!("#{i}"))),
             kind,
             external_id,
             role_id,
@@ -785,7 +782,7 @@ mod typed {
                 namespace,
                 id: text(&b.id),
             };
-            let binding = finish_binding(raw, at, i, String::new);
+            let binding = finish_binding(raw, at, String::new);
             t.bindings.push(binding.ok()?);
         }
         counts.add(&t).ok()?;
