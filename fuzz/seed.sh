@@ -7,7 +7,7 @@ python3 - <<'PY'
 import json, os, pathlib
 root = pathlib.Path("..")
 corpus = pathlib.Path("corpus")
-for target in ["kestra_yaml", "documents", "token", "authorize"]:
+for target in ["kestra_yaml", "documents", "token", "authorize", "policy_readers"]:
     (corpus / target).mkdir(parents=True, exist_ok=True)
 for yaml in (root / "tests/fixtures/kestra").glob("*.yaml"):
     (corpus / "kestra_yaml" / yaml.name).write_bytes(yaml.read_bytes())
@@ -26,7 +26,9 @@ rbac = json.loads((root / "tests/vectors/rbac.json").read_text())
 for i, scenario in enumerate(rbac["scenarios"]):
     policy = scenario["options"].get("policy")
     if policy:
-        (corpus / "documents" / f"policy-{i}").write_bytes(b"\x02" + json.dumps(policy).encode())
+        text = policy if isinstance(policy, str) else json.dumps(policy)
+        (corpus / "documents" / f"policy-{i}").write_bytes(b"\x02" + text.encode())
+        (corpus / "policy_readers" / f"policy-{i}").write_text(text)
     for j, check in enumerate(scenario["checks"]):
         r = check.get("request")
         if r:
