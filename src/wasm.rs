@@ -60,7 +60,7 @@ thread_local! {
 /// Strings up to this many UTF-16 units are copied by wasm-bindgen's own glue.
 const SHORT_STRING: usize = 128;
 /// Strings up to this many UTF-16 units go through the reused scratch buffer.
-const SCRATCH_BYTES: usize = 64 * 1024;
+const SCRATCH_UNITS: usize = 64 * 1024;
 
 /// Calls `f` with a JS string's UTF-8 text (lone surrogates become U+FFFD, as wasm-bindgen
 /// does); `None` when `value` is not a string.
@@ -75,7 +75,7 @@ fn with_js_text<R>(value: &JsValue, f: impl FnOnce(&str) -> R) -> Option<R> {
         let written = encode_into(text, units, buf)?;
         Some(f(std::str::from_utf8(buf.get(..written)?).ok()?))
     };
-    if units <= SCRATCH_BYTES {
+    if units <= SCRATCH_UNITS {
         SCRATCH.with(|scratch| with_buffer(&mut *scratch.try_borrow_mut().ok()?))
     } else {
         with_buffer(&mut Vec::new())
