@@ -76,7 +76,11 @@ fn with_js_text<R>(value: &JsValue, f: impl FnOnce(&str) -> R) -> Option<R> {
         Some(f(std::str::from_utf8(buf.get(..written)?).ok()?))
     };
     if units <= SCRATCH_UNITS {
-        SCRATCH.with(|scratch| with_buffer(&mut *scratch.try_borrow_mut().ok()?))
+        // Busy only if `f` ever came back here: then a buffer of its own.
+        SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+            Ok(mut buf) => with_buffer(&mut buf),
+            Err(_) => with_buffer(&mut Vec::new()),
+        })
     } else {
         with_buffer(&mut Vec::new())
     }
