@@ -131,17 +131,28 @@ fn from_js(value: JsValue, option: &'static str) -> Result<Value, JsValue> {
         return Ok(Value::Null);
     }
     let invalid = |reason: String| js_error(Error::OptionInvalid { option, reason });
-    // A BigInt, a cycle or a throwing toJSON makes stringify throw; a function or a symbol
-    // alone stringifies to undefined.
-    let text = js_sys::JSON::stringify(&value)
+    with_json_text(&value, option, |text| {
+        serde_json::from_str(text).map_err(|e| invalid(shorten(&e.to_string())))
+    })?
+}
+
+/// Calls `f` with a JS value written as JSON text (one `JSON.stringify`, copied into wasm
+/// memory once, the heap grown for it first). A BigInt, a cycle or a throwing toJSON makes
+/// stringify throw; a function, a symbol or a toJSON answering undefined gives no text: all
+/// are `ERR_OPTION_INVALID` for `option`.
+fn with_json_text<R>(value: &JsValue, option: &'static str, f: impl FnOnce(&str) -> R) -> Result<R, JsValue> {
+    let invalid = || {
+        js_error(Error::OptionInvalid {
+            option,
+            reason: "cannot be written as JSON".into(),
+        })
+    };
+    let text = js_sys::JSON::stringify(value)
         .ok()
         .and_then(|t| t.dyn_into::<js_sys::JsString>().ok())
-        .ok_or_else(|| invalid("cannot be written as JSON".into()))?;
+        .ok_or_else(invalid)?;
     reserve_heap(text.length() as usize);
-    with_js_text(&text, |text| {
-        serde_json::from_str(text).map_err(|e| invalid(shorten(&e.to_string())))
-    })
-    .unwrap_or_else(|| Err(invalid("cannot be written as JSON".into())))
+    with_js_text(&text, f).ok_or_else(invalid)
 }
 
 /// `options.policy` when it is a plain object (not an array, a string or absent).
@@ -396,18 +407,9 @@ impl JsAuthorizer {
                 let rest = js_sys::Object::assign(&js_sys::Object::new(), options.unchecked_ref());
                 let _ = js_sys::Reflect::delete_property(&rest, &JsValue::from_str("policy"));
                 let rest = from_js(rest.into(), "options")?;
-                let invalid = || {
-                    js_error(Error::OptionInvalid {
-                        option: "policy",
-                        reason: "cannot be written as JSON".into(),
-                    })
-                };
-                let text = js_sys::JSON::stringify(&policy).map_err(|_| invalid())?;
-                // A toJSON may answer undefined: only a string goes on.
-                let text = text.dyn_into::<js_sys::JsString>().map_err(|_| invalid())?;
-                reserve_heap(text.length() as usize);
-                with_js_text(&text, |text| AuthorizerOptions::from_json_with_policy_text(&rest, text))
-                    .ok_or_else(invalid)?
+                with_json_text(&policy, "policy", |text| {
+                    AuthorizerOptions::from_json_with_policy_text(&rest, text)
+                })?
             }
             None => AuthorizerOptions::from_json(&from_js(options, "options")?),
         }

@@ -809,10 +809,24 @@ fn bad_policies_are_errors_with_a_path() {
         // The same policy as text (the typed reader where it applies): the same error.
         assert_eq!(
             build(Value::String(p.to_string())),
-            Some((code, message)),
+            Some((code, message.clone())),
             "{p} as text"
         );
+        // And beside the options, as the JS bindings pass a policy object.
+        let rest = json!({"issuer": ISSUER, "clientId": CLIENT_ID, "clientSecret": SECRET, "jwks": "{}"});
+        let beside = AuthorizerOptions::from_json_with_policy_text(&rest, &p.to_string())
+            .and_then(Authorizer::new)
+            .err()
+            .map(|e| (e.code(), e.to_string()));
+        assert_eq!(beside, Some((code, message)), "{p} beside the options");
     }
+    // A policy both inside the options and beside them is refused, not merged or picked.
+    let both = json!({"issuer": ISSUER, "clientId": CLIENT_ID, "clientSecret": SECRET, "jwks": "{}", "policy": {}});
+    let Err(error) = AuthorizerOptions::from_json_with_policy_text(&both, "{}") else {
+        panic!("a policy given twice is accepted");
+    };
+    assert_eq!(error.code(), "ERR_OPTION_INVALID");
+    assert!(error.to_string().contains("given twice"), "{error}");
 }
 
 #[cfg_attr(not(target_arch = "wasm32"), test)]
