@@ -25,6 +25,15 @@ for glue in pkg/nodejs/kestra_authz.js pkg/web/kestra_authz.js pkg/bundler/kestr
     exit 1
   fi
 done
+# The decision builder (wasm.rs, inline JS) is an ES module; the Node build require()s it, so
+# there it becomes CommonJS: `export function f` -> `exports.f = function f`.
+for snippet in pkg/nodejs/snippets/*/*.js; do
+  sed -i -E 's/^export function ([A-Za-z0-9_]+)/exports.\1 = function \1/' "$snippet"
+  if grep -q '^export ' "$snippet" || ! node -e 'require(process.argv[1])' "$PWD/$snippet"; then
+    echo "build-pkg: could not make $snippet CommonJS" >&2
+    exit 1
+  fi
+done
 # Each build declares its module kind; the package manifest maps hosts to builds.
 printf '{ "type": "commonjs" }\n' > pkg/nodejs/package.json
 printf '{ "type": "module" }\n' > pkg/web/package.json

@@ -340,7 +340,7 @@ impl Authorizer {
     /// May the session's user do `request`? A denial is a value with its code; only bad
     /// input (unknown names, invalid namespace or tenant) is an error. The request's tenant
     /// defaults to the session's.
-    pub fn authorize(&self, session: &Session, request: &Request<'_>) -> Result<Decision> {
+    pub fn authorize<'a>(&'a self, session: &'a Session, request: &Request<'a>) -> Result<Decision<'a>> {
         let request = Request {
             tenant: request.tenant.or(session.tenant()),
             ..*request
@@ -349,7 +349,7 @@ impl Authorizer {
     }
 
     /// Several requests at once; each answer as `authorize` gives it.
-    pub fn authorize_many(&self, session: &Session, requests: &[Request<'_>]) -> Vec<Result<Decision>> {
+    pub fn authorize_many<'a>(&'a self, session: &'a Session, requests: &[Request<'a>]) -> Vec<Result<Decision<'a>>> {
         requests.iter().map(|r| self.authorize(session, r)).collect()
     }
 

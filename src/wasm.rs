@@ -4,7 +4,7 @@
 use crate::authorizer::{Authorizer, AuthorizerOptions, Session};
 use crate::config::Finding;
 use crate::error::{Error, shorten};
-use crate::rbac::{Decision, Request};
+use crate::rbac::{Decision, Reason, Request, Via};
 use crate::token::VerifyOptions;
 use serde::Serialize;
 use serde_json::Value;
@@ -222,48 +222,184 @@ fn optional_text_arg<'s>(value: &'s Option<String>, what: &'static str) -> Resul
     value.as_deref().map(|v| text_arg(v, what)).transpose()
 }
 
-/// `{ permission, action, namespace?, tenant? }`, read field by field (no JSON round trip).
-fn request_fields(request: &JsValue) -> Result<[Option<String>; 4], JsValue> {
-    if !request.is_object() {
-        return Err(js_error(Error::OptionInvalid {
-            option: "request",
-            reason: "pass { permission, action, namespace?, tenant? }".into(),
-        }));
-    }
-    let fields: &RequestFields = request.unchecked_ref();
-    let read = |field: Result<JsValue, JsValue>| field.unwrap_or(JsValue::UNDEFINED);
-    Ok([
-        Some(string_arg(&read(fields.permission()), "permission")?),
-        Some(string_arg(&read(fields.action()), "action")?),
-        optional_string_arg(&read(fields.namespace()), "namespace")?,
-        optional_string_arg(&read(fields.tenant()), "tenant")?,
-    ])
+// A request's four members are read and written into wasm memory by one call into JS, where
+// reading each member and then each string from wasm took seven. Layout at `at`: four
+// little-endian u32 lengths (`ABSENT`: undefined or null; `NOT_A_STRING_MEMBER`: something
+// else), then the UTF-8 of each string in order. Answers 0 when written, -1 when `request` is
+// not an object, -2 when it could not be read, else the room it needs. A throwing getter
+// reads as absent. Nothing thrown leaves it: an exception must not unwind through wasm, and
+// catching it here spares the cost of wasm-bindgen's `catch` wrapper.
+#[wasm_bindgen(inline_js = r#"
+const encoder = new TextEncoder();
+let memoryView = new Uint8Array(0);
+function setLength(heap, at, n) {
+  heap[at] = n & 255;
+  heap[at + 1] = (n >>> 8) & 255;
+  heap[at + 2] = (n >>> 16) & 255;
+  heap[at + 3] = n >>> 24;
 }
-
-#[wasm_bindgen]
+function put(heap, value, slot, end, limit) {
+  if (value === undefined || value === null) {
+    setLength(heap, slot, 0xffffffff);
+    return end;
+  }
+  if (typeof value !== "string") {
+    setLength(heap, slot, 0xfffffffe);
+    return end;
+  }
+  const units = value.length;
+  if (end + units > limit) return -1;
+  let i = 0;
+  for (; i < units; i++) {
+    const c = value.charCodeAt(i);
+    if (c > 0x7f) break;
+    heap[end + i] = c;
+  }
+  if (i < units) {
+    const rest = value.slice(i);
+    if (end + i + rest.length * 3 > limit) return -1;
+    i += encoder.encodeInto(rest, heap.subarray(end + i, limit)).written;
+  }
+  setLength(heap, slot, i);
+  return end + i;
+}
+const units = (value) => (typeof value === "string" ? value.length : 0);
+export function readRequest(memory, request, at, room) {
+  if (typeof request !== "object" || request === null) return -1;
+  try {
+    let heap = memoryView;
+    if (heap.buffer !== memory.buffer) heap = memoryView = new Uint8Array(memory.buffer);
+    let permission, action, namespace, tenant;
+    try { permission = request.permission; } catch (_) {}
+    try { action = request.action; } catch (_) {}
+    try { namespace = request.namespace; } catch (_) {}
+    try { tenant = request.tenant; } catch (_) {}
+    const limit = at + room;
+    let end = put(heap, permission, at, at + 16, limit);
+    if (end >= 0) end = put(heap, action, at + 4, end, limit);
+    if (end >= 0) end = put(heap, namespace, at + 8, end, limit);
+    if (end >= 0) end = put(heap, tenant, at + 12, end, limit);
+    if (end >= 0) return 0;
+    return 16 + 3 * (units(permission) + units(action) + units(namespace) + units(tenant));
+  } catch (_) {
+    return -2;
+  }
+}
+"#)]
 extern "C" {
-    /// A request object's members, read as `request.permission` (no key string made per
-    /// call); a throwing getter is caught and reads as absent.
-    type RequestFields;
-    #[wasm_bindgen(method, getter, structural, catch)]
-    fn permission(this: &RequestFields) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, getter, structural, catch)]
-    fn action(this: &RequestFields) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, getter, structural, catch)]
-    fn namespace(this: &RequestFields) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, getter, structural, catch)]
-    fn tenant(this: &RequestFields) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = readRequest)]
+    fn read_request_into(memory: &JsValue, request: &JsValue, at: u32, room: u32) -> f64;
 }
 
-fn decide(authz: &Authorizer, session: &Session, request: &JsValue) -> Result<Decision, JsValue> {
-    let [permission, action, namespace, tenant] = request_fields(request)?;
-    let request = Request {
-        permission: permission.as_deref().unwrap_or_default(),
-        action: action.as_deref().unwrap_or_default(),
-        namespace: namespace.as_deref(),
-        tenant: tenant.as_deref(),
+const REQUEST_HEADER: usize = 16;
+const ABSENT: u32 = u32::MAX;
+/// Room for the members of any ordinary request; a larger one gets a buffer of its own.
+const REQUEST_ROOM: usize = 1024;
+
+thread_local! {
+    static MEMORY: JsValue = wasm_bindgen::memory();
+    static REQUEST_SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn request_invalid(reason: &str) -> JsValue {
+    js_error(Error::OptionInvalid {
+        option: "request",
+        reason: reason.into(),
+    })
+}
+
+/// Writes `request`'s members into `buf`: `Ok(None)` when done, `Ok(Some(room))` when `buf`
+/// needs `room` bytes.
+fn write_request(request: &JsValue, buf: &mut [u8]) -> Result<Option<usize>, JsValue> {
+    let at = u32::try_from(buf.as_ptr() as usize).map_err(|_| request_invalid("could not be read"))?;
+    let room = u32::try_from(buf.len()).map_err(|_| request_invalid("could not be read"))?;
+    // Nothing allocates between taking the pointer and JS writing through it.
+    let status = MEMORY.with(|memory| read_request_into(memory, request, at, room));
+    if status == 0.0 {
+        Ok(None)
+    } else if status == -1.0 {
+        Err(request_invalid("pass { permission, action, namespace?, tenant? }"))
+    } else if status > 0.0 && status < f64::from(u32::MAX) {
+        Ok(Some(status as usize))
+    } else {
+        Err(request_invalid("could not be read"))
+    }
+}
+
+/// `{ permission, action, namespace?, tenant? }` as a `Request`, handed to `f`.
+fn with_request<R>(request: &JsValue, f: impl FnOnce(&Request<'_>) -> Result<R, JsValue>) -> Result<R, JsValue> {
+    let read = |buf: &mut Vec<u8>| -> Result<R, JsValue> {
+        if buf.len() < REQUEST_ROOM {
+            buf.resize(REQUEST_ROOM, 0);
+        }
+        match write_request(request, buf)? {
+            None => request_from(buf, f),
+            Some(room) => {
+                let mut own = Vec::new();
+                own.try_reserve_exact(room)
+                    .map_err(|_| request_invalid("is too large to read"))?;
+                own.resize(room, 0);
+                match write_request(request, &mut own)? {
+                    None => request_from(&own, f),
+                    // A getter that answers differently the second time.
+                    Some(_) => Err(request_invalid("changed while it was read")),
+                }
+            }
+        }
     };
-    authz.authorize(session, &request).map_err(js_error)
+    REQUEST_SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+        Ok(mut buf) => read(&mut buf),
+        Err(_) => read(&mut Vec::new()),
+    })
+}
+
+/// Reads what `write_request` wrote.
+fn request_from<R>(buf: &[u8], f: impl FnOnce(&Request<'_>) -> Result<R, JsValue>) -> Result<R, JsValue> {
+    let mut at = REQUEST_HEADER;
+    let mut member = |index: usize, what: &'static str| -> Result<Option<&str>, JsValue> {
+        let length = index
+            .checked_mul(4)
+            .and_then(|start| buf.get(start..start.checked_add(4)?))
+            .and_then(|bytes| <[u8; 4]>::try_from(bytes).ok())
+            .map(u32::from_le_bytes)
+            .ok_or_else(|| request_invalid("could not be read"))?;
+        if length == ABSENT {
+            return Ok(None);
+        }
+        let end = at
+            .checked_add(length as usize)
+            .filter(|_| length < ABSENT.saturating_sub(1));
+        let text = end
+            .and_then(|end| buf.get(at..end))
+            .and_then(|bytes| std::str::from_utf8(bytes).ok())
+            .ok_or_else(|| not_a_string(what))?;
+        at = end.unwrap_or(at);
+        Ok(Some(text))
+    };
+    let permission = member(0, "permission")?.ok_or_else(|| not_a_string("permission"))?;
+    let action = member(1, "action")?.ok_or_else(|| not_a_string("action"))?;
+    let namespace = member(2, "namespace")?;
+    let tenant = member(3, "tenant")?;
+    f(&Request {
+        permission,
+        action,
+        namespace,
+        tenant,
+    })
+}
+
+fn not_a_string(what: &'static str) -> JsValue {
+    js_error(Error::OptionInvalid {
+        option: what,
+        reason: "must be a string".into(),
+    })
+}
+
+/// The decision on a JS request, as a JS decision.
+fn decide(authz: &Authorizer, session: &Session, request: &JsValue, strings: &JsStrings) -> Result<JsValue, JsValue> {
+    with_request(request, |request| {
+        decision_to_js(&authz.authorize(session, request).map_err(js_error)?, strings)
+    })
 }
 
 #[derive(Serialize)]
@@ -291,107 +427,202 @@ pub struct JsAuthorizer {
 }
 
 /// JS strings for the names decisions repeat (codes, roles, bindings, namespaces, groups,
-/// tenants), made once per Authorizer rather than once per decision: creating them was most of
-/// `authorize`. Bounded: emptied when full.
-#[derive(Default)]
-struct JsStrings(std::cell::RefCell<rustc_hash::FxHashMap<Box<str>, JsValue>>);
+/// tenants), made once per Authorizer and handed to the decision builder by index: creating
+/// them was most of `authorize`. Index 0 is `null`. Bounded: started afresh when full.
+struct JsStrings(std::cell::RefCell<StringTable>);
+
+struct StringTable {
+    ids: rustc_hash::FxHashMap<Box<str>, u32>,
+    /// The JS array the builder reads, `ids`' strings at their indexes.
+    values: js_sys::Array,
+}
 
 const JS_STRINGS_MAX: usize = 4096;
 
-impl Fields {
-    fn set(&self, key: &JsValue, value: &JsValue) {
-        let _ = self.set_member(key, value);
-    }
-    /// Sets `key` to the JS string for `text` (`null` when absent), from the cache without
-    /// copying the handle.
-    fn set_text(&self, key: &JsValue, text: Option<&str>, strings: &JsStrings) {
-        match text {
-            None => self.set(key, &JsValue::NULL),
-            Some(text) => strings.with(text, |value| self.set(key, value)),
+impl StringTable {
+    fn new() -> Self {
+        let values = js_sys::Array::new();
+        values.push(&JsValue::NULL);
+        // `via` names take the fixed ids 1..=4 (`via_id`): no lookup.
+        for via in Via::ALL {
+            values.push(&JsValue::from_str(via.name()));
         }
+        StringTable {
+            ids: rustc_hash::FxHashMap::default(),
+            values,
+        }
+    }
+
+    fn via_id(via: Via) -> u32 {
+        match via {
+            Via::User => 1,
+            Via::Group => 2,
+            Via::DefaultRole => 3,
+            Via::InstanceOwner => 4,
+        }
+    }
+
+    /// Starts afresh if `count` new strings might not fit. Never done between handing out ids
+    /// and passing them to the builder, so every id passed is from the array passed.
+    /// Says whether it did: ids handed out before are then stale.
+    fn make_room(&mut self, count: usize) -> bool {
+        let full = self.ids.len().saturating_add(count) > JS_STRINGS_MAX;
+        if full {
+            *self = StringTable::new();
+        }
+        full
+    }
+
+    fn id(&mut self, text: Option<&str>) -> u32 {
+        let Some(text) = text else { return 0 };
+        if let Some(&id) = self.ids.get(text) {
+            return id;
+        }
+        let id = self.values.push(&JsValue::from_str(text)).saturating_sub(1);
+        self.ids.insert(text.into(), id);
+        id
     }
 }
 
-impl JsStrings {
-    fn with<R>(&self, text: &str, f: impl FnOnce(&JsValue) -> R) -> R {
-        let Ok(mut known) = self.0.try_borrow_mut() else {
-            return f(&JsValue::from_str(text));
+impl Default for JsStrings {
+    fn default() -> Self {
+        JsStrings(std::cell::RefCell::new(StringTable::new()))
+    }
+}
+
+/// A reason's strings as indexes into the Authorizer's string table.
+struct ReasonIds([u32; 7]);
+
+impl ReasonIds {
+    /// `known` is a string with its id already looked up in this decision (its tenant): a
+    /// reason naming the same text in the same place needs no lookup.
+    fn of(r: &Reason<'_>, table: &mut StringTable, known: (Option<&str>, u32)) -> Self {
+        let tenant = match known {
+            (Some(text), id) if std::ptr::eq(text, &*r.tenant) => id,
+            _ => table.id(Some(&r.tenant)),
         };
-        if let Some(value) = known.get(text) {
-            return f(value);
-        }
-        if known.len() >= JS_STRINGS_MAX {
-            known.clear();
-        }
-        let value = JsValue::from_str(text);
-        let answer = f(&value);
-        known.insert(text.into(), value);
-        answer
+        ReasonIds([
+            StringTable::via_id(r.via),
+            table.id(r.role.as_deref()),
+            table.id(r.role_name.as_deref()),
+            table.id(r.binding.as_deref()),
+            table.id(r.namespace.as_deref()),
+            table.id(r.group.as_deref()),
+            tenant,
+        ])
     }
 }
 
-#[wasm_bindgen]
+// Decisions are assembled by object literals in JS from string indexes: one call per decision
+// (carrying its first reason) and one per further reason, where filling objects member by
+// member from wasm took one call per member. Literals define members without running setters
+// someone may have put on `Object.prototype`, so `decision` cannot throw; `addReason` catches
+// what a setter on `Array.prototype` might throw (nothing may unwind through wasm).
+#[wasm_bindgen(inline_js = r#"
+export function decision(s, allowed, code, tenant, reasons, via, role, roleName, binding, namespace, group, reasonTenant) {
+  return {
+    allowed,
+    code: s[code],
+    reasons: reasons === 0 ? [] : [{ via: s[via], role: s[role], roleName: s[roleName], binding: s[binding], namespace: s[namespace], group: s[group], tenant: s[reasonTenant] }],
+    tenant: s[tenant],
+  };
+}
+export function addReason(d, s, via, role, roleName, binding, namespace, group, tenant) {
+  try {
+    const reasons = d.reasons;
+    reasons[reasons.length] = { via: s[via], role: s[role], roleName: s[roleName], binding: s[binding], namespace: s[namespace], group: s[group], tenant: s[tenant] };
+    return true;
+  } catch (_) {
+    return false;
+  }
+}
+"#)]
 extern "C" {
-    /// A plain object filled member by member (`object[key] = value`). Caught: a setter
-    /// someone put on `Object.prototype` may throw, and must not unwind through wasm.
-    #[wasm_bindgen(extends = js_sys::Object)]
-    type Fields;
-    #[wasm_bindgen(method, structural, indexing_setter, catch)]
-    fn set_member(this: &Fields, key: &JsValue, value: &JsValue) -> Result<(), JsValue>;
-}
-
-/// The member names of a decision, as JS strings made once.
-struct DecisionKeys {
-    allowed: JsValue,
-    code: JsValue,
-    reasons: JsValue,
-    tenant: JsValue,
-    via: JsValue,
-    role: JsValue,
-    role_name: JsValue,
-    binding: JsValue,
-    namespace: JsValue,
-    group: JsValue,
-}
-
-thread_local! {
-    static DECISION_KEYS: DecisionKeys = DecisionKeys {
-        allowed: JsValue::from_str("allowed"),
-        code: JsValue::from_str("code"),
-        reasons: JsValue::from_str("reasons"),
-        tenant: JsValue::from_str("tenant"),
-        via: JsValue::from_str("via"),
-        role: JsValue::from_str("role"),
-        role_name: JsValue::from_str("roleName"),
-        binding: JsValue::from_str("binding"),
-        namespace: JsValue::from_str("namespace"),
-        group: JsValue::from_str("group"),
-    };
+    #[wasm_bindgen(js_name = decision)]
+    #[allow(clippy::too_many_arguments)]
+    fn build_decision(
+        strings: &js_sys::Array,
+        allowed: bool,
+        code: u32,
+        tenant: u32,
+        reasons: u32,
+        via: u32,
+        role: u32,
+        role_name: u32,
+        binding: u32,
+        namespace: u32,
+        group: u32,
+        reason_tenant: u32,
+    ) -> JsValue;
+    #[wasm_bindgen(js_name = addReason)]
+    #[allow(clippy::too_many_arguments)]
+    fn add_reason(
+        decision: &JsValue,
+        strings: &js_sys::Array,
+        via: u32,
+        role: u32,
+        role_name: u32,
+        binding: u32,
+        namespace: u32,
+        group: u32,
+        tenant: u32,
+    ) -> bool;
 }
 
 /// `{ allowed, code, reasons: [{ via, role, roleName, binding, namespace, group, tenant }],
 /// tenant }`, absent values as `null`: what serializing `Decision` gives, built directly.
-fn decision_to_js(decision: &Decision, strings: &JsStrings) -> JsValue {
-    DECISION_KEYS.with(|k| {
-        let reasons = js_sys::Array::new();
-        for r in &decision.reasons {
-            let reason: Fields = js_sys::Object::new().unchecked_into();
-            reason.set_text(&k.via, Some(r.via.name()), strings);
-            reason.set_text(&k.role, r.role.as_deref(), strings);
-            reason.set_text(&k.role_name, r.role_name.as_deref(), strings);
-            reason.set_text(&k.binding, r.binding.as_deref(), strings);
-            reason.set_text(&k.namespace, r.namespace.as_deref(), strings);
-            reason.set_text(&k.group, r.group.as_deref(), strings);
-            reason.set_text(&k.tenant, Some(&r.tenant), strings);
-            reasons.push(&reason);
+fn decision_to_js(decision: &Decision<'_>, strings: &JsStrings) -> Result<JsValue, JsValue> {
+    let Ok(mut table) = strings.0.try_borrow_mut() else {
+        // Only re-entrance could hold the table; a fresh one answers the same.
+        return decision_to_js(decision, &JsStrings::default());
+    };
+    let table = &mut *table;
+    let _ = table.make_room(9);
+    let code = table.id(Some(decision.code));
+    let tenant = table.id(decision.tenant.as_deref());
+    let mut known = (decision.tenant.as_deref(), tenant);
+    let mut reasons = decision.reasons.iter();
+    let ReasonIds([via, role, role_name, binding, namespace, group, reason_tenant]) = match reasons.next() {
+        Some(first) => ReasonIds::of(first, table, known),
+        None => ReasonIds([0; 7]),
+    };
+    let out = build_decision(
+        &table.values,
+        decision.allowed,
+        code,
+        tenant,
+        u32::from(!decision.reasons.is_empty()),
+        via,
+        role,
+        role_name,
+        binding,
+        namespace,
+        group,
+        reason_tenant,
+    );
+    for reason in reasons {
+        if table.make_room(7) {
+            known = (None, 0);
         }
-        let out: Fields = js_sys::Object::new().unchecked_into();
-        out.set(&k.allowed, &JsValue::from_bool(decision.allowed));
-        out.set_text(&k.code, Some(decision.code), strings);
-        out.set(&k.reasons, &reasons);
-        out.set_text(&k.tenant, decision.tenant.as_deref(), strings);
-        out.into()
-    })
+        let ReasonIds([via, role, role_name, binding, namespace, group, tenant]) = ReasonIds::of(reason, table, known);
+        if !add_reason(
+            &out,
+            &table.values,
+            via,
+            role,
+            role_name,
+            binding,
+            namespace,
+            group,
+            tenant,
+        ) {
+            return Err(js_error(Error::OptionInvalid {
+                option: "Array.prototype",
+                reason: "a setter on it refused a reason of the decision".into(),
+            }));
+        }
+    }
+    Ok(out)
 }
 
 #[wasm_bindgen(js_class = Authorizer)]
@@ -457,7 +688,7 @@ impl JsAuthorizer {
         session: &JsSession,
         #[wasm_bindgen(unchecked_param_type = "AuthorizationRequest")] request: JsValue,
     ) -> Result<JsValue, JsValue> {
-        decide(&self.inner, &session.inner, &request).map(|d| decision_to_js(&d, &self.strings))
+        decide(&self.inner, &session.inner, &request, &self.strings)
     }
 
     /// `authorizeMany(session, requests)`: one decision per request, in order. A request that
@@ -477,8 +708,8 @@ impl JsAuthorizer {
         })?;
         let out = js_sys::Array::new();
         for request in list.iter() {
-            let answer = match decide(&self.inner, &session.inner, &request) {
-                Ok(decision) => decision_to_js(&decision, &self.strings),
+            let answer = match decide(&self.inner, &session.inner, &request, &self.strings) {
+                Ok(decision) => decision,
                 Err(error) => {
                     let get =
                         |key: &str| js_sys::Reflect::get(&error, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);

@@ -8,7 +8,13 @@ use kestra_authz::rbac::{Decision, Request};
 use kestra_authz::{Authorizer, Session};
 use serde_json::{Value, json};
 
-fn ask(a: &Authorizer, s: &Session, permission: &str, action: &str, namespace: Option<&str>) -> Decision {
+fn ask<'a>(
+    a: &'a Authorizer,
+    s: &'a Session,
+    permission: &'a str,
+    action: &'a str,
+    namespace: Option<&'a str>,
+) -> Decision<'a> {
     a.authorize(
         s,
         &Request {

@@ -1,6 +1,7 @@
 //! What a decision says: allowed or not, a stable code, and the reasons.
 
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// An authorization question. Names are Kestra's: `FLOW` / `CREATE`, or 2.0's `FLOW` / `EXECUTE`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,6 +27,8 @@ pub enum Via {
 }
 
 impl Via {
+    pub const ALL: [Via; 4] = [Via::User, Via::Group, Via::DefaultRole, Via::InstanceOwner];
+
     pub fn name(self) -> &'static str {
         match self {
             Via::User => "user",
@@ -36,21 +39,37 @@ impl Via {
     }
 }
 
-/// One grant that applies to a request.
+/// One grant that applies to a request. Its names borrow from the policy and the request (a
+/// decision allocates nothing per reason); `into_owned` detaches it.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Reason {
+pub struct Reason<'a> {
     pub via: Via,
     /// Role id (the default role's name for `default-role`).
-    pub role: Option<String>,
-    pub role_name: Option<String>,
-    /// Binding id.
-    pub binding: Option<String>,
+    pub role: Option<Cow<'a, str>>,
+    pub role_name: Option<Cow<'a, str>>,
+    /// Binding id (`#<index>` for a binding without one).
+    pub binding: Option<Cow<'a, str>>,
     /// The binding's namespace; `None` for a tenant-wide binding.
-    pub namespace: Option<String>,
+    pub namespace: Option<Cow<'a, str>>,
     /// The group a group binding applies through.
-    pub group: Option<String>,
-    pub tenant: String,
+    pub group: Option<Cow<'a, str>>,
+    pub tenant: Cow<'a, str>,
+}
+
+impl Reason<'_> {
+    pub fn into_owned(self) -> Reason<'static> {
+        let own = |text: Option<Cow<'_, str>>| text.map(|t| Cow::Owned(t.into_owned()));
+        Reason {
+            via: self.via,
+            role: own(self.role),
+            role_name: own(self.role_name),
+            binding: own(self.binding),
+            namespace: own(self.namespace),
+            group: own(self.group),
+            tenant: Cow::Owned(self.tenant.into_owned()),
+        }
+    }
 }
 
 /// Why a request is denied.
@@ -89,22 +108,32 @@ impl DenyCode {
 
 /// A decision. Deny is an answer, not an error.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Decision {
+pub struct Decision<'a> {
     pub allowed: bool,
     /// `ALLOWED` or a `DENIED_*` code.
     pub code: &'static str,
-    pub reasons: Vec<Reason>,
+    pub reasons: Vec<Reason<'a>>,
     /// The tenant the request was decided in (absent when a tenant was required).
-    pub tenant: Option<String>,
+    pub tenant: Option<Cow<'a, str>>,
 }
 
-impl Decision {
+impl Decision<'_> {
     pub(crate) fn deny(code: DenyCode) -> Self {
         Decision {
             allowed: false,
             code: code.code(),
             reasons: Vec::new(),
             tenant: None,
+        }
+    }
+
+    /// The same decision, owning its names.
+    pub fn into_owned(self) -> Decision<'static> {
+        Decision {
+            allowed: self.allowed,
+            code: self.code,
+            reasons: self.reasons.into_iter().map(Reason::into_owned).collect(),
+            tenant: self.tenant.map(|t| Cow::Owned(t.into_owned())),
         }
     }
 }

@@ -964,7 +964,7 @@ impl CompiledPolicy {
     }
 
     /// `authorize`: the decision with its reasons, or the denial with its code.
-    pub fn authorize(&self, principal: &Principal, request: &Request<'_>) -> Result<Decision> {
+    pub fn authorize<'a>(&'a self, principal: &'a Principal, request: &Request<'a>) -> Result<Decision<'a>> {
         let r = self.resolve(request.permission, request.action, request.namespace)?;
         let tenant = match self.tenant(request.tenant)? {
             Ok(t) => t,
@@ -978,7 +978,7 @@ impl CompiledPolicy {
         if principal.instance_owner && r.permission.def().is_some_and(|d| d.instance_owner) {
             reasons.push(Reason {
                 via: Via::InstanceOwner,
-                tenant: tenant.to_owned(),
+                tenant: tenant.into(),
                 ..Reason::default()
             });
         }
@@ -986,9 +986,9 @@ impl CompiledPolicy {
             if let Some(d) = view.default_role.filter(|d| d.keys.contains(r.key)) {
                 reasons.push(Reason {
                     via: Via::DefaultRole,
-                    role: Some(d.name.clone()),
-                    role_name: Some(d.name.clone()),
-                    tenant: tenant.to_owned(),
+                    role: Some(d.name.as_str().into()),
+                    role_name: Some(d.name.as_str().into()),
+                    tenant: tenant.into(),
                     ..Reason::default()
                 });
             }
@@ -1001,7 +1001,7 @@ impl CompiledPolicy {
                 allowed: true,
                 code: "ALLOWED",
                 reasons,
-                tenant: Some(tenant.to_owned()),
+                tenant: Some(tenant.into()),
             });
         }
         let code = if r.scope == Scope::Instance {
@@ -1020,26 +1020,38 @@ impl CompiledPolicy {
             DenyCode::NoGrant
         };
         let mut decision = Decision::deny(code);
-        decision.tenant = Some(tenant.to_owned());
+        decision.tenant = Some(tenant.into());
         Ok(decision)
     }
 
-    fn collect_reasons(&self, view: &View<'_>, index: &TenantIndex, r: &Resolved<'_>, out: &mut Vec<Reason>) {
+    fn collect_reasons<'a>(
+        &self,
+        view: &View<'a>,
+        index: &'a TenantIndex,
+        r: &Resolved<'_>,
+        out: &mut Vec<Reason<'a>>,
+    ) {
         let role_has = |b: &BindingMeta| index.roles.get(b.role).is_some_and(|role| role.keys.contains(r.key));
         let mut push = |b: usize, via: Via| {
             let Some(meta) = index.bindings.get(b) else { return };
             let role = index.roles.get(meta.role);
             out.push(Reason {
                 via,
-                role: role.map(|x| x.id.clone()),
-                role_name: role.map(|x| x.name.clone()),
-                binding: Some(meta.id.clone().unwrap_or_else(|| format!("#{b}"))),
+                role: role.map(|x| x.id.as_str().into()),
+                role_name: role.map(|x| x.name.as_str().into()),
+                binding: Some(match &meta.id {
+                    Some(id) => id.as_str().into(),
+                    None => format!("#{b}").into(),
+                }),
                 namespace: meta
                     .namespace
                     .and_then(|id| index.namespaces.names.get(id as usize))
-                    .cloned(),
-                group: meta.group.and_then(|g| index.group_ids.get(g)).cloned(),
-                tenant: view.tenant.to_owned(),
+                    .map(|n| n.as_str().into()),
+                group: meta
+                    .group
+                    .and_then(|g| index.group_ids.get(g))
+                    .map(|g| g.as_str().into()),
+                tenant: view.tenant.into(),
             });
         };
         for (grants, via, _) in view.grants() {

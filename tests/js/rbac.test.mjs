@@ -138,22 +138,101 @@ test("bad requests throw Errors with codes", () => {
   }
 });
 
-test("a throwing setter on Object.prototype cannot unwind through the module", () => {
+test("a throwing setter or getter on a prototype cannot unwind through the module", () => {
   const { authz, session } = setup();
   const request = { permission: "FLOW", action: "UPDATE", namespace: "company.team" };
   Object.defineProperty(Object.prototype, "roleName", { set() { throw new Error("sabotage"); }, configurable: true });
   Object.defineProperty(Object.prototype, "permission", { get() { throw new Error("sabotage"); }, configurable: true });
   try {
+    // Decisions are object literals: an inherited setter is never run.
     const decision = authz.authorize(session, request);
     assert.equal(decision.allowed, true);
-    assert.equal(Object.hasOwn(decision.reasons[0], "roleName"), false);
+    assert.equal(decision.reasons[0].roleName, "Developer");
     // An inherited throwing getter reads as absent: a coded error, not an unwinding exception.
     assert.throws(() => authz.authorize(session, { action: "UPDATE" }), (e) => e.code === "ERR_OPTION_INVALID");
   } finally {
     delete Object.prototype.roleName;
     delete Object.prototype.permission;
   }
+  // A second reason is appended at index 1; a throwing setter there is caught and reported.
+  const two = new Authorizer({
+    issuer: ISSUER, clientId: CLIENT_ID, clientSecret: SECRET, jwks: "{}",
+    policy: { roles: [{ id: "r", permissions: { FLOW: ["READ"] } }], bindings: [
+      { id: "b1", type: "USER", externalId: "alice@example.com", roleId: "r", namespaceId: "company" },
+      { id: "b2", type: "USER", externalId: "alice@example.com", roleId: "r", namespaceId: "company.team" },
+    ] },
+  });
+  const alice = two.verifyIdToken(mint({ email: "alice@example.com" }), { now: NOW, tenant: "main" });
+  const asked = { permission: "FLOW", action: "READ", namespace: "company.team" };
+  Object.defineProperty(Array.prototype, "1", { set() { throw new Error("sabotage"); }, configurable: true });
+  try {
+    assert.throws(() => two.authorize(alice, asked), (e) => e.code === "ERR_OPTION_INVALID");
+  } finally {
+    delete Array.prototype[1];
+  }
+  assert.deepEqual(two.authorize(alice, asked).reasons.map((r) => r.binding), ["b1", "b2"]);
   assert.equal(authz.authorize(session, request).reasons[0].roleName, "Developer");
+  session.free();
+  authz.free();
+});
+
+test("a request's members cross in one call and read as the string glue reads them", () => {
+  const { authz, session } = setup();
+  const outcome = (fn) => {
+    try {
+      const answer = fn();
+      return typeof answer === "boolean" ? answer : answer.allowed;
+    } catch (e) {
+      assert.ok(e instanceof Error);
+      return e.code;
+    }
+  };
+  // Past the 1 KB scratch room (a buffer of its own), non-ASCII, lone surrogates, NUL: each
+  // answers as the UI check, whose argument crosses through wasm-bindgen's own glue. (A NUL is
+  // that glue's mark for a non-string, so there it is ERR_OPTION_INVALID; here the name is
+  // refused as invalid: both refusals.)
+  const agree = (glue, ours, label, text) => (text === "\0" ? assert.match(String(ours), /^ERR_/, label) : assert.equal(ours, glue, label));
+  const texts = ["company.team", "company", "companyx", "FLOW", "VIEW", "", "\0", "compañía", "équipe.team", "\ud800", "a\udc00b", "𝄞", "x".repeat(5000), `company.${"t".repeat(400)}`, `company.${"é".repeat(400)}`];
+  for (const text of texts) {
+    const label = JSON.stringify(text.slice(0, 40));
+    agree(outcome(() => session.isAllowed("FLOW", "UPDATE", text)), outcome(() => authz.authorize(session, { permission: "FLOW", action: "UPDATE", namespace: text })), `namespace ${label}`, text);
+    agree(outcome(() => session.isAllowed(text, "VIEW", "company.team")), outcome(() => authz.authorize(session, { permission: text, action: "VIEW", namespace: "company.team" })), `permission ${label}`, text);
+    agree(outcome(() => session.isAllowed("FLOW", text, "company.team")), outcome(() => authz.authorize(session, { permission: "FLOW", action: text, namespace: "company.team" })), `action ${label}`, text);
+    const tenantAnswer = outcome(() => authz.authorize(session, { permission: "FLOW", action: "UPDATE", namespace: "company.team", tenant: text }));
+    const matrixAnswer = outcome(() => authz.matrix(session, { namespace: "company.team", tenant: text }).FLOW.UPDATE);
+    agree(matrixAnswer, tenantAnswer, `tenant ${label}`, text);
+  }
+  // Absent members: undefined and null alike; a required one absent is a coded error.
+  const plain = authz.authorize(session, { permission: "FLOW", action: "UPDATE", namespace: "company.team" });
+  assert.deepEqual(authz.authorize(session, { permission: "FLOW", action: "UPDATE", namespace: "company.team", tenant: null }), plain);
+  assert.deepEqual(authz.authorize(session, { permission: "FLOW", action: "UPDATE", namespace: "company.team", tenant: undefined }), plain);
+  for (const member of ["permission", "action", "namespace", "tenant"]) {
+    for (const bad of [42, {}, true, Symbol("s"), 10n, ["FLOW"]]) {
+      const request = { permission: "FLOW", action: "UPDATE", namespace: "company.team", [member]: bad };
+      assert.throws(() => authz.authorize(session, request), (e) => e.code === "ERR_OPTION_INVALID" && e.message.includes(member), `${member}: ${String(bad)}`);
+    }
+  }
+  for (const member of ["permission", "action"]) {
+    for (const absent of [null, undefined]) {
+      assert.throws(() => authz.authorize(session, { permission: "FLOW", action: "UPDATE", [member]: absent }), (e) => e.code === "ERR_OPTION_INVALID" && e.message.includes(member));
+    }
+  }
+  for (const notAnObject of [null, undefined, "FLOW", 42, () => ({})]) {
+    assert.throws(() => authz.authorize(session, notAnObject), (e) => e.code === "ERR_OPTION_INVALID");
+  }
+  // Getters run once per read; a Proxy whose traps throw reads as empty.
+  let reads = 0;
+  const counted = { get permission() { reads++; return "FLOW"; }, action: "UPDATE", namespace: "company.team" };
+  assert.equal(authz.authorize(session, counted).allowed, true);
+  assert.equal(reads, 1);
+  const hostile = new Proxy({}, { get() { throw new Error("sabotage"); } });
+  assert.throws(() => authz.authorize(session, hostile), (e) => e.code === "ERR_OPTION_INVALID");
+  // Past the room, members are read again into a buffer of their own; one that grows on
+  // every read cannot be pinned down and is refused.
+  let length = 2000;
+  const growing = { permission: "FLOW", action: "UPDATE", get namespace() { length *= 10; return "a".repeat(length); } };
+  assert.throws(() => authz.authorize(session, growing), (e) => e.code === "ERR_OPTION_INVALID" && /changed/.test(e.message));
+  assert.deepEqual(authz.authorize(session, { permission: "FLOW", action: "UPDATE", namespace: "company.team" }), plain);
   session.free();
   authz.free();
 });
