@@ -34,93 +34,239 @@ fn to_js<T: Serialize>(value: &T) -> JsValue {
         .unwrap_or(JsValue::UNDEFINED)
 }
 
-#[wasm_bindgen]
+// Text crosses into wasm memory through small JS functions: one call each, where reading a
+// string from wasm-bindgen's glue or driving `TextEncoder.encodeInto` from wasm took several.
+// None of them lets an exception out: one must not unwind through wasm.
+//
+// `writeText` / `writeJson` (which runs `JSON.stringify` first) write a string's UTF-8 at `at`
+// (`room` bytes) and answer its length in bytes; -1 when there is no string (not a string,
+// or stringify threw or gave none); -2 when it has more than `maxUnits` UTF-16 units; else
+// the room it needs, negated, and `writePending` then writes that same text. Lone surrogates
+// become U+FFFD, as in wasm-bindgen's glue.
+//
+// `readRequest`: a request's four members are read and written into wasm memory in one call (reading
+// each member, then each string, from wasm took seven). Layout at `at`: four
+// little-endian u32 lengths (`ABSENT`: undefined or null; `NOT_A_STRING_MEMBER`: something
+// else), then the UTF-8 of each string in order. Answers 0 when written, -1 when `request` is
+// not an object, -2 when it could not be read, else the room it needs. A throwing getter
+// reads as absent. Nothing thrown leaves it: an exception must not unwind through wasm, and
+// catching it here spares the cost of wasm-bindgen's `catch` wrapper.
+#[wasm_bindgen(inline_js = r#"
+const encoder = new TextEncoder();
+let memoryView = new Uint8Array(0);
+let pending = null;
+function heapOf(memory) {
+  let heap = memoryView;
+  if (heap.buffer !== memory.buffer) heap = memoryView = new Uint8Array(memory.buffer);
+  return heap;
+}
+function write(memory, text, at, room) {
+  const units = text.length;
+  if (units <= room) {
+    const { read, written } = encoder.encodeInto(text, heapOf(memory).subarray(at, at + room));
+    if (read === units) {
+      pending = null;
+      return written;
+    }
+    pending = text;
+    return -(written + (units - read) * 3 + 8);
+  }
+  pending = text;
+  return -(units + 8);
+}
+export function writeText(memory, text, at, room, maxUnits) {
+  pending = null;
+  if (typeof text !== "string") return -1;
+  if (text.length > maxUnits) return -2;
+  try {
+    return write(memory, text, at, room);
+  } catch (_) {
+    return -1;
+  }
+}
+export function writeJson(memory, value, at, room) {
+  pending = null;
+  try {
+    const text = JSON.stringify(value);
+    return typeof text === "string" ? write(memory, text, at, room) : -1;
+  } catch (_) {
+    return -1;
+  }
+}
+export function writePending(memory, at, room) {
+  const text = pending;
+  if (text === null) return -1;
+  try {
+    return write(memory, text, at, room);
+  } catch (_) {
+    return -1;
+  }
+}
+function setLength(heap, at, n) {
+  heap[at] = n & 255;
+  heap[at + 1] = (n >>> 8) & 255;
+  heap[at + 2] = (n >>> 16) & 255;
+  heap[at + 3] = n >>> 24;
+}
+function put(heap, value, slot, end, limit) {
+  if (value === undefined || value === null) {
+    setLength(heap, slot, 0xffffffff);
+    return end;
+  }
+  if (typeof value !== "string") {
+    setLength(heap, slot, 0xfffffffe);
+    return end;
+  }
+  const units = value.length;
+  if (end + units > limit) return -1;
+  let i = 0;
+  for (; i < units; i++) {
+    const c = value.charCodeAt(i);
+    if (c > 0x7f) break;
+    heap[end + i] = c;
+  }
+  if (i < units) {
+    const rest = value.slice(i);
+    if (end + i + rest.length * 3 > limit) return -1;
+    i += encoder.encodeInto(rest, heap.subarray(end + i, limit)).written;
+  }
+  setLength(heap, slot, i);
+  return end + i;
+}
+const units = (value) => (typeof value === "string" ? value.length : 0);
+export function readRequest(memory, request, at, room) {
+  if (typeof request !== "object" || request === null) return -1;
+  try {
+    const heap = heapOf(memory);
+    let permission, action, namespace, tenant;
+    try { permission = request.permission; } catch (_) {}
+    try { action = request.action; } catch (_) {}
+    try { namespace = request.namespace; } catch (_) {}
+    try { tenant = request.tenant; } catch (_) {}
+    const limit = at + room;
+    let end = put(heap, permission, at, at + 16, limit);
+    if (end >= 0) end = put(heap, action, at + 4, end, limit);
+    if (end >= 0) end = put(heap, namespace, at + 8, end, limit);
+    if (end >= 0) end = put(heap, tenant, at + 12, end, limit);
+    if (end >= 0) return 0;
+    return 16 + 3 * (units(permission) + units(action) + units(namespace) + units(tenant));
+  } catch (_) {
+    return -2;
+  }
+}
+"#)]
 extern "C" {
-    /// The host's `TextEncoder`: `encodeInto` copies a string straight into wasm memory, far
-    /// faster than wasm-bindgen's per-character copy for a token or a policy's JSON.
-    type TextEncoder;
-    #[wasm_bindgen(constructor)]
-    fn new() -> TextEncoder;
-    #[wasm_bindgen(method, js_name = encodeInto)]
-    fn encode_into(this: &TextEncoder, source: &js_sys::JsString, destination: &js_sys::Uint8Array)
-    -> EncodeIntoResult;
-    type EncodeIntoResult;
-    #[wasm_bindgen(method, getter)]
-    fn read(this: &EncodeIntoResult) -> u32;
-    #[wasm_bindgen(method, getter)]
-    fn written(this: &EncodeIntoResult) -> u32;
+    #[wasm_bindgen(js_name = writeText)]
+    fn write_text(memory: &JsValue, text: &JsValue, at: u32, room: u32, max_units: f64) -> f64;
+    #[wasm_bindgen(js_name = writeJson)]
+    fn write_json(memory: &JsValue, value: &JsValue, at: u32, room: u32) -> f64;
+    #[wasm_bindgen(js_name = writePending)]
+    fn write_pending(memory: &JsValue, at: u32, room: u32) -> f64;
+    #[wasm_bindgen(js_name = readRequest)]
+    fn read_request_into(memory: &JsValue, request: &JsValue, at: u32, room: u32) -> f64;
 }
 
 thread_local! {
-    static ENCODER: TextEncoder = TextEncoder::new();
-    /// Reused for small strings (tokens, options): no allocation per call.
+    static MEMORY: JsValue = wasm_bindgen::memory();
+    /// Reused for tokens, options and requests: no allocation per call.
     static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// Strings up to this many UTF-16 units are copied by wasm-bindgen's own glue.
-const SHORT_STRING: usize = 128;
-/// Strings up to this many UTF-16 units go through the reused scratch buffer.
-const SCRATCH_UNITS: usize = 64 * 1024;
+/// The scratch buffer's size to begin with (a token, a request, options) and at most; longer
+/// text gets a buffer of its own.
+const SCRATCH_START: usize = 4 * 1024;
+const SCRATCH_MAX: usize = 192 * 1024;
 
-/// Calls `f` with a JS string's UTF-8 text (lone surrogates become U+FFFD, as wasm-bindgen
-/// does); `None` when `value` is not a string.
-fn with_js_text<R>(value: &JsValue, f: impl FnOnce(&str) -> R) -> Option<R> {
-    let text: &js_sys::JsString = value.dyn_ref()?;
-    let units = text.length() as usize;
-    if units <= SHORT_STRING {
-        // One call back into JS beats the several an `encodeInto` takes.
-        return value.as_string().map(|s| f(&s));
-    }
-    let with_buffer = |buf: &mut Vec<u8>| -> Option<R> {
-        let written = encode_into(text, units, buf)?;
-        Some(f(std::str::from_utf8(buf.get(..written)?).ok()?))
+/// Why no text came across.
+enum NoText {
+    /// Not a string, or no JSON for the value.
+    Missing,
+    /// More UTF-16 units than allowed.
+    TooLong,
+    /// Wasm memory could not hold it.
+    TooLarge,
+}
+
+/// Calls `f` with the text a writer puts in wasm memory: `first` writes into the scratch
+/// buffer; when that is too small, `writePending` writes the same text into one large enough
+/// (for a policy, after the heap is grown for it: `reserve_heap`).
+fn with_written_text<R>(
+    first: impl FnOnce(&JsValue, u32, u32) -> f64,
+    large_input: bool,
+    f: impl FnOnce(&str) -> R,
+) -> Result<R, NoText> {
+    let run = |buf: &mut Vec<u8>| -> Result<R, NoText> {
+        if buf.len() < SCRATCH_START {
+            buf.resize(SCRATCH_START, 0);
+        }
+        let mut status = MEMORY.with(|memory| write_at(buf, |at, room| first(memory, at, room)))?;
+        let mut own = Vec::new();
+        let mut in_own = false;
+        // At most twice: room for one byte per UTF-16 unit, then for what did not fit at three.
+        for _ in 0..2 {
+            let Written::Needs(room) = status else { break };
+            if large_input {
+                reserve_heap(room);
+            }
+            in_own = room > SCRATCH_MAX;
+            let target = if in_own { &mut own } else { &mut *buf };
+            target
+                .try_reserve(room.saturating_sub(target.len()))
+                .map_err(|_| NoText::TooLarge)?;
+            target.resize(room.max(target.len()), 0);
+            status = MEMORY.with(|memory| write_at(target, |at, room| write_pending(memory, at, room)))?;
+        }
+        match status {
+            Written::Bytes(n) => text_in(if in_own { &own } else { buf }, n).map(f),
+            Written::Needs(_) => Err(NoText::Missing),
+        }
     };
-    if units <= SCRATCH_UNITS {
-        // Busy only if `f` ever came back here: then a buffer of its own.
-        SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
-            Ok(mut buf) => with_buffer(&mut buf),
-            Err(_) => with_buffer(&mut Vec::new()),
-        })
+    // Busy only if `f` ever came back here: then a buffer of its own.
+    SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+        Ok(mut buf) => run(&mut buf),
+        Err(_) => run(&mut Vec::new()),
+    })
+}
+
+enum Written {
+    Bytes(usize),
+    Needs(usize),
+}
+
+/// Runs a writer on `buf` and reads its answer.
+fn write_at(buf: &mut [u8], writer: impl FnOnce(u32, u32) -> f64) -> Result<Written, NoText> {
+    let at = u32::try_from(buf.as_ptr() as usize).map_err(|_| NoText::TooLarge)?;
+    let room = u32::try_from(buf.len()).map_err(|_| NoText::TooLarge)?;
+    // Nothing allocates between taking the pointer and JS writing through it: memory cannot
+    // grow (and move the buffer) in between.
+    let status = writer(at, room);
+    if status >= 0.0 && status <= f64::from(room) {
+        Ok(Written::Bytes(status as usize))
+    } else if status == -1.0 {
+        Err(NoText::Missing)
+    } else if status == -2.0 {
+        Err(NoText::TooLong)
+    } else if status < -2.0 && status > -(u32::MAX as f64) {
+        Ok(Written::Needs((-status) as usize))
     } else {
-        with_buffer(&mut Vec::new())
+        Err(NoText::TooLarge)
     }
 }
 
-/// Writes a string's UTF-8 into `buf` (grown as needed) and says how many bytes. Room for one
-/// byte per UTF-16 unit first (JSON and tokens are ASCII: a 9 MB policy takes 9 MB, not the
-/// 27 MB its worst case would), then three per unit for whatever did not fit.
-fn encode_into(text: &js_sys::JsString, units: usize, buf: &mut Vec<u8>) -> Option<usize> {
-    // A little slack: with four bytes to spare, a stop means nothing was left (no character
-    // is wider), so the common case needs no second call to ask what was read.
-    let first = units.saturating_add(4);
-    let result = encode_window(text, buf, 0, first)?;
-    let written = (result.written() as usize).min(first);
-    if written.saturating_add(4) <= first {
-        return Some(written);
-    }
-    let read = result.read();
-    let rest = text.slice(read, u32::try_from(units).ok()?);
-    let remaining = units.saturating_sub(read as usize);
-    let capacity = written.saturating_add(remaining.saturating_mul(3));
-    let result = encode_window(&rest, buf, written, capacity)?;
-    (result.read() as usize >= remaining).then(|| written.saturating_add(result.written() as usize).min(capacity))
+fn text_in(buf: &[u8], written: usize) -> Result<&str, NoText> {
+    buf.get(..written)
+        .and_then(|bytes| std::str::from_utf8(bytes).ok())
+        .ok_or(NoText::Missing)
 }
 
-/// `encodeInto` into `buf[start..end]`, growing `buf` to `end` first.
-fn encode_window(text: &js_sys::JsString, buf: &mut Vec<u8>, start: usize, end: usize) -> Option<EncodeIntoResult> {
-    if buf.len() < end {
-        buf.resize(end, 0);
-    }
-    let window = buf.get_mut(start..end)?;
-    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
-    // No allocation between taking the view and writing through it: memory cannot grow (and
-    // detach the buffer) in between.
-    let view = js_sys::Uint8Array::new_with_byte_offset_and_length(
-        &memory.buffer(),
-        u32::try_from(window.as_ptr() as usize).ok()?,
-        u32::try_from(window.len()).ok()?,
-    );
-    Some(ENCODER.with(|e| e.encode_into(text, &view)))
+/// Calls `f` with a JS string's UTF-8 text: `Missing` when `value` is not a string, `TooLong`
+/// when it has more than `max_units` UTF-16 units.
+fn with_js_text<R>(value: &JsValue, max_units: usize, f: impl FnOnce(&str) -> R) -> Result<R, NoText> {
+    with_written_text(
+        |memory, at, room| write_text(memory, value, at, room, max_units as f64),
+        false,
+        f,
+    )
 }
 
 /// A JS value as JSON; `undefined` becomes `null`. One `JSON.stringify` and one parse in
@@ -141,18 +287,16 @@ fn from_js(value: JsValue, option: &'static str) -> Result<Value, JsValue> {
 /// stringify throw; a function, a symbol or a toJSON answering undefined gives no text: all
 /// are `ERR_OPTION_INVALID` for `option`.
 fn with_json_text<R>(value: &JsValue, option: &'static str, f: impl FnOnce(&str) -> R) -> Result<R, JsValue> {
-    let invalid = || {
+    with_written_text(|memory, at, room| write_json(memory, value, at, room), true, f).map_err(|why| {
         js_error(Error::OptionInvalid {
             option,
-            reason: "cannot be written as JSON".into(),
+            reason: match why {
+                NoText::TooLarge => "is too large to read",
+                NoText::Missing | NoText::TooLong => "cannot be written as JSON",
+            }
+            .into(),
         })
-    };
-    let text = js_sys::JSON::stringify(value)
-        .ok()
-        .and_then(|t| t.dyn_into::<js_sys::JsString>().ok())
-        .ok_or_else(invalid)?;
-    reserve_heap(text.length() as usize);
-    with_js_text(&text, f).ok_or_else(invalid)
+    })
 }
 
 /// `options.policy` when it is a plain object (not an array, a string or absent).
@@ -222,84 +366,8 @@ fn optional_text_arg<'s>(value: &'s Option<String>, what: &'static str) -> Resul
     value.as_deref().map(|v| text_arg(v, what)).transpose()
 }
 
-// A request's four members are read and written into wasm memory by one call into JS, where
-// reading each member and then each string from wasm took seven. Layout at `at`: four
-// little-endian u32 lengths (`ABSENT`: undefined or null; `NOT_A_STRING_MEMBER`: something
-// else), then the UTF-8 of each string in order. Answers 0 when written, -1 when `request` is
-// not an object, -2 when it could not be read, else the room it needs. A throwing getter
-// reads as absent. Nothing thrown leaves it: an exception must not unwind through wasm, and
-// catching it here spares the cost of wasm-bindgen's `catch` wrapper.
-#[wasm_bindgen(inline_js = r#"
-const encoder = new TextEncoder();
-let memoryView = new Uint8Array(0);
-function setLength(heap, at, n) {
-  heap[at] = n & 255;
-  heap[at + 1] = (n >>> 8) & 255;
-  heap[at + 2] = (n >>> 16) & 255;
-  heap[at + 3] = n >>> 24;
-}
-function put(heap, value, slot, end, limit) {
-  if (value === undefined || value === null) {
-    setLength(heap, slot, 0xffffffff);
-    return end;
-  }
-  if (typeof value !== "string") {
-    setLength(heap, slot, 0xfffffffe);
-    return end;
-  }
-  const units = value.length;
-  if (end + units > limit) return -1;
-  let i = 0;
-  for (; i < units; i++) {
-    const c = value.charCodeAt(i);
-    if (c > 0x7f) break;
-    heap[end + i] = c;
-  }
-  if (i < units) {
-    const rest = value.slice(i);
-    if (end + i + rest.length * 3 > limit) return -1;
-    i += encoder.encodeInto(rest, heap.subarray(end + i, limit)).written;
-  }
-  setLength(heap, slot, i);
-  return end + i;
-}
-const units = (value) => (typeof value === "string" ? value.length : 0);
-export function readRequest(memory, request, at, room) {
-  if (typeof request !== "object" || request === null) return -1;
-  try {
-    let heap = memoryView;
-    if (heap.buffer !== memory.buffer) heap = memoryView = new Uint8Array(memory.buffer);
-    let permission, action, namespace, tenant;
-    try { permission = request.permission; } catch (_) {}
-    try { action = request.action; } catch (_) {}
-    try { namespace = request.namespace; } catch (_) {}
-    try { tenant = request.tenant; } catch (_) {}
-    const limit = at + room;
-    let end = put(heap, permission, at, at + 16, limit);
-    if (end >= 0) end = put(heap, action, at + 4, end, limit);
-    if (end >= 0) end = put(heap, namespace, at + 8, end, limit);
-    if (end >= 0) end = put(heap, tenant, at + 12, end, limit);
-    if (end >= 0) return 0;
-    return 16 + 3 * (units(permission) + units(action) + units(namespace) + units(tenant));
-  } catch (_) {
-    return -2;
-  }
-}
-"#)]
-extern "C" {
-    #[wasm_bindgen(js_name = readRequest)]
-    fn read_request_into(memory: &JsValue, request: &JsValue, at: u32, room: u32) -> f64;
-}
-
 const REQUEST_HEADER: usize = 16;
 const ABSENT: u32 = u32::MAX;
-/// Room for the members of any ordinary request; a larger one gets a buffer of its own.
-const REQUEST_ROOM: usize = 1024;
-
-thread_local! {
-    static MEMORY: JsValue = wasm_bindgen::memory();
-    static REQUEST_SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-}
 
 fn request_invalid(reason: &str) -> JsValue {
     js_error(Error::OptionInvalid {
@@ -329,8 +397,9 @@ fn write_request(request: &JsValue, buf: &mut [u8]) -> Result<Option<usize>, JsV
 /// `{ permission, action, namespace?, tenant? }` as a `Request`, handed to `f`.
 fn with_request<R>(request: &JsValue, f: impl FnOnce(&Request<'_>) -> Result<R, JsValue>) -> Result<R, JsValue> {
     let read = |buf: &mut Vec<u8>| -> Result<R, JsValue> {
-        if buf.len() < REQUEST_ROOM {
-            buf.resize(REQUEST_ROOM, 0);
+        // Room for any ordinary request; a larger one gets a buffer of its own.
+        if buf.len() < SCRATCH_START {
+            buf.resize(SCRATCH_START, 0);
         }
         match write_request(request, buf)? {
             None => request_from(buf, f),
@@ -347,7 +416,7 @@ fn with_request<R>(request: &JsValue, f: impl FnOnce(&Request<'_>) -> Result<R, 
             }
         }
     };
-    REQUEST_SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+    SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
         Ok(mut buf) => read(&mut buf),
         Err(_) => read(&mut Vec::new()),
     })
@@ -821,18 +890,18 @@ impl JsAuthorizer {
         let options = VerifyOptions::from_json(&options, clock).map_err(js_error)?;
         // Refused before it is copied: UTF-16 units never outnumber UTF-8 bytes.
         let max = self.inner.verifier().max_token_size();
-        if let Some(text) = token.dyn_ref::<js_sys::JsString>()
-            && text.length() as usize > max
-        {
-            return Err(js_error(Error::TokenTooLarge {
-                size: text.length() as usize,
-                max,
-            }));
-        }
-        let inner = with_js_text(&token, |token| self.inner.verify_id_token(token, &options))
-            .unwrap_or(Err(Error::JwsInvalid {
-                reason: "the token must be a string",
-            }))
+        let inner = with_js_text(&token, max, |token| self.inner.verify_id_token(token, &options))
+            .unwrap_or_else(|why| {
+                Err(match why {
+                    NoText::Missing => Error::JwsInvalid {
+                        reason: "the token must be a string",
+                    },
+                    NoText::TooLong | NoText::TooLarge => Error::TokenTooLarge {
+                        size: token.dyn_ref::<js_sys::JsString>().map_or(0, |t| t.length() as usize),
+                        max,
+                    },
+                })
+            })
             .map_err(js_error)?;
         Ok(JsSession { inner })
     }
