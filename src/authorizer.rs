@@ -35,7 +35,7 @@ pub struct AuthorizerOptions {
     pub max_token_size: Option<usize>,
     /// Roles, groups, users and bindings in Kestra's shapes; none: every verified user has
     /// the default role.
-    pub policy: Option<PolicyInput>,
+    pub policy: Option<PolicyInput<'static>>,
     /// Permission model, username claim, default tenant.
     pub rbac: RbacOptions,
     /// Verified tokens remembered (default 1000; 0 turns the cache off).
@@ -192,7 +192,25 @@ pub struct Authorizer {
 }
 
 impl Authorizer {
-    pub fn new(options: AuthorizerOptions) -> Result<Self> {
+    pub fn new(mut options: AuthorizerOptions) -> Result<Self> {
+        let policy = options.policy.take();
+        Self::build(options, policy.as_ref())
+    }
+
+    /// As `new`, with the policy given as JSON text beside options that have none: it is read
+    /// and compiled borrowing from the text (how the JS bindings pass a policy object).
+    pub fn with_policy_text(options: AuthorizerOptions, policy_json: &str) -> Result<Self> {
+        if options.policy.is_some() {
+            return Err(Error::OptionInvalid {
+                option: "policy",
+                reason: "given twice".into(),
+            });
+        }
+        let policy = PolicyInput::parse(policy_json)?;
+        Self::build(options, Some(&policy))
+    }
+
+    fn build(options: AuthorizerOptions, policy: Option<&PolicyInput<'_>>) -> Result<Self> {
         let config = options.kestra_config.unwrap_or_default();
         let client = config.client(options.client.as_deref())?.cloned().unwrap_or_default();
         let issuer = options
@@ -222,11 +240,7 @@ impl Authorizer {
             max_token_lifetime: options.max_token_lifetime.unwrap_or(DEFAULT_MAX_TOKEN_LIFETIME),
             max_token_size: options.max_token_size.unwrap_or(DEFAULT_MAX_TOKEN_SIZE),
         })?;
-        let policy = Arc::new(CompiledPolicy::compile(
-            &config,
-            options.policy.as_ref(),
-            &options.rbac,
-        )?);
+        let policy = Arc::new(CompiledPolicy::compile(&config, policy, &options.rbac)?);
         let mut warnings = config.findings.clone();
         warnings.extend(policy.findings().iter().cloned());
         if verifier.uses_client_secret() {

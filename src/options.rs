@@ -89,23 +89,6 @@ impl AuthorizerOptions {
     /// algorithms, trustedAudiences, clockTolerance, maxTokenLifetime, maxTokenSize }`.
     /// Unknown members are errors, so a misspelt option never goes unnoticed.
     pub fn from_json(value: &Value) -> Result<Self> {
-        Self::read(value, None)
-    }
-
-    /// As `from_json`, with the policy given as JSON text beside an options object that has
-    /// no `policy` member: how the JS bindings pass a large policy object, which is then read
-    /// without a JSON tree (see `PolicyInput::parse`).
-    pub fn from_json_with_policy_text(value: &Value, policy: &str) -> Result<Self> {
-        if value.get("policy").is_some() {
-            return Err(Error::OptionInvalid {
-                option: "policy",
-                reason: "given twice".into(),
-            });
-        }
-        Self::read(value, Some(policy))
-    }
-
-    fn read(value: &Value, policy_text: Option<&str>) -> Result<Self> {
         if !value.is_object() {
             return Err(Error::OptionInvalid {
                 option: "options",
@@ -140,10 +123,11 @@ impl AuthorizerOptions {
             clock_tolerance: whole(raw.clock_tolerance, "clockTolerance", f64::from(u32::MAX))?.map(|v| v as u32),
             max_token_lifetime: whole(raw.max_token_lifetime, "maxTokenLifetime", MAX_SAFE_SECONDS)?,
             max_token_size: whole(raw.max_token_size, "maxTokenSize", f64::from(u32::MAX))?.map(|v| v as usize),
-            policy: match policy_text {
-                Some(text) => Some(PolicyInput::parse(text)?),
-                None => document(value.get("policy"), PolicyInput::parse, PolicyInput::from_json)?,
-            },
+            policy: document(
+                value.get("policy"),
+                |text| PolicyInput::parse(text).map(PolicyInput::into_owned),
+                PolicyInput::from_json,
+            )?,
             token_cache_size: whole(raw.token_cache_size, "tokenCacheSize", f64::from(u32::MAX))?.map(|v| v as usize),
             rbac: RbacOptions {
                 model: match raw.model.as_deref() {

@@ -4,6 +4,7 @@
 use crate::authorizer::{Authorizer, AuthorizerOptions, Session};
 use crate::config::Finding;
 use crate::error::{Error, shorten};
+use crate::rbac::policy::MAX_POLICY_BYTES;
 use crate::rbac::{Decision, Reason, Request, Via};
 use crate::token::VerifyOptions;
 use serde::Serialize;
@@ -261,10 +262,15 @@ fn text_in(buf: &[u8], written: usize) -> Result<&str, NoText> {
 
 /// Calls `f` with a JS string's UTF-8 text: `Missing` when `value` is not a string, `TooLong`
 /// when it has more than `max_units` UTF-16 units.
-fn with_js_text<R>(value: &JsValue, max_units: usize, f: impl FnOnce(&str) -> R) -> Result<R, NoText> {
+fn with_js_text<R>(
+    value: &JsValue,
+    max_units: usize,
+    large_input: bool,
+    f: impl FnOnce(&str) -> R,
+) -> Result<R, NoText> {
     with_written_text(
         |memory, at, room| write_text(memory, value, at, room, max_units as f64),
-        false,
+        large_input,
         f,
     )
 }
@@ -299,27 +305,27 @@ fn with_json_text<R>(value: &JsValue, option: &'static str, f: impl FnOnce(&str)
     })
 }
 
-/// `options.policy` when it is a plain object (not an array, a string or absent).
-fn policy_object(options: &JsValue) -> Option<JsValue> {
+/// `options.policy` when it is JSON text or a plain object (not an array, not absent).
+fn policy_member(options: &JsValue) -> Option<JsValue> {
     if !options.is_object() {
         return None;
     }
     js_sys::Reflect::get(options, &JsValue::from_str("policy"))
         .ok()
-        .filter(|p| p.is_object() && !js_sys::Array::is_array(p))
+        .filter(|p| p.is_string() || (p.is_object() && !js_sys::Array::is_array(p)))
 }
 
 /// Grows the heap once, in proportion to a large input, before parsing and compiling it. The
 /// allocator otherwise grows wasm memory a few pages at a time, and each growth costs the
 /// host: building from 100,000 bindings spent most of its time there. Copying, reading and
-/// compiling a policy peaks at ~10x its JSON size (9 MB -> 91 MiB of wasm memory), which is
-/// what is reserved, before the text is copied in.
+/// compiling a policy peaks at ~7.5x its JSON size (9 MB -> 68 MiB of wasm memory); 8x is
+/// reserved, before the text is copied in.
 fn reserve_heap(input_len: usize) {
     const SMALL: usize = 256 * 1024;
     if input_len > SMALL {
         // Freed at once: the allocator keeps the block as free space for what follows.
         drop(std::hint::black_box(Vec::<u8>::with_capacity(
-            input_len.saturating_mul(10),
+            input_len.saturating_mul(8),
         )));
     }
 }
@@ -700,20 +706,37 @@ impl JsAuthorizer {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "AuthorizerOptions")] options: JsValue,
     ) -> Result<JsAuthorizer, JsValue> {
-        let inner = match policy_object(&options) {
-            // A policy object (100,000 bindings is ~9 MB of JSON) goes across as its own text
-            // and is read without a JSON tree; the rest of the options as before.
+        let inner = match policy_member(&options) {
+            // A policy (100,000 bindings is ~9 MB of JSON) goes across as its own text, and is
+            // read and compiled borrowing from it; the rest of the options as before.
             Some(policy) => {
                 let rest = js_sys::Object::assign(&js_sys::Object::new(), options.unchecked_ref());
                 let _ = js_sys::Reflect::delete_property(&rest, &JsValue::from_str("policy"));
                 let rest = from_js(rest.into(), "options")?;
-                with_json_text(&policy, "policy", |text| {
-                    AuthorizerOptions::from_json_with_policy_text(&rest, text)
-                })?
+                let rest = AuthorizerOptions::from_json(&rest).map_err(js_error)?;
+                if policy.is_string() {
+                    with_js_text(&policy, MAX_POLICY_BYTES, true, |text| {
+                        Authorizer::with_policy_text(rest, text)
+                    })
+                    .unwrap_or_else(|why| {
+                        Err(match why {
+                            NoText::Missing => Error::OptionInvalid {
+                                option: "policy",
+                                reason: "could not be read".into(),
+                            },
+                            NoText::TooLong | NoText::TooLarge => Error::InputTooLarge {
+                                what: "policy",
+                                size: policy.dyn_ref::<js_sys::JsString>().map_or(0, |t| t.length() as usize),
+                                max: MAX_POLICY_BYTES,
+                            },
+                        })
+                    })
+                } else {
+                    with_json_text(&policy, "policy", |text| Authorizer::with_policy_text(rest, text))?
+                }
             }
-            None => AuthorizerOptions::from_json(&from_js(options, "options")?),
+            None => AuthorizerOptions::from_json(&from_js(options, "options")?).and_then(Authorizer::new),
         }
-        .and_then(Authorizer::new)
         .map_err(js_error)?;
         Ok(JsAuthorizer {
             inner,
@@ -890,7 +913,7 @@ impl JsAuthorizer {
         let options = VerifyOptions::from_json(&options, clock).map_err(js_error)?;
         // Refused before it is copied: UTF-16 units never outnumber UTF-8 bytes.
         let max = self.inner.verifier().max_token_size();
-        let inner = with_js_text(&token, max, |token| self.inner.verify_id_token(token, &options))
+        let inner = with_js_text(&token, max, false, |token| self.inner.verify_id_token(token, &options))
             .unwrap_or_else(|why| {
                 Err(match why {
                     NoText::Missing => Error::JwsInvalid {

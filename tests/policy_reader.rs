@@ -47,18 +47,32 @@ fn member(name: &'static str, values: &'static [&'static str]) -> impl Strategy<
 fn binding() -> impl Strategy<Value = String> {
     (
         (
-            member("type", &[r#""USER""#, r#""GROUP""#, r#""user""#, "5", "null"]),
+            member(
+                "type",
+                &[r#""USER""#, r#""GROUP""#, r#""user""#, "5", "null", r#""\u0055SER""#],
+            ),
             member(
                 "externalId",
-                &[r#""u1""#, r#""g1""#, r#""alice@example.com""#, r#""""#, "null", "7"],
+                &[
+                    r#""u1""#,
+                    r#""g1""#,
+                    r#""alice@example.com""#,
+                    r#""""#,
+                    "null",
+                    "7",
+                    r#""u\u0031""#,
+                ],
             ),
-            member("roleId", &[r#""r1""#, r#""r2""#, r#""""#, "null", r#""nope""#]),
+            member(
+                "roleId",
+                &[r#""r1""#, r#""r2""#, r#""""#, "null", r#""nope""#, r#""r\u0031""#],
+            ),
             member(
                 "namespaceId",
                 &[r#""a.b""#, r#""""#, r#""Bad""#, "null", r#""a..b""#, r#""a\u002eb""#],
             ),
             member("namespace", &[r#""a""#, "null", r#""c.d""#]),
-            member("id", &[r#""b1""#, r#""""#, "null"]),
+            member("id", &[r#""b1""#, r#""""#, "null", r#""b\"1\"""#, r#""b\u00e9""#]),
         ),
         (
             member("role", &[r#"{"id":"r1"}"#, r#""r2""#, "null"]),

@@ -820,15 +820,16 @@ fn bad_policies_are_errors_with_a_path() {
         );
         // And beside the options, as the JS bindings pass a policy object.
         let rest = json!({"issuer": ISSUER, "clientId": CLIENT_ID, "clientSecret": SECRET, "jwks": "{}"});
-        let beside = AuthorizerOptions::from_json_with_policy_text(&rest, &p.to_string())
-            .and_then(Authorizer::new)
+        let beside = AuthorizerOptions::from_json(&rest)
+            .and_then(|options| Authorizer::with_policy_text(options, &p.to_string()))
             .err()
             .map(|e| (e.code(), e.to_string()));
         assert_eq!(beside, Some((code, message)), "{p} beside the options");
     }
     // A policy both inside the options and beside them is refused, not merged or picked.
     let both = json!({"issuer": ISSUER, "clientId": CLIENT_ID, "clientSecret": SECRET, "jwks": "{}", "policy": {}});
-    let Err(error) = AuthorizerOptions::from_json_with_policy_text(&both, "{}") else {
+    let both = AuthorizerOptions::from_json(&both).unwrap();
+    let Err(error) = Authorizer::with_policy_text(both, "{}") else {
         panic!("a policy given twice is accepted");
     };
     assert_eq!(error.code(), "ERR_OPTION_INVALID");

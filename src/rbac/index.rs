@@ -60,8 +60,9 @@ impl CompiledRole {
 
 #[derive(Debug, Clone)]
 struct BindingMeta {
-    /// `None`: the input gave no id, and the binding is `#<its index>`.
-    id: Option<String>,
+    /// Where the binding's id is in the tenant's `binding_ids`; `None`: the input gave no id,
+    /// and the binding is `#<its index>`.
+    id: Option<(u32, u32)>,
     role: usize,
     /// The binding's namespace number (see [`Namespaces`]).
     namespace: Option<u32>,
@@ -212,7 +213,11 @@ impl Grants {
             }
         }
         rows.sort_unstable();
-        let mut entries: Vec<(u32, NamespaceEntry)> = Vec::new();
+        let distinct = rows
+            .windows(2)
+            .filter(|pair| matches!(pair, [a, b] if a.0 != b.0))
+            .count();
+        let mut entries: Vec<(u32, NamespaceEntry)> = Vec::with_capacity(distinct.saturating_add(1));
         for (id, i, own) in rows {
             let Some(staged) = self.staged.get(i) else { continue };
             let Some(keys) = roles.get(staged.role).map(|r| &r.namespace_keys) else {
@@ -267,6 +272,8 @@ struct TenantIndex {
     slot: usize,
     roles: Vec<CompiledRole>,
     bindings: Vec<BindingMeta>,
+    /// Every binding's id, end to end: one allocation for all of them.
+    binding_ids: String,
     /// User principals by every name they answer to: id, username, email, binding externalId.
     user_by_name: FxHashMap<String, usize>,
     user_grants: Vec<Grants>,
@@ -280,6 +287,20 @@ struct TenantIndex {
 }
 
 impl TenantIndex {
+    fn binding_id(&self, meta: &BindingMeta) -> Option<&str> {
+        let (start, end) = meta.id?;
+        self.binding_ids.get(start as usize..end as usize)
+    }
+
+    /// Appends a binding's id to `binding_ids`; `None` past 4 GiB of ids (the policy text is
+    /// bounded far below that).
+    fn store_binding_id(&mut self, id: &str) -> Option<(u32, u32)> {
+        let start = u32::try_from(self.binding_ids.len()).ok()?;
+        let end = u32::try_from(self.binding_ids.len().checked_add(id.len())?).ok()?;
+        self.binding_ids.push_str(id);
+        Some((start, end))
+    }
+
     fn user_slot(&mut self, name: &str) -> usize {
         if let Some(i) = self.user_by_name.get(name) {
             return *i;
@@ -546,7 +567,7 @@ const READ_ONLY: [&str; 3] = ["READ", "VIEW", "LIST"];
 impl CompiledPolicy {
     /// Compiles the Kestra configuration (default role, groups claim, tenants) and an
     /// optional policy. With no policy every verified user has the default role.
-    pub fn compile(config: &KestraConfig, policy: Option<&PolicyInput>, options: &RbacOptions) -> Result<Self> {
+    pub fn compile(config: &KestraConfig, policy: Option<&PolicyInput<'_>>, options: &RbacOptions) -> Result<Self> {
         let mut findings = Vec::new();
         let roles_permissions = policy
             .into_iter()
@@ -626,6 +647,9 @@ impl CompiledPolicy {
         let mut known_users = FxHashSet::default();
         for input in policy.map(|p| p.tenants.as_slice()).unwrap_or_default() {
             let mut index = TenantIndex::default();
+            index.bindings.reserve(input.bindings.len());
+            let id_bytes = input.bindings.iter().filter_map(|b| b.id.as_deref()).map(str::len);
+            index.binding_ids.reserve(id_bytes.fold(0, usize::saturating_add));
             let mut role_by_id = FxHashMap::default();
             for role in &input.roles {
                 if role_by_id.contains_key(role.id.as_str()) {
@@ -682,7 +706,7 @@ impl CompiledPolicy {
                 }
             }
             for binding in &input.bindings {
-                let Some(role) = role_by_id.get(binding.role_id.as_str()).copied() else {
+                let Some(role) = role_by_id.get(&*binding.role_id).copied() else {
                     return Err(Error::policy(
                         binding.path.render(&input.id),
                         format!("role \"{}\" is not among the tenant's roles", shorten(&binding.role_id)),
@@ -691,7 +715,7 @@ impl CompiledPolicy {
                 let b = index.bindings.len();
                 let group = match binding.kind {
                     BindingKind::User => None,
-                    BindingKind::Group => match index.group_by_key.get(&binding.external_id) {
+                    BindingKind::Group => match index.group_by_key.get(&*binding.external_id) {
                         Some(g) => Some(*g),
                         None => {
                             return Err(Error::policy(
@@ -705,8 +729,16 @@ impl CompiledPolicy {
                     },
                 };
                 let ns = binding.namespace.as_deref().map(|ns| index.namespaces.intern(ns));
+                let id = match binding.id.as_deref() {
+                    Some(id) => Some(
+                        index
+                            .store_binding_id(id)
+                            .ok_or_else(|| Error::policy(binding.path.render(&input.id), "binding ids too large"))?,
+                    ),
+                    None => None,
+                };
                 index.bindings.push(BindingMeta {
-                    id: binding.id.clone(),
+                    id,
                     role,
                     namespace: ns,
                     group,
@@ -718,7 +750,7 @@ impl CompiledPolicy {
                         let u = index.user_slot(&binding.external_id);
                         // Every name that already had a slot is known; a new one becomes known.
                         if u >= slots {
-                            known_users.insert(binding.external_id.clone());
+                            known_users.insert(binding.external_id.to_string());
                         }
                         index.user_grants.get_mut(u)
                     }
@@ -1039,8 +1071,8 @@ impl CompiledPolicy {
                 via,
                 role: role.map(|x| x.id.as_str().into()),
                 role_name: role.map(|x| x.name.as_str().into()),
-                binding: Some(match &meta.id {
-                    Some(id) => id.as_str().into(),
+                binding: Some(match index.binding_id(meta) {
+                    Some(id) => id.into(),
                     None => format!("#{b}").into(),
                 }),
                 namespace: meta

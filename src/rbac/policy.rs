@@ -8,6 +8,7 @@ use super::namespace;
 use crate::error::{Error, Result};
 use crate::json;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 
 /// Upper bounds on a policy, so hostile input cannot make compilation unbounded.
 pub const MAX_TENANTS: usize = 10_000;
@@ -56,16 +57,32 @@ pub struct UserInput {
     pub instance_owner: bool,
 }
 
+/// A binding. Its names borrow from the policy text when they can (100,000 bindings are
+/// 400,000 names: allocating each was a fifth of building an Authorizer from them).
 #[derive(Debug, Clone, PartialEq)]
-pub struct BindingInput {
+pub struct BindingInput<'a> {
     /// The binding's id; `None` when the input gives none, and it is then `#<its position in
     /// the tenant's bindings>` (written out only when a decision names it).
-    pub id: Option<String>,
+    pub id: Option<Cow<'a, str>>,
     pub kind: BindingKind,
-    pub external_id: String,
-    pub role_id: String,
-    pub namespace: Option<String>,
+    pub external_id: Cow<'a, str>,
+    pub role_id: Cow<'a, str>,
+    pub namespace: Option<Cow<'a, str>>,
     pub path: BindingPath,
+}
+
+impl BindingInput<'_> {
+    pub fn into_owned(self) -> BindingInput<'static> {
+        let own = |text: Cow<'_, str>| Cow::Owned(text.into_owned());
+        BindingInput {
+            id: self.id.map(own),
+            kind: self.kind,
+            external_id: own(self.external_id),
+            role_id: own(self.role_id),
+            namespace: self.namespace.map(own),
+            path: self.path,
+        }
+    }
 }
 
 /// Where a binding is in the policy, for error messages: written out only when one is
@@ -92,19 +109,20 @@ impl BindingPath {
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct TenantInput {
+pub struct TenantInput<'a> {
     pub id: String,
     pub roles: Vec<RoleInput>,
     pub groups: Vec<GroupInput>,
     pub users: Vec<UserInput>,
-    pub bindings: Vec<BindingInput>,
+    pub bindings: Vec<BindingInput<'a>>,
 }
 
-/// A policy as given, checked for shape.
+/// A policy as given, checked for shape; bindings may borrow from the text it was read from
+/// (`into_owned` detaches it).
 #[derive(Debug, Clone, PartialEq)]
-pub struct PolicyInput {
+pub struct PolicyInput<'a> {
     pub model: ModelChoice,
-    pub tenants: Vec<TenantInput>,
+    pub tenants: Vec<TenantInput<'a>>,
 }
 
 fn err(path: &str, reason: impl Into<String>) -> Error {
@@ -155,7 +173,7 @@ fn id_of(value: &Value, path: &str) -> Result<String> {
     }
 }
 
-fn checked_namespace(value: Option<String>, path: impl FnOnce() -> String) -> Result<Option<String>> {
+fn checked_namespace<'a>(value: Option<Cow<'a, str>>, path: impl FnOnce() -> String) -> Result<Option<Cow<'a, str>>> {
     match value {
         None => Ok(None),
         Some(ns) if ns.is_empty() => Ok(None),
@@ -268,7 +286,7 @@ fn user(value: &Value, path: &str) -> Result<UserInput> {
     })
 }
 
-fn binding(value: &Value, path: &str, at: BindingPath) -> Result<BindingInput> {
+fn binding(value: &Value, path: &str, at: BindingPath) -> Result<BindingInput<'static>> {
     let mut map = object(value, path)?;
     // The older detail answer wrapped the stored binding: `{binding: {...}}`.
     if let Some(inner) = map.get("binding") {
@@ -295,10 +313,10 @@ fn binding(value: &Value, path: &str, at: BindingPath) -> Result<BindingInput> {
     let id = text(map, "id", path)?;
     let raw = RawBinding {
         kind,
-        external_id,
-        role_id,
-        namespace: namespace_id.or(namespace),
-        id,
+        external_id: external_id.into(),
+        role_id: role_id.into(),
+        namespace: namespace_id.or(namespace).map(Cow::Owned),
+        id: id.map(Cow::Owned),
     };
     finish_binding(raw, at, || format!("{path}.namespace"))
 }
@@ -317,7 +335,11 @@ fn binding_kind(name: Option<&str>, path: &str) -> Result<BindingKind> {
 
 /// What every binding shape shares once its principal and role are known: the namespace
 /// (`namespaceId`, else `namespace`; empty means none) and the id (`#<index>` when absent).
-fn finish_binding(raw: RawBinding, at: BindingPath, namespace_path: impl FnOnce() -> String) -> Result<BindingInput> {
+fn finish_binding<'a>(
+    raw: RawBinding<'a>,
+    at: BindingPath,
+    namespace_path: impl FnOnce() -> String,
+) -> Result<BindingInput<'a>> {
     Ok(BindingInput {
         id: raw.id,
         kind: raw.kind,
@@ -329,12 +351,12 @@ fn finish_binding(raw: RawBinding, at: BindingPath, namespace_path: impl FnOnce(
 }
 
 /// A binding's fields as read, before the shared checks.
-struct RawBinding {
+struct RawBinding<'a> {
     kind: BindingKind,
-    external_id: String,
-    role_id: String,
-    namespace: Option<String>,
-    id: Option<String>,
+    external_id: Cow<'a, str>,
+    role_id: Cow<'a, str>,
+    namespace: Option<Cow<'a, str>>,
+    id: Option<Cow<'a, str>>,
 }
 
 fn tenant_id(id: &str, path: &str) -> Result<()> {
@@ -364,7 +386,13 @@ pub fn valid_tenant(id: &str) -> bool {
 }
 
 /// One tenant's members; `single` for the single-tenant shape (paths under `policy`).
-fn tenant(id: String, map: &Map<String, Value>, path: &str, single: bool, counts: &mut Counts) -> Result<TenantInput> {
+fn tenant(
+    id: String,
+    map: &Map<String, Value>,
+    path: &str,
+    single: bool,
+    counts: &mut Counts,
+) -> Result<TenantInput<'static>> {
     let mut t = tenant_without_bindings(
         id,
         path,
@@ -393,7 +421,7 @@ fn tenant_without_bindings(
     roles: &[Value],
     groups: &[Value],
     users: &[Value],
-) -> Result<TenantInput> {
+) -> Result<TenantInput<'static>> {
     tenant_id(&id, path)?;
     let mut t = TenantInput {
         id,
@@ -420,7 +448,7 @@ struct Counts {
 }
 
 impl Counts {
-    fn add(&mut self, t: &TenantInput) -> Result<()> {
+    fn add(&mut self, t: &TenantInput<'_>) -> Result<()> {
         self.roles = self.roles.saturating_add(t.roles.len());
         self.groups = self.groups.saturating_add(t.groups.len());
         self.users = self.users.saturating_add(t.users.len());
@@ -441,7 +469,7 @@ impl Counts {
 
 /// One `ApiTenantAccess` answer: the user, their groups, and every role assignment with its
 /// namespace and origin, turned into a one-user tenant.
-fn tenant_access(value: &Value, path: &str, answer: usize) -> Result<TenantInput> {
+fn tenant_access(value: &Value, path: &str, answer: usize) -> Result<TenantInput<'static>> {
     let map = object(value, path)?;
     let tenant_id_value = required_text(map, "tenantId", path)?;
     tenant_id(&tenant_id_value, &format!("{path}.tenantId"))?;
@@ -485,11 +513,17 @@ fn tenant_access(value: &Value, path: &str, answer: usize) -> Result<TenantInput
             }
         };
         t.bindings.push(BindingInput {
-            id: Some(text(a, "sourceId", &item_path)?.unwrap_or_else(|| format!("#{i}"))),
+            id: Some(
+                text(a, "sourceId", &item_path)?
+                    .unwrap_or_else(|| format!("#{i}"))
+                    .into(),
+            ),
             kind,
-            external_id,
-            role_id,
-            namespace: checked_namespace(text(a, "namespace", &item_path)?, || format!("{item_path}.namespace"))?,
+            external_id: external_id.into(),
+            role_id: role_id.into(),
+            namespace: checked_namespace(text(a, "namespace", &item_path)?.map(Cow::Owned), || {
+                format!("{item_path}.namespace")
+            })?,
             path: BindingPath::Other(item_path),
         });
     }
@@ -508,9 +542,9 @@ fn model_choice(name: Option<&str>) -> Result<ModelChoice> {
 /// The single-tenant shape's tenant id: `tenant`, else `main`.
 const SINGLE_TENANT_DEFAULT: &str = "main";
 
-impl PolicyInput {
+impl<'a> PolicyInput<'a> {
     /// Parses policy JSON text (duplicate member names refused).
-    pub fn parse(text: &str) -> Result<Self> {
+    pub fn parse(text: &'a str) -> Result<Self> {
         if text.len() > MAX_POLICY_BYTES {
             return Err(Error::InputTooLarge {
                 what: "policy",
@@ -522,22 +556,42 @@ impl PolicyInput {
             return Ok(policy);
         }
         let map = json::parse_object(text.as_bytes()).map_err(|fault| err("", fault.describe()))?;
-        Self::from_json(&Value::Object(map))
+        PolicyInput::from_json(&Value::Object(map))
     }
 
     /// The general reader alone (tests compare it with the typed one).
     #[doc(hidden)]
-    pub fn parse_general(text: &str) -> Result<Self> {
+    pub fn parse_general(text: &str) -> Result<PolicyInput<'static>> {
         let map = json::parse_object(text.as_bytes()).map_err(|fault| err("", fault.describe()))?;
-        Self::from_json(&Value::Object(map))
+        PolicyInput::from_json(&Value::Object(map))
     }
 
     /// The typed reader alone: `None` when it leaves the text to the general one.
     #[doc(hidden)]
-    pub fn parse_typed(text: &str) -> Option<Self> {
+    pub fn parse_typed(text: &'a str) -> Option<Self> {
         typed::read(text)
     }
 
+    /// The same policy, owning all of its names.
+    pub fn into_owned(self) -> PolicyInput<'static> {
+        PolicyInput {
+            model: self.model,
+            tenants: self
+                .tenants
+                .into_iter()
+                .map(|t| TenantInput {
+                    id: t.id,
+                    roles: t.roles,
+                    groups: t.groups,
+                    users: t.users,
+                    bindings: t.bindings.into_iter().map(BindingInput::into_owned).collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl PolicyInput<'static> {
     /// Reads `{ model?, tenants: { <id>: { roles, groups, users, bindings } }, tenantAccess? }`,
     /// or a single tenant's `{ tenant?, roles, groups, users, bindings }` (tenant `main` when unnamed).
     pub fn from_json(value: &Value) -> Result<Self> {
@@ -560,7 +614,7 @@ impl PolicyInput {
         }
         let model = model_choice(text(map, "model", "policy")?.as_deref())?;
         let mut counts = Counts::default();
-        let mut tenants: Vec<TenantInput> = Vec::new();
+        let mut tenants: Vec<TenantInput<'static>> = Vec::new();
         let single = ["roles", "groups", "users", "bindings"]
             .iter()
             .any(|k| map.contains_key(*k));
@@ -710,17 +764,40 @@ mod typed {
     #[serde(deny_unknown_fields, rename_all = "camelCase")]
     struct Binding<'a> {
         #[serde(rename = "type", borrow, default)]
-        kind: Option<Cow<'a, str>>,
+        kind: Option<Text<'a>>,
         #[serde(borrow, default)]
-        external_id: Option<Cow<'a, str>>,
+        external_id: Option<Text<'a>>,
         #[serde(borrow, default)]
-        role_id: Option<Cow<'a, str>>,
+        role_id: Option<Text<'a>>,
         #[serde(borrow, default)]
-        namespace_id: Option<Cow<'a, str>>,
+        namespace_id: Option<Text<'a>>,
         #[serde(borrow, default)]
-        namespace: Option<Cow<'a, str>>,
+        namespace: Option<Text<'a>>,
         #[serde(borrow, default)]
-        id: Option<Cow<'a, str>>,
+        id: Option<Text<'a>>,
+    }
+
+    /// A string borrowed from the text when it has no escapes. (serde's own `Cow` reader
+    /// always copies inside an `Option`.)
+    struct Text<'a>(Cow<'a, str>);
+
+    impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+            struct TextVisitor;
+            impl<'de> Visitor<'de> for TextVisitor {
+                type Value = Text<'de>;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("a string")
+                }
+                fn visit_borrowed_str<E: de::Error>(self, text: &'de str) -> std::result::Result<Self::Value, E> {
+                    Ok(Text(Cow::Borrowed(text)))
+                }
+                fn visit_str<E: de::Error>(self, text: &str) -> std::result::Result<Self::Value, E> {
+                    Ok(Text(Cow::Owned(text.to_owned())))
+                }
+            }
+            deserializer.deserialize_str(TextVisitor)
+        }
     }
 
     /// `tenants`: id -> tenant, in text order; a repeated id is an error (the general reader
@@ -756,19 +833,23 @@ mod typed {
             .unwrap_or_default()
     }
 
-    fn tenant(id: String, path: &str, single: bool, parts: Tenant<'_>, counts: &mut Counts) -> Option<TenantInput> {
+    fn tenant<'a>(
+        id: String,
+        path: &str,
+        single: bool,
+        parts: Tenant<'a>,
+        counts: &mut Counts,
+    ) -> Option<TenantInput<'a>> {
         let (roles, groups, users) = (values(parts.roles), values(parts.groups), values(parts.users));
         let mut t = tenant_without_bindings(id, path, &roles, &groups, &users).ok()?;
         let bindings = parts.bindings.unwrap_or_default();
         t.bindings.reserve(bindings.len());
-        for (i, Obj(b)) in bindings.iter().enumerate() {
-            let text = |v: &Option<Cow<'_, str>>| v.as_deref().map(str::to_owned);
-            let kind = binding_kind(b.kind.as_deref(), path).ok()?;
+        for (i, Obj(b)) in bindings.into_iter().enumerate() {
+            let kind = binding_kind(b.kind.as_ref().map(|Text(k)| &**k), path).ok()?;
             // The general reader would look for user / group / role objects, which this shape
             // has not: an empty id is its error.
-            let external_id = b.external_id.as_deref().filter(|s| !s.is_empty())?.to_owned();
-            let role_id = b.role_id.as_deref().filter(|s| !s.is_empty())?.to_owned();
-            let namespace = text(&b.namespace_id).or_else(|| text(&b.namespace));
+            let external_id = b.external_id.map(|Text(t)| t).filter(|s| !s.is_empty())?;
+            let role_id = b.role_id.map(|Text(t)| t).filter(|s| !s.is_empty())?;
             let at = if single {
                 BindingPath::Single(i)
             } else {
@@ -779,8 +860,8 @@ mod typed {
                 kind,
                 external_id,
                 role_id,
-                namespace,
-                id: text(&b.id),
+                namespace: b.namespace_id.or(b.namespace).map(|Text(t)| t),
+                id: b.id.map(|Text(t)| t),
             };
             let binding = finish_binding(raw, at, String::new);
             t.bindings.push(binding.ok()?);
@@ -790,7 +871,7 @@ mod typed {
     }
 
     /// The policy, or `None` when the general reader must decide.
-    pub(super) fn read(text: &str) -> Option<PolicyInput> {
+    pub(super) fn read(text: &str) -> Option<PolicyInput<'_>> {
         let Obj(doc) = serde_json::from_str::<Obj<Document<'_>>>(text).ok()?;
         let model = model_choice(doc.model.as_deref()).ok()?;
         let mut counts = Counts::default();

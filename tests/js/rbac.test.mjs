@@ -111,6 +111,12 @@ test("bad requests throw Errors with codes", () => {
   const roles = [{ id: "r", permissions: { FLOW: ["READ"] } }];
   const bindings = [{ type: "USER", externalId: "alice@example.com", roleId: "r", namespaceId: "company" }];
   assert.equal(codeOf(() => new Authorizer({ ...base, jwks: "{", policy: { roles: "x" } })), "ERR_JWKS_INVALID");
+  // Policy text crosses on its own too, read borrowing from it; refused by length before it is
+  // copied.
+  assert.equal(codeOf(() => new Authorizer({ ...base, jwks: "{", policy: "{" })), "ERR_JWKS_INVALID");
+  assert.equal(codeOf(() => new Authorizer({ ...base, policy: "{" })), "ERR_POLICY_INVALID");
+  assert.equal(codeOf(() => new Authorizer({ ...base, policy: '{"roles": "x"}' })), "ERR_POLICY_INVALID");
+  assert.equal(codeOf(() => new Authorizer({ ...base, policy: " ".repeat(64 * 2 ** 20 + 1) })), "ERR_INPUT_TOO_LARGE");
   assert.equal(codeOf(() => new Authorizer({ ...base, policy: [] })), "ERR_POLICY_INVALID");
   // JSON.stringify answers undefined for these: a coded error, never a TypeError.
   assert.equal(codeOf(() => new Authorizer({ ...base, policy: { toJSON: () => undefined } })), "ERR_OPTION_INVALID");
