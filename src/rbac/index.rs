@@ -76,7 +76,9 @@ struct NamespaceEntry {
     direct: KeySet,
     /// Keys granted on this namespace or anywhere below it.
     subtree: KeySet,
-    bindings: Vec<usize>,
+    /// The bindings on exactly this namespace: `start..end` of the principal's
+    /// `namespace_bindings` (one list per principal, not one per namespace).
+    bindings: (u32, u32),
 }
 
 /// The namespaces a tenant's bindings name, with all their ancestors, numbered once: the
@@ -135,6 +137,8 @@ impl Namespaces {
 #[derive(Debug, Clone, Default)]
 struct NamespaceTable {
     entries: Vec<(u32, NamespaceEntry)>,
+    /// Binding indexes, each entry's as one run.
+    bindings: Vec<usize>,
 }
 
 impl NamespaceTable {
@@ -144,6 +148,10 @@ impl NamespaceTable {
     }
     fn iter(&self) -> impl Iterator<Item = (&u32, &NamespaceEntry)> {
         self.entries.iter().map(|(k, e)| (k, e))
+    }
+    fn bindings(&self, entry: &NamespaceEntry) -> &[usize] {
+        let (start, end) = entry.bindings;
+        self.bindings.get(start as usize..end as usize).unwrap_or_default()
     }
 }
 
@@ -218,23 +226,31 @@ impl Grants {
             .filter(|pair| matches!(pair, [a, b] if a.0 != b.0))
             .count();
         let mut entries: Vec<(u32, NamespaceEntry)> = Vec::with_capacity(distinct.saturating_add(1));
+        let mut bindings: Vec<usize> = Vec::with_capacity(self.staged.len());
         for (id, i, own) in rows {
             let Some(staged) = self.staged.get(i) else { continue };
             let Some(keys) = roles.get(staged.role).map(|r| &r.namespace_keys) else {
                 continue;
             };
+            // Runs end where the next begins: rows are sorted by namespace.
+            let at = u32::try_from(bindings.len()).unwrap_or(u32::MAX);
             if entries.last().is_none_or(|(last, _)| *last != id) {
-                entries.push((id, NamespaceEntry::default()));
+                let entry = NamespaceEntry {
+                    bindings: (at, at),
+                    ..NamespaceEntry::default()
+                };
+                entries.push((id, entry));
             }
             if let Some((_, entry)) = entries.last_mut() {
                 entry.subtree.union_with(keys);
                 if own {
                     entry.direct.union_with(keys);
-                    entry.bindings.push(staged.binding);
+                    bindings.push(staged.binding);
+                    entry.bindings.1 = at.saturating_add(1);
                 }
             }
         }
-        self.namespaces = NamespaceTable { entries };
+        self.namespaces = NamespaceTable { entries, bindings };
         self.staged = Vec::new();
     }
 
@@ -1101,7 +1117,7 @@ impl CompiledPolicy {
             for id in view.chain(r, &mut buf) {
                 {
                     if let Some(entry) = grants.namespaces.get(id).filter(|e| e.direct.contains(r.key)) {
-                        for b in &entry.bindings {
+                        for b in grants.namespaces.bindings(entry) {
                             if index.bindings.get(*b).is_some_and(role_has) {
                                 push(*b, via);
                             }
