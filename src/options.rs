@@ -66,7 +66,7 @@ fn whole(value: Option<f64>, option: &'static str, max: f64) -> Result<Option<u6
         Some(v) if v.is_finite() && (0.0..=max).contains(&v) && v.fract() == 0.0 => Ok(Some(v as u64)),
         Some(_) => Err(Error::OptionInvalid {
             option,
-            reason: format!("must be a whole number between 0 and {max}"),
+            reason: format!("must be a whole number between 0 and {}", max as u64),
         }),
     }
 }
