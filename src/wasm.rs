@@ -5,7 +5,7 @@ use crate::authorizer::{Authorizer, AuthorizerOptions, Session};
 use crate::config::Finding;
 use crate::error::{Error, shorten};
 use crate::rbac::policy::MAX_POLICY_BYTES;
-use crate::rbac::{Decision, Reason, Request, Via};
+use crate::rbac::{ALLOWED, Decision, DenyCode, Reason, Request, Via};
 use crate::token::VerifyOptions;
 use serde::Serialize;
 use serde_json::Value;
@@ -518,9 +518,13 @@ impl StringTable {
     fn new() -> Self {
         let values = js_sys::Array::new();
         values.push(&JsValue::NULL);
-        // `via` names take the fixed ids 1..=4 (`via_id`): no lookup.
+        // `via` names and decision codes take fixed ids (`via_id`, `code_id`): no lookup.
         for via in Via::ALL {
             values.push(&JsValue::from_str(via.name()));
+        }
+        values.push(&JsValue::from_str(ALLOWED));
+        for deny in DenyCode::ALL {
+            values.push(&JsValue::from_str(deny.code()));
         }
         StringTable {
             ids: rustc_hash::FxHashMap::default(),
@@ -534,6 +538,14 @@ impl StringTable {
             Via::Group => 2,
             Via::DefaultRole => 3,
             Via::InstanceOwner => 4,
+        }
+    }
+
+    fn code_id(&mut self, code: &str) -> u32 {
+        let fixed = std::iter::once(ALLOWED).chain(DenyCode::ALL.map(DenyCode::code));
+        match (5..).zip(fixed).find(|(_, known)| *known == code) {
+            Some((id, _)) => id,
+            None => self.id(Some(code)),
         }
     }
 
@@ -576,10 +588,17 @@ impl ReasonIds {
             (Some(text), id) if std::ptr::eq(text, &*r.tenant) => id,
             _ => table.id(Some(&r.tenant)),
         };
+        let role = table.id(r.role.as_deref());
+        // A role without a name of its own is named by its id.
+        let role_name = if r.role_name == r.role {
+            role
+        } else {
+            table.id(r.role_name.as_deref())
+        };
         ReasonIds([
             StringTable::via_id(r.via),
-            table.id(r.role.as_deref()),
-            table.id(r.role_name.as_deref()),
+            role,
+            role_name,
             table.id(r.binding.as_deref()),
             table.id(r.namespace.as_deref()),
             table.id(r.group.as_deref()),
@@ -653,7 +672,7 @@ fn decision_to_js(decision: &Decision<'_>, strings: &JsStrings) -> Result<JsValu
     };
     let table = &mut *table;
     let _ = table.make_room(9);
-    let code = table.id(Some(decision.code));
+    let code = table.code_id(decision.code);
     let tenant = table.id(decision.tenant.as_deref());
     let mut known = (decision.tenant.as_deref(), tenant);
     let mut reasons = decision.reasons.iter();

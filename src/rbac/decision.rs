@@ -92,7 +92,20 @@ pub enum DenyCode {
     NoUsername,
 }
 
+/// The code of an allowed decision.
+pub const ALLOWED: &str = "ALLOWED";
+
 impl DenyCode {
+    pub const ALL: [DenyCode; 7] = [
+        DenyCode::NoGrant,
+        DenyCode::NamespaceNotCovered,
+        DenyCode::GlobalOnly,
+        DenyCode::TenantRequired,
+        DenyCode::NoTenantAccess,
+        DenyCode::InstanceOwnerOnly,
+        DenyCode::NoUsername,
+    ];
+
     pub fn code(self) -> &'static str {
         match self {
             DenyCode::NoGrant => "DENIED_NO_GRANT",

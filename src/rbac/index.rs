@@ -5,7 +5,7 @@
 //! ancestors: O(groups x namespace depth), whatever the number of bindings, roles or users.
 
 use super::catalog::{self, Action, CRUD, INERT_NAMES, Key, KeySet, Model, Permission, Scope, key_space};
-use super::decision::{Decision, DenyCode, Matrix, NamespaceGrants, Reason, Request, Via};
+use super::decision::{ALLOWED, Decision, DenyCode, Matrix, NamespaceGrants, Reason, Request, Via};
 use super::namespace;
 use super::policy::{BindingKind, ModelChoice, PolicyInput, RoleInput, valid_tenant};
 use crate::config::{Finding, KestraConfig};
@@ -1047,7 +1047,7 @@ impl CompiledPolicy {
         if !reasons.is_empty() {
             return Ok(Decision {
                 allowed: true,
-                code: "ALLOWED",
+                code: ALLOWED,
                 reasons,
                 tenant: Some(tenant.into()),
             });

@@ -8,6 +8,6 @@ pub mod namespace;
 pub mod policy;
 
 pub use catalog::{Model, Scope};
-pub use decision::{Decision, DenyCode, Matrix, NamespaceGrants, Reason, Request, Via};
+pub use decision::{ALLOWED, Decision, DenyCode, Matrix, NamespaceGrants, Reason, Request, Via};
 pub use index::{CompiledPolicy, Principal, RbacOptions};
 pub use policy::{ModelChoice, PolicyInput};
