@@ -192,41 +192,53 @@ enum NoText {
 /// buffer; when that is too small, `writePending` writes the same text into one large enough
 /// (for a policy, after the heap is grown for it: `reserve_heap`).
 fn with_written_text<R>(
-    first: impl FnOnce(&JsValue, u32, u32) -> f64,
+    first: impl Fn(&JsValue, u32, u32) -> f64,
     large_input: bool,
     f: impl FnOnce(&str) -> R,
 ) -> Result<R, NoText> {
     let run = |buf: &mut Vec<u8>| -> Result<R, NoText> {
-        if buf.len() < SCRATCH_START {
-            buf.resize(SCRATCH_START, 0);
-        }
-        let mut status = MEMORY.with(|memory| write_at(buf, |at, room| first(memory, at, room)))?;
         let mut own = Vec::new();
-        let mut in_own = false;
-        // At most twice: room for one byte per UTF-16 unit, then for what did not fit at three.
-        for _ in 0..2 {
-            let Written::Needs(room) = status else { break };
-            if large_input {
-                reserve_heap(room);
-            }
-            in_own = room > SCRATCH_MAX;
-            let target = if in_own { &mut own } else { &mut *buf };
-            target
-                .try_reserve(room.saturating_sub(target.len()))
-                .map_err(|_| NoText::TooLarge)?;
-            target.resize(room.max(target.len()), 0);
-            status = MEMORY.with(|memory| write_at(target, |at, room| write_pending(memory, at, room)))?;
-        }
-        match status {
-            Written::Bytes(n) => text_in(if in_own { &own } else { buf }, n).map(f),
-            Written::Needs(_) => Err(NoText::Missing),
-        }
+        let (in_own, written) = write_text_into(&first, large_input, buf, &mut own)?;
+        text_in(if in_own { &own } else { buf }, written).map(f)
     };
     // Busy only if `f` ever came back here: then a buffer of its own.
     SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
         Ok(mut buf) => run(&mut buf),
         Err(_) => run(&mut Vec::new()),
     })
+}
+
+/// The writing half of `with_written_text`, not generic (one copy in the module): where the
+/// text ended up (`own` rather than `buf`) and its length in bytes.
+fn write_text_into(
+    first: &dyn Fn(&JsValue, u32, u32) -> f64,
+    large_input: bool,
+    buf: &mut Vec<u8>,
+    own: &mut Vec<u8>,
+) -> Result<(bool, usize), NoText> {
+    if buf.len() < SCRATCH_START {
+        buf.resize(SCRATCH_START, 0);
+    }
+    let mut status = MEMORY.with(|memory| write_at(buf, |at, room| first(memory, at, room)))?;
+    let mut in_own = false;
+    // At most twice: room for one byte per UTF-16 unit, then for what did not fit at three.
+    for _ in 0..2 {
+        let Written::Needs(room) = status else { break };
+        if large_input {
+            reserve_heap(room);
+        }
+        in_own = room > SCRATCH_MAX;
+        let target = if in_own { &mut *own } else { &mut *buf };
+        target
+            .try_reserve(room.saturating_sub(target.len()))
+            .map_err(|_| NoText::TooLarge)?;
+        target.resize(room.max(target.len()), 0);
+        status = MEMORY.with(|memory| write_at(target, |at, room| write_pending(memory, at, room)))?;
+    }
+    match status {
+        Written::Bytes(n) => Ok((in_own, n)),
+        Written::Needs(_) => Err(NoText::Missing),
+    }
 }
 
 enum Written {
