@@ -29,6 +29,8 @@ fn agree(text: &str) -> bool {
                 "typed and general readers differ on {text}"
             );
             assert_eq!(PolicyInput::parse(text).as_ref(), Ok(&typed));
+            // Borrowing from the text or owning its names: the same policy.
+            assert_eq!(typed.clone().into_owned(), typed);
             true
         }
     }

@@ -86,6 +86,14 @@ fn rows_1_to_5_namespace_subtree_on_whole_segments() {
     assert_eq!(reasons[0].namespace.as_deref(), Some("io.acme.data"));
     assert_eq!(reasons[0].binding.as_deref(), Some("#0"));
     assert_eq!(reasons[0].tenant, "main");
+    // Detached from the Authorizer, a decision says the same, and outlives it.
+    let decision = ask(&a, &s, "FLOW", "UPDATE", Some("io.acme.data.etl"));
+    let owned: kestra_authz::rbac::Decision<'static> = decision.clone().into_owned();
+    assert_eq!(owned, decision);
+    drop(decision);
+    drop(a);
+    assert_eq!(owned.reasons[0].namespace.as_deref(), Some("io.acme.data"));
+    assert_eq!(owned.tenant.as_deref(), Some("main"));
 }
 
 #[cfg_attr(not(target_arch = "wasm32"), test)]
