@@ -625,18 +625,27 @@ impl ReasonIds {
 // someone may have put on `Object.prototype`, so `decision` cannot throw; `addReason` catches
 // what a setter on `Array.prototype` might throw (nothing may unwind through wasm).
 #[wasm_bindgen(inline_js = r#"
+const reason = (s, via, role, roleName, binding, namespace, group, tenant) => ({
+  via: s[via],
+  role: s[role],
+  roleName: s[roleName],
+  binding: s[binding],
+  namespace: s[namespace],
+  group: s[group],
+  tenant: s[tenant],
+});
 export function decision(s, allowed, code, tenant, reasons, via, role, roleName, binding, namespace, group, reasonTenant) {
   return {
     allowed,
     code: s[code],
-    reasons: reasons === 0 ? [] : [{ via: s[via], role: s[role], roleName: s[roleName], binding: s[binding], namespace: s[namespace], group: s[group], tenant: s[reasonTenant] }],
+    reasons: reasons === 0 ? [] : [reason(s, via, role, roleName, binding, namespace, group, reasonTenant)],
     tenant: s[tenant],
   };
 }
 export function addReason(d, s, via, role, roleName, binding, namespace, group, tenant) {
   try {
     const reasons = d.reasons;
-    reasons[reasons.length] = { via: s[via], role: s[role], roleName: s[roleName], binding: s[binding], namespace: s[namespace], group: s[group], tenant: s[tenant] };
+    reasons[reasons.length] = reason(s, via, role, roleName, binding, namespace, group, tenant);
     return true;
   } catch (_) {
     return false;
