@@ -744,7 +744,7 @@ mod typed {
         #[serde(default)]
         users: Member<Vec<StrictValue>>,
         #[serde(borrow, default)]
-        bindings: Member<Vec<Obj<Binding<'a>>>>,
+        bindings: Member<Bindings<'a>>,
     }
 
     #[derive(Deserialize)]
@@ -757,7 +757,7 @@ mod typed {
         #[serde(default)]
         users: Option<Vec<StrictValue>>,
         #[serde(borrow, default)]
-        bindings: Option<Vec<Obj<Binding<'a>>>>,
+        bindings: Option<Bindings<'a>>,
     }
 
     #[derive(Deserialize)]
@@ -775,6 +775,49 @@ mod typed {
         namespace: Option<Text<'a>>,
         #[serde(borrow, default)]
         id: Option<Text<'a>>,
+    }
+
+    /// A tenant's bindings, each turned into a `BindingInput` as soon as it is read (a list of
+    /// raw bindings first was 20 MB more to write and copy for 100,000 of them). Their paths
+    /// say `Tenant(i)` until the tenant is known to be the single-tenant shape.
+    struct Bindings<'a>(Vec<BindingInput<'a>>);
+
+    impl<'de: 'a, 'a> Deserialize<'de> for Bindings<'a> {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+            struct BindingsVisitor;
+            impl<'de> Visitor<'de> for BindingsVisitor {
+                type Value = Bindings<'de>;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("a list of bindings")
+                }
+                fn visit_seq<A: de::SeqAccess<'de>>(self, mut items: A) -> std::result::Result<Self::Value, A::Error> {
+                    let mut out = Vec::new();
+                    while let Some(Obj(b)) = items.next_element::<Obj<Binding<'de>>>()? {
+                        let at = BindingPath::Tenant(out.len());
+                        // Errors are the general reader's to report: this one only declines.
+                        out.push(binding_input(b, at).ok_or_else(|| de::Error::custom("left to the general reader"))?);
+                    }
+                    Ok(Bindings(out))
+                }
+            }
+            deserializer.deserialize_seq(BindingsVisitor)
+        }
+    }
+
+    fn binding_input(b: Binding<'_>, at: BindingPath) -> Option<BindingInput<'_>> {
+        let kind = binding_kind(b.kind.as_ref().map(|Text(k)| &**k), "").ok()?;
+        // The general reader would look for user / group / role objects, which this shape has
+        // not: an empty id is its error.
+        let external_id = b.external_id.map(|Text(t)| t).filter(|s| !s.is_empty())?;
+        let role_id = b.role_id.map(|Text(t)| t).filter(|s| !s.is_empty())?;
+        let raw = RawBinding {
+            kind,
+            external_id,
+            role_id,
+            namespace: b.namespace_id.or(b.namespace).map(|Text(t)| t),
+            id: b.id.map(|Text(t)| t),
+        };
+        finish_binding(raw, at, String::new).ok()
     }
 
     /// A string borrowed from the text when it has no escapes. (serde's own `Cow` reader
@@ -842,29 +885,13 @@ mod typed {
     ) -> Option<TenantInput<'a>> {
         let (roles, groups, users) = (values(parts.roles), values(parts.groups), values(parts.users));
         let mut t = tenant_without_bindings(id, path, &roles, &groups, &users).ok()?;
-        let bindings = parts.bindings.unwrap_or_default();
-        t.bindings.reserve(bindings.len());
-        for (i, Obj(b)) in bindings.into_iter().enumerate() {
-            let kind = binding_kind(b.kind.as_ref().map(|Text(k)| &**k), path).ok()?;
-            // The general reader would look for user / group / role objects, which this shape
-            // has not: an empty id is its error.
-            let external_id = b.external_id.map(|Text(t)| t).filter(|s| !s.is_empty())?;
-            let role_id = b.role_id.map(|Text(t)| t).filter(|s| !s.is_empty())?;
-            let at = if single {
-                BindingPath::Single(i)
-            } else {
-                BindingPath::Tenant(i)
-            };
-            // Errors are the general reader's to report: no path is needed here.
-            let raw = RawBinding {
-                kind,
-                external_id,
-                role_id,
-                namespace: b.namespace_id.or(b.namespace).map(|Text(t)| t),
-                id: b.id.map(|Text(t)| t),
-            };
-            let binding = finish_binding(raw, at, String::new);
-            t.bindings.push(binding.ok()?);
+        t.bindings = parts.bindings.map(|Bindings(list)| list).unwrap_or_default();
+        if single {
+            for b in &mut t.bindings {
+                if let BindingPath::Tenant(i) = b.path {
+                    b.path = BindingPath::Single(i);
+                }
+            }
         }
         counts.add(&t).ok()?;
         Some(t)
