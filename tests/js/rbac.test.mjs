@@ -243,6 +243,42 @@ test("a request's members cross in one call and read as the string glue reads th
   authz.free();
 });
 
+test("a getter that calls back into the module, growing its memory, still reads its own request", () => {
+  const { authz, session } = setup();
+  const asked = { permission: "FLOW", action: "UPDATE", namespace: "company.team" };
+  const expected = authz.authorize(session, asked);
+  let inner;
+  const reentrant = {
+    get permission() {
+      inner = authz.authorize(session, { permission: "EXECUTION", action: "KILL", namespace: "finance" });
+      // 16 MB of policy text: the heap is reserved at 8x, so wasm memory grows and its old
+      // buffer is detached while the outer request is being read.
+      new Authorizer({ issuer: ISSUER, clientId: CLIENT_ID, clientSecret: SECRET, jwks: "{}", policy: `${" ".repeat(16 * 2 ** 20)}{}` }).free();
+      return "FLOW";
+    },
+    action: "UPDATE",
+    namespace: "company.team",
+  };
+  // The scratch buffer last held another request: a write lost to a detached buffer would
+  // leave that one to be decided.
+  assert.equal(authz.authorize(session, { permission: "SECRET", action: "READ", namespace: "finance" }).allowed, false);
+  assert.deepEqual(authz.authorize(session, reentrant), expected);
+  assert.equal(inner.allowed, false);
+  // The same for options read through JSON.stringify: a toJSON that calls back in.
+  const options = {
+    toJSON() {
+      authz.verifyIdToken(mint({ email: "bob@example.com" }), { now: NOW, tenant: "main" }).free();
+      new Authorizer({ issuer: ISSUER, clientId: CLIENT_ID, clientSecret: SECRET, jwks: "{}", policy: `${" ".repeat(20 * 2 ** 20)}{}` }).free();
+      return { now: NOW, tenant: "main" };
+    },
+  };
+  const again = authz.verifyIdToken(mint({ email: "alice@example.com" }), options);
+  assert.equal(again.username, "alice@example.com");
+  again.free();
+  session.free();
+  authz.free();
+});
+
 test("the UI's six checks on the session", () => {
   const { session } = setup();
   assert.equal(session.username, "alice@example.com");
