@@ -624,9 +624,10 @@ impl ReasonIds {
 
 // Decisions are assembled by object literals in JS from string indexes: one call per decision
 // (carrying its first reason) and one per further reason, where filling objects member by
-// member from wasm took one call per member. Literals define members without running setters
-// someone may have put on `Object.prototype`, so `decision` cannot throw; `addReason` catches
-// what a setter on `Array.prototype` might throw (nothing may unwind through wasm).
+// member from wasm took one call per member. Called with `d` null, `decision` makes the
+// decision; with a decision, it appends a reason to it and answers it, or null when a setter
+// someone put on `Array.prototype` threw (caught: nothing may unwind through wasm). Literals
+// define members without running setters on `Object.prototype`.
 #[wasm_bindgen(inline_js = r#"
 const reason = (s, via, role, roleName, binding, namespace, group, tenant) => ({
   via: s[via],
@@ -637,21 +638,17 @@ const reason = (s, via, role, roleName, binding, namespace, group, tenant) => ({
   group: s[group],
   tenant: s[tenant],
 });
-export function decision(s, allowed, code, tenant, reasons, via, role, roleName, binding, namespace, group, reasonTenant) {
-  return {
-    allowed,
-    code: s[code],
-    reasons: reasons === 0 ? [] : [reason(s, via, role, roleName, binding, namespace, group, reasonTenant)],
-    tenant: s[tenant],
-  };
-}
-export function addReason(d, s, via, role, roleName, binding, namespace, group, tenant) {
+export function decision(d, s, allowed, code, tenant, hasReason, via, role, roleName, binding, namespace, group, reasonTenant) {
+  if (d === null) {
+    const reasons = hasReason === 0 ? [] : [reason(s, via, role, roleName, binding, namespace, group, reasonTenant)];
+    return { allowed, code: s[code], reasons, tenant: s[tenant] };
+  }
   try {
     const reasons = d.reasons;
-    reasons[reasons.length] = reason(s, via, role, roleName, binding, namespace, group, tenant);
-    return true;
+    reasons[reasons.length] = reason(s, via, role, roleName, binding, namespace, group, reasonTenant);
+    return d;
   } catch (_) {
-    return false;
+    return null;
   }
 }
 "#)]
@@ -659,11 +656,12 @@ extern "C" {
     #[wasm_bindgen(js_name = decision)]
     #[allow(clippy::too_many_arguments)]
     fn build_decision(
+        decision: &JsValue,
         strings: &js_sys::Array,
         allowed: bool,
         code: u32,
         tenant: u32,
-        reasons: u32,
+        has_reason: u32,
         via: u32,
         role: u32,
         role_name: u32,
@@ -672,19 +670,6 @@ extern "C" {
         group: u32,
         reason_tenant: u32,
     ) -> JsValue;
-    #[wasm_bindgen(js_name = addReason)]
-    #[allow(clippy::too_many_arguments)]
-    fn add_reason(
-        decision: &JsValue,
-        strings: &js_sys::Array,
-        via: u32,
-        role: u32,
-        role_name: u32,
-        binding: u32,
-        namespace: u32,
-        group: u32,
-        tenant: u32,
-    ) -> bool;
 }
 
 /// `{ allowed, code, reasons: [{ via, role, roleName, binding, namespace, group, tenant }],
@@ -699,41 +684,38 @@ fn decision_to_js(decision: &Decision<'_>, strings: &JsStrings) -> Result<JsValu
     let code = table.code_id(decision.code);
     let tenant = table.id(decision.tenant.as_deref());
     let mut known = (decision.tenant.as_deref(), tenant);
-    let mut reasons = decision.reasons.iter();
-    let ReasonIds([via, role, role_name, binding, namespace, group, reason_tenant]) = match reasons.next() {
-        Some(first) => ReasonIds::of(first, table, known),
-        None => ReasonIds([0; 7]),
-    };
-    let out = build_decision(
-        &table.values,
-        decision.allowed,
-        code,
-        tenant,
-        u32::from(!decision.reasons.is_empty()),
-        via,
-        role,
-        role_name,
-        binding,
-        namespace,
-        group,
-        reason_tenant,
-    );
-    for reason in reasons {
-        if table.make_room(7) {
-            known = (None, 0);
-        }
-        let ReasonIds([via, role, role_name, binding, namespace, group, tenant]) = ReasonIds::of(reason, table, known);
-        if !add_reason(
-            &out,
-            &table.values,
+    let build = |d: &JsValue, values: &js_sys::Array, has_reason: bool, ids: ReasonIds| {
+        let ReasonIds([via, role, role_name, binding, namespace, group, reason_tenant]) = ids;
+        build_decision(
+            d,
+            values,
+            decision.allowed,
+            code,
+            tenant,
+            u32::from(has_reason),
             via,
             role,
             role_name,
             binding,
             namespace,
             group,
-            tenant,
-        ) {
+            reason_tenant,
+        )
+    };
+    let mut reasons = decision.reasons.iter();
+    let out = match reasons.next() {
+        Some(first) => {
+            let ids = ReasonIds::of(first, table, known);
+            build(&JsValue::NULL, &table.values, true, ids)
+        }
+        None => build(&JsValue::NULL, &table.values, false, ReasonIds([0; 7])),
+    };
+    for reason in reasons {
+        if table.make_room(7) {
+            known = (None, 0);
+        }
+        let ids = ReasonIds::of(reason, table, known);
+        if build(&out, &table.values, true, ids).is_null() {
             return Err(js_error(Error::OptionInvalid {
                 option: "Array.prototype",
                 reason: "a setter on it refused a reason of the decision".into(),
