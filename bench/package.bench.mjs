@@ -198,7 +198,9 @@ const wasm = readFileSync(join(repo, "pkg/web/kestra_authz_bg.wasm"));
 const startupUs = Number(
   execFileSync("node", ["-e", `const t=process.hrtime.bigint();require(${JSON.stringify(join(repo, "pkg/nodejs/kestra_authz.js"))});console.log(Number(process.hrtime.bigint()-t)/1000)`], { encoding: "utf8" }),
 );
-rows.push(`| module: raw / gzip bytes (Node zlib, level 9) | ${statSync(join(repo, "pkg/web/kestra_authz_bg.wasm")).size} / ${gzipSync(wasm, { level: 9 }).length} | | | | gzip ≤ 300 KB |`);
+// `gzip -9` (what scripts/build-pkg.sh prints) and Node's zlib at level 9 differ by ~1.5 %.
+const gzip9 = execFileSync("gzip", ["-9", "-c", join(repo, "pkg/web/kestra_authz_bg.wasm")]).length;
+rows.push(`| module: raw / \`gzip -9\` / Node zlib level 9 (bytes) | ${statSync(join(repo, "pkg/web/kestra_authz_bg.wasm")).size} / ${gzip9} / ${gzipSync(wasm, { level: 9 }).length} | | | | gzip ≤ 300 KB |`);
 rows.push(`| module: require() of the Node build, fresh process (ms) | ${(startupUs / 1000).toFixed(1)} | | | | ≤ 5 ms |`);
 
 console.log(`node ${process.version}, jose ${JSON.parse(readFileSync(join(repo, "node_modules/jose/package.json"), "utf8")).version}, cedar-wasm ${cedar.getCedarSDKVersion?.() ?? "?"}`);

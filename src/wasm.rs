@@ -37,7 +37,6 @@ fn to_js<T: Serialize>(value: &T) -> JsValue {
 
 // Text crosses into wasm memory through small JS functions: one call each, where reading a
 // string from wasm-bindgen's glue or driving `TextEncoder.encodeInto` from wasm took several.
-// None of them lets an exception out: one must not unwind through wasm.
 //
 // `writeText` / `writeJson` (which runs `JSON.stringify` first) write a string's UTF-8 at `at`
 // (`room` bytes) and answer its length in bytes; -1 when there is no string (not a string,
@@ -45,12 +44,14 @@ fn to_js<T: Serialize>(value: &T) -> JsValue {
 // the room it needs, negated, and `writePending` then writes that same text. Lone surrogates
 // become U+FFFD, as in wasm-bindgen's glue.
 //
-// `readRequest`: a request's four members are read and written into wasm memory in one call (reading
-// each member, then each string, from wasm took seven). Layout at `at`: four
-// little-endian u32 lengths (`ABSENT`: undefined or null; `NOT_A_STRING_MEMBER`: something
-// else), then the UTF-8 of each string in order. Answers 0 when written, -1 when `request` is
-// not an object, -2 when it could not be read, else the room it needs. A throwing getter
-// reads as absent. Nothing thrown leaves it: an exception must not unwind through wasm, and
+// `readRequest` reads a request's four members and writes them in one call (reading each
+// member, then each string, from wasm took seven). Layout at `at`: four little-endian u32
+// lengths (`ABSENT`: undefined or null; `NOT_A_STRING_MEMBER`: anything else), then the UTF-8
+// of each string in order. It answers the bytes written, -1 when `request` is not an object,
+// -3 when it could not be read, else the room it needs, negated. A throwing getter reads as
+// absent.
+//
+// Nothing thrown leaves these functions: an exception must not unwind through wasm, and
 // catching it here spares the cost of wasm-bindgen's `catch` wrapper.
 #[wasm_bindgen(inline_js = r#"
 const encoder = new TextEncoder();
@@ -150,10 +151,10 @@ export function readRequest(memory, request, at, room) {
     if (end >= 0) end = put(heap, action, at + 4, end, limit);
     if (end >= 0) end = put(heap, namespace, at + 8, end, limit);
     if (end >= 0) end = put(heap, tenant, at + 12, end, limit);
-    if (end >= 0) return 0;
-    return 16 + 3 * (units(permission) + units(action) + units(namespace) + units(tenant));
+    if (end >= 0) return end - at;
+    return -(16 + 3 * (units(permission) + units(action) + units(namespace) + units(tenant)) + 8);
   } catch (_) {
-    return -2;
+    return -3;
   }
 }
 "#)]
@@ -179,28 +180,39 @@ thread_local! {
 const SCRATCH_START: usize = 4 * 1024;
 const SCRATCH_MAX: usize = 192 * 1024;
 
-/// Why no text came across.
+/// Why nothing (or not all of it) came across.
 enum NoText {
-    /// Not a string, or no JSON for the value.
+    /// Not a string, no JSON for the value, or a request that is not an object.
     Missing,
     /// More UTF-16 units than allowed.
     TooLong,
+    /// A request whose members could not be read.
+    Unreadable,
+    /// Still more room wanted after the retries: a getter answering longer each time.
+    Unsettled,
     /// Wasm memory could not hold it.
     TooLarge,
 }
 
-/// Calls `f` with the text a writer puts in wasm memory: `first` writes into the scratch
-/// buffer; when that is too small, `writePending` writes the same text into one large enough
-/// (for a policy, after the heap is grown for it: `reserve_heap`).
-fn with_written_text<R>(
-    first: impl Fn(&JsValue, u32, u32) -> f64,
+/// A writer: given wasm memory, where to write and how much room there is, it answers the
+/// bytes written, or a negative status (see the JS above).
+type Writer<'w> = &'w dyn Fn(&JsValue, u32, u32) -> f64;
+
+/// Calls `f` with the bytes a writer puts in wasm memory: `first` writes into the scratch
+/// buffer; when that is too small, `again` writes the same into one large enough, up to
+/// `retries` times (for a policy, after the heap is grown for it: `reserve_heap`).
+fn with_written<R>(
+    first: Writer<'_>,
+    again: Writer<'_>,
+    retries: usize,
     large_input: bool,
-    f: impl FnOnce(&str) -> R,
+    f: impl FnOnce(&[u8]) -> R,
 ) -> Result<R, NoText> {
     let run = |buf: &mut Vec<u8>| -> Result<R, NoText> {
         let mut own = Vec::new();
-        let (in_own, written) = write_text_into(&first, large_input, buf, &mut own)?;
-        text_in(if in_own { &own } else { buf }, written).map(f)
+        let (in_own, written) = write_into(first, again, retries, large_input, buf, &mut own)?;
+        let target: &[u8] = if in_own { &own } else { buf };
+        target.get(..written).map(f).ok_or(NoText::TooLarge)
     };
     // Busy only if `f` ever came back here: then a buffer of its own.
     SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
@@ -209,10 +221,12 @@ fn with_written_text<R>(
     })
 }
 
-/// The writing half of `with_written_text`, not generic (one copy in the module): where the
-/// text ended up (`own` rather than `buf`) and its length in bytes.
-fn write_text_into(
-    first: &dyn Fn(&JsValue, u32, u32) -> f64,
+/// The writing half of `with_written`, not generic (one copy in the module): where the bytes
+/// ended up (`own` rather than `buf`) and how many.
+fn write_into(
+    first: Writer<'_>,
+    again: Writer<'_>,
+    retries: usize,
     large_input: bool,
     buf: &mut Vec<u8>,
     own: &mut Vec<u8>,
@@ -222,8 +236,7 @@ fn write_text_into(
     }
     let mut status = MEMORY.with(|memory| write_at(buf, |at, room| first(memory, at, room)))?;
     let mut in_own = false;
-    // At most twice: room for one byte per UTF-16 unit, then for what did not fit at three.
-    for _ in 0..2 {
+    for _ in 0..retries {
         let Written::Needs(room) = status else { break };
         if large_input {
             reserve_heap(room);
@@ -234,11 +247,11 @@ fn write_text_into(
             .try_reserve(room.saturating_sub(target.len()))
             .map_err(|_| NoText::TooLarge)?;
         target.resize(room.max(target.len()), 0);
-        status = MEMORY.with(|memory| write_at(target, |at, room| write_pending(memory, at, room)))?;
+        status = MEMORY.with(|memory| write_at(target, |at, room| again(memory, at, room)))?;
     }
     match status {
         Written::Bytes(n) => Ok((in_own, n)),
-        Written::Needs(_) => Err(NoText::Missing),
+        Written::Needs(_) => Err(NoText::Unsettled),
     }
 }
 
@@ -260,17 +273,21 @@ fn write_at(buf: &mut [u8], writer: impl FnOnce(u32, u32) -> f64) -> Result<Writ
         Err(NoText::Missing)
     } else if status == -2.0 {
         Err(NoText::TooLong)
-    } else if status < -2.0 && status > -(u32::MAX as f64) {
+    } else if status == -3.0 {
+        Err(NoText::Unreadable)
+    } else if status < -3.0 && status > -(u32::MAX as f64) {
         Ok(Written::Needs((-status) as usize))
     } else {
         Err(NoText::TooLarge)
     }
 }
 
-fn text_in(buf: &[u8], written: usize) -> Result<&str, NoText> {
-    buf.get(..written)
-        .and_then(|bytes| std::str::from_utf8(bytes).ok())
-        .ok_or(NoText::Missing)
+/// Calls `f` with the text a writer puts in wasm memory (`writePending` writes it again when
+/// the scratch buffer is too small: at most twice, one byte per UTF-16 unit, then three for
+/// what did not fit).
+fn with_written_text<R>(first: Writer<'_>, large_input: bool, f: impl FnOnce(&str) -> R) -> Result<R, NoText> {
+    let again = |memory: &JsValue, at: u32, room: u32| write_pending(memory, at, room);
+    with_written(first, &again, 2, large_input, |bytes| std::str::from_utf8(bytes).map(f))?.map_err(|_| NoText::Missing)
 }
 
 /// Calls `f` with a JS string's UTF-8 text: `Missing` when `value` is not a string, `TooLong`
@@ -281,11 +298,8 @@ fn with_js_text<R>(
     large_input: bool,
     f: impl FnOnce(&str) -> R,
 ) -> Result<R, NoText> {
-    with_written_text(
-        |memory, at, room| write_text(memory, value, at, room, max_units as f64),
-        large_input,
-        f,
-    )
+    let first = |memory: &JsValue, at: u32, room: u32| write_text(memory, value, at, room, max_units as f64);
+    with_written_text(&first, large_input, f)
 }
 
 /// A JS value as JSON; `undefined` becomes `null`. One `JSON.stringify` and one parse in
@@ -306,12 +320,13 @@ fn from_js(value: JsValue, option: &'static str) -> Result<Value, JsValue> {
 /// stringify throw; a function, a symbol or a toJSON answering undefined gives no text: all
 /// are `ERR_OPTION_INVALID` for `option`.
 fn with_json_text<R>(value: &JsValue, option: &'static str, f: impl FnOnce(&str) -> R) -> Result<R, JsValue> {
-    with_written_text(|memory, at, room| write_json(memory, value, at, room), true, f).map_err(|why| {
+    let first = |memory: &JsValue, at: u32, room: u32| write_json(memory, value, at, room);
+    with_written_text(&first, true, f).map_err(|why| {
         js_error(Error::OptionInvalid {
             option,
             reason: match why {
                 NoText::TooLarge => "is too large to read",
-                NoText::Missing | NoText::TooLong => "cannot be written as JSON",
+                _ => "cannot be written as JSON",
             }
             .into(),
         })
@@ -389,6 +404,7 @@ fn optional_text_arg<'s>(value: &'s Option<String>, what: &'static str) -> Resul
 
 const REQUEST_HEADER: usize = 16;
 const ABSENT: u32 = u32::MAX;
+const NOT_A_STRING_MEMBER: u32 = u32::MAX - 1;
 
 fn request_invalid(reason: &str) -> JsValue {
     js_error(Error::OptionInvalid {
@@ -397,54 +413,23 @@ fn request_invalid(reason: &str) -> JsValue {
     })
 }
 
-/// Writes `request`'s members into `buf`: `Ok(None)` when done, `Ok(Some(room))` when `buf`
-/// needs `room` bytes.
-fn write_request(request: &JsValue, buf: &mut [u8]) -> Result<Option<usize>, JsValue> {
-    let at = u32::try_from(buf.as_ptr() as usize).map_err(|_| request_invalid("could not be read"))?;
-    let room = u32::try_from(buf.len()).map_err(|_| request_invalid("could not be read"))?;
-    // Nothing allocates between taking the pointer and JS writing through it.
-    let status = MEMORY.with(|memory| read_request_into(memory, request, at, room));
-    if status == 0.0 {
-        Ok(None)
-    } else if status == -1.0 {
-        Err(request_invalid("pass { permission, action, namespace?, tenant? }"))
-    } else if status > 0.0 && status < f64::from(u32::MAX) {
-        Ok(Some(status as usize))
-    } else {
-        Err(request_invalid("could not be read"))
-    }
-}
-
-/// `{ permission, action, namespace?, tenant? }` as a `Request`, handed to `f`.
+/// `{ permission, action, namespace?, tenant? }` as a `Request`, handed to `f`. Its members
+/// are written by `readRequest`; past the scratch room they are read once more into a buffer
+/// of their own.
 fn with_request<R>(request: &JsValue, f: impl FnOnce(&Request<'_>) -> Result<R, JsValue>) -> Result<R, JsValue> {
-    let read = |buf: &mut Vec<u8>| -> Result<R, JsValue> {
-        // Room for any ordinary request; a larger one gets a buffer of its own.
-        if buf.len() < SCRATCH_START {
-            buf.resize(SCRATCH_START, 0);
-        }
-        match write_request(request, buf)? {
-            None => request_from(buf, f),
-            Some(room) => {
-                let mut own = Vec::new();
-                own.try_reserve_exact(room)
-                    .map_err(|_| request_invalid("is too large to read"))?;
-                own.resize(room, 0);
-                match write_request(request, &mut own)? {
-                    None => request_from(&own, f),
-                    // A getter that answers differently the second time.
-                    Some(_) => Err(request_invalid("changed while it was read")),
-                }
-            }
-        }
-    };
-    SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
-        Ok(mut buf) => read(&mut buf),
-        Err(_) => read(&mut Vec::new()),
+    let read = |memory: &JsValue, at: u32, room: u32| read_request_into(memory, request, at, room);
+    with_written(&read, &read, 1, false, |bytes| f(&request_from(bytes)?)).unwrap_or_else(|why| {
+        Err(request_invalid(match why {
+            NoText::Missing => "pass { permission, action, namespace?, tenant? }",
+            NoText::Unsettled => "changed while it was read",
+            NoText::TooLarge => "is too large to read",
+            NoText::TooLong | NoText::Unreadable => "could not be read",
+        }))
     })
 }
 
-/// Reads what `write_request` wrote.
-fn request_from<R>(buf: &[u8], f: impl FnOnce(&Request<'_>) -> Result<R, JsValue>) -> Result<R, JsValue> {
+/// Reads what `readRequest` wrote.
+fn request_from(buf: &[u8]) -> Result<Request<'_>, JsValue> {
     let mut at = REQUEST_HEADER;
     let mut member = |index: usize, what: &'static str| -> Result<Option<&str>, JsValue> {
         let length = index
@@ -458,7 +443,7 @@ fn request_from<R>(buf: &[u8], f: impl FnOnce(&Request<'_>) -> Result<R, JsValue
         }
         let end = at
             .checked_add(length as usize)
-            .filter(|_| length < ABSENT.saturating_sub(1));
+            .filter(|_| length != NOT_A_STRING_MEMBER);
         let text = end
             .and_then(|end| buf.get(at..end))
             .and_then(|bytes| std::str::from_utf8(bytes).ok())
@@ -470,7 +455,7 @@ fn request_from<R>(buf: &[u8], f: impl FnOnce(&Request<'_>) -> Result<R, JsValue
     let action = member(1, "action")?.ok_or_else(|| not_a_string("action"))?;
     let namespace = member(2, "namespace")?;
     let tenant = member(3, "tenant")?;
-    f(&Request {
+    Ok(Request {
         permission,
         action,
         namespace,
@@ -745,7 +730,7 @@ impl JsAuthorizer {
                     })
                     .unwrap_or_else(|why| {
                         Err(match why {
-                            NoText::Missing => Error::OptionInvalid {
+                            NoText::Missing | NoText::Unreadable | NoText::Unsettled => Error::OptionInvalid {
                                 option: "policy",
                                 reason: "could not be read".into(),
                             },
@@ -941,7 +926,7 @@ impl JsAuthorizer {
         let inner = with_js_text(&token, max, false, |token| self.inner.verify_id_token(token, &options))
             .unwrap_or_else(|why| {
                 Err(match why {
-                    NoText::Missing => Error::JwsInvalid {
+                    NoText::Missing | NoText::Unreadable | NoText::Unsettled => Error::JwsInvalid {
                         reason: "the token must be a string",
                     },
                     NoText::TooLong | NoText::TooLarge => Error::TokenTooLarge {

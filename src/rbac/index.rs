@@ -60,9 +60,9 @@ impl CompiledRole {
 
 #[derive(Debug, Clone)]
 struct BindingMeta {
-    /// Where the binding's id is in the tenant's `binding_ids`; `None`: the input gave no id,
-    /// and the binding is `#<its index>`.
-    id: Option<(u32, u32)>,
+    /// Where the binding's id is in the tenant's `binding_ids` (`#<its index>` when the input
+    /// gave none).
+    id: (u32, u32),
     role: usize,
     /// The binding's namespace number (see [`Namespaces`]).
     namespace: Option<u32>,
@@ -304,16 +304,23 @@ struct TenantIndex {
 
 impl TenantIndex {
     fn binding_id(&self, meta: &BindingMeta) -> Option<&str> {
-        let (start, end) = meta.id?;
+        let (start, end) = meta.id;
         self.binding_ids.get(start as usize..end as usize)
     }
 
-    /// Appends a binding's id to `binding_ids`; `None` past 4 GiB of ids (the policy text is
-    /// bounded far below that).
-    fn store_binding_id(&mut self, id: &str) -> Option<(u32, u32)> {
+    /// Appends binding `b`'s id (`#<b>` when it has none) to `binding_ids`, written once here
+    /// rather than per decision; `None` past 4 GiB of ids (the policy text is bounded far
+    /// below that).
+    fn store_binding_id(&mut self, id: Option<&str>, b: usize) -> Option<(u32, u32)> {
         let start = u32::try_from(self.binding_ids.len()).ok()?;
-        let end = u32::try_from(self.binding_ids.len().checked_add(id.len())?).ok()?;
-        self.binding_ids.push_str(id);
+        match id {
+            Some(id) => self.binding_ids.push_str(id),
+            None => {
+                self.binding_ids.push('#');
+                self.binding_ids.push_str(itoa::Buffer::new().format(b));
+            }
+        }
+        let end = u32::try_from(self.binding_ids.len()).ok()?;
         Some((start, end))
     }
 
@@ -664,7 +671,8 @@ impl CompiledPolicy {
         for input in policy.map(|p| p.tenants.as_slice()).unwrap_or_default() {
             let mut index = TenantIndex::default();
             index.bindings.reserve(input.bindings.len());
-            let id_bytes = input.bindings.iter().filter_map(|b| b.id.as_deref()).map(str::len);
+            // Room for every id; eight bytes for each `#<index>`.
+            let id_bytes = input.bindings.iter().map(|b| b.id.as_deref().map_or(8, str::len));
             index.binding_ids.reserve(id_bytes.fold(0, usize::saturating_add));
             let mut role_by_id = FxHashMap::default();
             for role in &input.roles {
@@ -745,14 +753,9 @@ impl CompiledPolicy {
                     },
                 };
                 let ns = binding.namespace.as_deref().map(|ns| index.namespaces.intern(ns));
-                let id = match binding.id.as_deref() {
-                    Some(id) => Some(
-                        index
-                            .store_binding_id(id)
-                            .ok_or_else(|| Error::policy(binding.path.render(&input.id), "binding ids too large"))?,
-                    ),
-                    None => None,
-                };
+                let id = index
+                    .store_binding_id(binding.id.as_deref(), b)
+                    .ok_or_else(|| Error::policy(binding.path.render(&input.id), "binding ids too large"))?;
                 index.bindings.push(BindingMeta {
                     id,
                     role,
@@ -1087,10 +1090,7 @@ impl CompiledPolicy {
                 via,
                 role: role.map(|x| x.id.as_str().into()),
                 role_name: role.map(|x| x.name.as_str().into()),
-                binding: Some(match index.binding_id(meta) {
-                    Some(id) => id.into(),
-                    None => format!("#{b}").into(),
-                }),
+                binding: index.binding_id(meta).map(Into::into),
                 namespace: meta
                     .namespace
                     .and_then(|id| index.namespaces.names.get(id as usize))

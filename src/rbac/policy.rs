@@ -62,7 +62,7 @@ pub struct UserInput {
 #[derive(Debug, Clone, PartialEq)]
 pub struct BindingInput<'a> {
     /// The binding's id; `None` when the input gives none, and it is then `#<its position in
-    /// the tenant's bindings>` (written out only when a decision names it).
+    /// the tenant's bindings>` (written once, when the policy is compiled).
     pub id: Option<Cow<'a, str>>,
     pub kind: BindingKind,
     pub external_id: Cow<'a, str>,
@@ -552,11 +552,10 @@ impl<'a> PolicyInput<'a> {
                 max: MAX_POLICY_BYTES,
             });
         }
-        if let Some(policy) = typed::read(text) {
-            return Ok(policy);
+        match typed::read(text) {
+            Some(policy) => Ok(policy),
+            None => PolicyInput::parse_general(text),
         }
-        let map = json::parse_object(text.as_bytes()).map_err(|fault| err("", fault.describe()))?;
-        PolicyInput::from_json(&Value::Object(map))
     }
 
     /// The general reader alone (tests compare it with the typed one).
