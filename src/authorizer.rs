@@ -10,6 +10,7 @@ use crate::token::{
     VerifiedIdToken, VerifierConfig, VerifyOptions,
 };
 use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
@@ -189,6 +190,7 @@ pub struct Authorizer {
     policy: Arc<CompiledPolicy>,
     warnings: Vec<Finding>,
     cache: Mutex<TokenCache>,
+    require_verified_email: bool,
 }
 
 impl Authorizer {
@@ -228,6 +230,11 @@ impl Authorizer {
                 option: "clientId",
                 reason: "no client id: set micronaut.security.oauth2.clients.<name>.client-id, or pass clientId".into(),
             })?;
+        let published_private = options
+            .jwks
+            .as_ref()
+            .map(|j| j.published_private_keys().to_vec())
+            .unwrap_or_default();
         let verifier = TokenVerifier::new(VerifierConfig {
             issuer,
             client_id,
@@ -242,7 +249,22 @@ impl Authorizer {
         })?;
         let policy = Arc::new(CompiledPolicy::compile(&config, policy, &options.rbac)?);
         let mut warnings = config.findings.clone();
+        for index in published_private {
+            warnings.push(Finding {
+                code: "WARN_JWKS_PRIVATE_KEY",
+                path: format!("jwks.keys[{index}]"),
+                message: "a key that is not for signatures (e.g. use: enc) carries private key material: it is not used, but the private key was published; rotate it".into(),
+            });
+        }
         warnings.extend(policy.findings().iter().cloned());
+        let require_verified_email = options.rbac.require_verified_email;
+        if policy.username_claim() == "email" && !require_verified_email {
+            warnings.push(Finding {
+                code: "WARN_EMAIL_UNVERIFIED_ACCEPTED",
+                path: "requireVerifiedEmail".into(),
+                message: "usernames are the email claim and tokens with email_verified false are accepted: where authentik lets users edit their email, a user can take another's email and their Kestra rights (Kestra itself has the same exposure); set requireVerifiedEmail".into(),
+            });
+        }
         if verifier.uses_client_secret() {
             warnings.push(Finding {
                 code: "WARN_CLIENT_SECRET_IN_USE",
@@ -267,6 +289,7 @@ impl Authorizer {
             policy,
             warnings,
             cache,
+            require_verified_email,
         })
     }
 
@@ -328,7 +351,8 @@ impl Authorizer {
         self.shared_session(verified, options.tenant.clone())
     }
 
-    /// Opens a session for an already verified token.
+    /// Opens a session for an already verified token. The token must have been verified for
+    /// this Authorizer's issuer and client id (`ERR_SESSION_FOREIGN` otherwise).
     pub fn session(&self, token: VerifiedIdToken, tenant: Option<String>) -> Result<Session> {
         self.shared_session(Arc::new(token), tenant)
     }
@@ -342,6 +366,7 @@ impl Authorizer {
                 tenant: crate::error::shorten(t),
             });
         }
+        self.accept_identity(&token)?;
         let principal = self.policy.principal(&token);
         Ok(Session {
             token,
@@ -351,15 +376,47 @@ impl Authorizer {
         })
     }
 
+    /// Whether this Authorizer takes the identity a verified token proves: verified for its
+    /// issuer and client id (decision 22), and with a verified email when the username is the
+    /// email and `requireVerifiedEmail` is set.
+    fn accept_identity(&self, token: &VerifiedIdToken) -> Result<()> {
+        if token.issuer() != self.verifier.issuer() || token.client_id() != self.verifier.client_id() {
+            return Err(Error::SessionForeign {
+                reason: "the token was verified for another issuer or client id than this Authorizer's",
+            });
+        }
+        if self.require_verified_email && self.policy.username_claim() == "email" && !token.email_verified() {
+            return Err(Error::claim_failed(
+                "email_verified",
+                crate::ClaimReason::CheckFailed,
+                "the username is the email and requireVerifiedEmail is set, but the email is not verified",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The session's principal in this Authorizer's policy: its own when this policy resolved
+    /// it, else resolved afresh from the verified claims (a policy reloaded while sessions
+    /// live on judges them by the new policy), or `ERR_SESSION_FOREIGN` when the session's
+    /// token was verified for another issuer or client (decision 22).
+    fn principal_of<'s>(&self, session: &'s Session) -> Result<Cow<'s, Principal>> {
+        if self.policy.resolved(&session.principal) {
+            return Ok(Cow::Borrowed(&session.principal));
+        }
+        self.accept_identity(&session.token)?;
+        Ok(Cow::Owned(self.policy.principal(&session.token)))
+    }
+
     /// May the session's user do `request`? A denial is a value with its code; only bad
     /// input (unknown names, invalid namespace or tenant) is an error. The request's tenant
-    /// defaults to the session's.
+    /// defaults to the session's. A session of another Authorizer is judged by this one's
+    /// policy, for the identity its token proved.
     pub fn authorize<'a>(&'a self, session: &'a Session, request: &Request<'a>) -> Result<Decision<'a>> {
         let request = Request {
             tenant: request.tenant.or(session.tenant()),
             ..*request
         };
-        self.policy.authorize(&session.principal, &request)
+        self.policy.authorize(&*self.principal_of(session)?, &request)
     }
 
     /// Several requests at once; each answer as `authorize` gives it.
@@ -370,7 +427,7 @@ impl Authorizer {
     /// Every permission of the policy's model x each valid action -> allowed.
     pub fn matrix(&self, session: &Session, namespace: Option<&str>, tenant: Option<&str>) -> Result<Matrix> {
         self.policy
-            .matrix(&session.principal, namespace, tenant.or(session.tenant()))
+            .matrix(&*self.principal_of(session)?, namespace, tenant.or(session.tenant()))
     }
 
     /// Where the session's user may do `permission` / `action`.
@@ -381,8 +438,12 @@ impl Authorizer {
         action: &str,
         tenant: Option<&str>,
     ) -> Result<NamespaceGrants> {
-        self.policy
-            .allowed_namespaces(&session.principal, permission, action, tenant.or(session.tenant()))
+        self.policy.allowed_namespaces(
+            &*self.principal_of(session)?,
+            permission,
+            action,
+            tenant.or(session.tenant()),
+        )
     }
 }
 

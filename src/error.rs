@@ -109,6 +109,9 @@ pub enum Error {
     NamespaceInvalid { namespace: String, reason: String },
     /// A tenant id that does not match Kestra's pattern.
     TenantInvalid { tenant: String },
+    /// A session or verified token used with an Authorizer (or a principal with a compiled
+    /// policy) it does not belong to: verified for another issuer or client (decision 22).
+    SessionForeign { reason: &'static str },
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -140,6 +143,7 @@ impl Error {
             Error::UnknownAction { .. } => "ERR_UNKNOWN_ACTION",
             Error::NamespaceInvalid { .. } => "ERR_NAMESPACE_INVALID",
             Error::TenantInvalid { .. } => "ERR_TENANT_INVALID",
+            Error::SessionForeign { .. } => "ERR_SESSION_FOREIGN",
         }
     }
 
@@ -266,6 +270,7 @@ impl fmt::Display for Error {
             Error::TenantInvalid { tenant } => {
                 write!(f, "invalid tenant id \"{tenant}\": Kestra tenant ids match ^[a-z0-9][a-z0-9_-]*")
             }
+            Error::SessionForeign { reason } => write!(f, "foreign session: {reason}"),
         }
     }
 }

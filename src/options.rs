@@ -39,6 +39,8 @@ struct RawAuthorizerOptions {
     username_claim: Option<String>,
     default_tenant: Option<String>,
     token_cache_size: Option<f64>,
+    placeholders: Option<std::collections::BTreeMap<String, String>>,
+    require_verified_email: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -74,8 +76,8 @@ fn whole(value: Option<f64>, option: &'static str, max: f64) -> Result<Option<u6
 /// A document given either as JSON text or as an already parsed object.
 fn document<T>(
     value: Option<&Value>,
-    text: fn(&str) -> Result<T>,
-    object: fn(&Value) -> Result<T>,
+    text: impl FnOnce(&str) -> Result<T>,
+    object: impl FnOnce(&Value) -> Result<T>,
 ) -> Result<Option<T>> {
     match value {
         None | Some(Value::Null) => Ok(None),
@@ -110,8 +112,13 @@ impl AuthorizerOptions {
                     .collect::<Result<Vec<_>>>()?,
             ),
         };
+        let placeholders = raw.placeholders.unwrap_or_default();
         Ok(AuthorizerOptions {
-            kestra_config: document(value.get("kestraConfig"), KestraConfig::parse, KestraConfig::from_json)?,
+            kestra_config: document(
+                value.get("kestraConfig"),
+                |text| KestraConfig::parse_with(text, &placeholders),
+                |object| KestraConfig::from_json_with(object, &placeholders),
+            )?,
             jwks: document(value.get("jwks"), Jwks::parse, Jwks::from_json)?,
             discovery: document(value.get("discovery"), Discovery::parse, Discovery::from_json)?,
             client: raw.client,
@@ -143,6 +150,7 @@ impl AuthorizerOptions {
                 },
                 username_claim: raw.username_claim,
                 default_tenant: raw.default_tenant,
+                require_verified_email: raw.require_verified_email.unwrap_or(false),
             },
         })
     }

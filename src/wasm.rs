@@ -1188,6 +1188,10 @@ export interface AuthorizerOptions {
   model?: "auto" | "crud" | "v2";
   usernameClaim?: string;
   defaultTenant?: string;
+  /** Refuse tokens whose email_verified is not true when the username is the email claim. */
+  requireVerifiedEmail?: boolean;
+  /** Values for `${NAME}` placeholders of kestraConfig, as Micronaut resolves them from the environment. */
+  placeholders?: Record<string, string>;
   /** Verified tokens remembered (default 1000, at most 100000; 0 turns the cache off). */
   tokenCacheSize?: number;
 }
@@ -1263,7 +1267,8 @@ export type ErrorCode =
   | "ERR_JWT_EXPIRED" | "ERR_JWT_CLAIM_VALIDATION_FAILED" | "ERR_JWKS_INVALID" | "ERR_JWKS_TOO_MANY_KEYS"
   | "ERR_TOKEN_TOO_LARGE" | "ERR_KID_TOO_LONG" | "ERR_INPUT_TOO_LARGE" | "ERR_DISCOVERY_INVALID"
   | "ERR_CONFIG_INVALID" | "ERR_OPTION_INVALID" | "ERR_POLICY_INVALID" | "ERR_UNKNOWN_PERMISSION"
-  | "ERR_UNKNOWN_ACTION" | "ERR_NAMESPACE_INVALID" | "ERR_TENANT_INVALID";
+  | "ERR_UNKNOWN_ACTION" | "ERR_NAMESPACE_INVALID" | "ERR_TENANT_INVALID"
+  | "ERR_SESSION_FOREIGN";
 
 /** What every method throws: a real Error with a stable code. */
 export interface KestraAuthzError extends Error {

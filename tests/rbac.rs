@@ -126,8 +126,9 @@ fn row_6_tenant_wide_binding_covers_every_namespace() {
 
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-fn row_7_group_binding_without_tenant_access_grants_nothing_in_v2() {
-    // bob is in no tenant's users: his groups come from the token only.
+fn row_7_group_membership_from_the_token_gives_tenant_access_in_both_models() {
+    // bob is in no tenant's users: his groups come from the token only. Kestra's SSO sync adds
+    // him to the group at login, and group membership creates tenant access (decision 23).
     let p = json!({"model": "v2", "tenants": {"main": {
         "roles": [{"id": "r", "permissions": {"FLOW": ["VIEW"]}}],
         "groups": [{"id": "g1", "name": "data-team"}],
@@ -137,8 +138,11 @@ fn row_7_group_binding_without_tenant_access_grants_nothing_in_v2() {
     let a = authz_with(yaml, p.clone(), json!({}));
     let s = session_in(&a, "bob@example.com", json!({"groups": ["data-team"]}), None);
     assert_eq!(s.groups(), ["data-team"]);
+    assert!(allowed(&a, &s, "FLOW", "VIEW", Some("x")));
+    assert_eq!(ask(&a, &s, "FLOW", "VIEW", Some("x")).reasons[0].via.name(), "group");
+    // A group the token does not carry gives nothing.
+    let s = session_in(&a, "bob@example.com", json!({"groups": ["other"]}), None);
     assert_eq!(code(&a, &s, "FLOW", "VIEW", Some("x")), "DENIED_NO_TENANT_ACCESS");
-    // Up to 1.x, group membership gave tenant access.
     let mut crud = p;
     crud["model"] = json!("crud");
     crud["tenants"]["main"]["roles"][0]["permissions"] = json!({"FLOW": ["READ"]});
@@ -745,7 +749,8 @@ fn unknown_names_are_errors_not_denials() {
         "TEMPLATE has no 2.0 successor"
     );
     assert_eq!(err("FLOW", "READ", Some("Company")), "ERR_NAMESPACE_INVALID");
-    assert_eq!(err("FLOW", "READ", Some("a..b")), "ERR_NAMESPACE_INVALID");
+    assert_eq!(err("FLOW", "READ", Some(".a")), "ERR_NAMESPACE_INVALID");
+    assert_eq!(err("FLOW", "READ", Some(&"a".repeat(151))), "ERR_NAMESPACE_INVALID");
     assert_eq!(
         a.authorize(
             &s,

@@ -163,7 +163,7 @@ proptest! {
             ("KVSTORE", &["VIEW", "LIST", "CREATE", "UPDATE", "DELETE"]),
             ("USER", &["VIEW", "LIST", "CREATE", "UPDATE", "MANAGE_GROUP_MEMBERSHIP", "DELETE", "IMPERSONATE"]),
             ("BLUEPRINT", &["VIEW", "LIST", "CREATE", "UPDATE", "DELETE"]),
-            ("NAMESPACE", &["VIEW", "LIST", "EXPORT_PLUGIN_DEFAULTS", "MANAGE_FILES", "IMPORT_PLUGIN_DEFAULTS", "CREATE", "UPDATE", "DELETE"]),
+            ("NAMESPACE", &["VIEW", "LIST", "MANAGE_FILES", "CREATE", "UPDATE", "DELETE"]),
         ];
         for (p2, actions) in v2 {
             for a2 in actions {

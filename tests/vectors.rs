@@ -176,6 +176,11 @@ fn rbac_outcomes() -> Vec<(String, Value, Value)> {
         let session = authz
             .verify_id_token(scenario["token"].as_str().unwrap(), &verify)
             .unwrap_or_else(|e| panic!("{name}: {e}"));
+        // `judgedBy`: a second Authorizer decides on the first one's session.
+        let judge = scenario
+            .get("judgedBy")
+            .map(|options| build(options).unwrap_or_else(|e| panic!("{name}: {e}")));
+        let authz = judge.as_ref().unwrap_or(&authz);
         for (i, check) in scenario["checks"].as_array().unwrap().iter().enumerate() {
             let args: Vec<&str> = check["args"]
                 .as_array()
@@ -205,12 +210,11 @@ fn rbac_outcomes() -> Vec<(String, Value, Value)> {
                     as_bool(session.has_any_action_on_any_namespace(arg(0).unwrap(), arg(1).unwrap()))
                 }
                 "hasAnyRole" => as_bool(session.has_any_role()),
-                "allowedNamespaces" => serde_json::to_value(
-                    authz
-                        .allowed_namespaces(&session, arg(0).unwrap(), arg(1).unwrap(), None)
-                        .unwrap(),
-                )
-                .unwrap(),
+                "allowedNamespaces" => match authz.allowed_namespaces(&session, arg(0).unwrap(), arg(1).unwrap(), None)
+                {
+                    Ok(grants) => serde_json::to_value(grants).unwrap(),
+                    Err(e) => json!({"error": e.code()}),
+                },
                 "matrixCells" => {
                     let mut cells = serde_json::Map::new();
                     for (p, row) in authz.matrix(&session, arg(0), None).unwrap() {

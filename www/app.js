@@ -59,6 +59,7 @@ const EXPLAIN = {
   ERR_UNKNOWN_ACTION: "This action does not exist for this permission (in this policy's model).",
   ERR_NAMESPACE_INVALID: "Kestra namespaces are lower-case letters, digits, '.', '_' and '-', in whole segments.",
   ERR_TENANT_INVALID: "Kestra tenant ids are lower-case letters, digits, '_' and '-'.",
+  ERR_SESSION_FOREIGN: "The session was verified by an Authorizer for another issuer or client: verify the token with this one.",
   ALLOWED: "Granted.",
   DENIED_NO_GRANT: "No binding, group or default role grants it.",
   DENIED_NAMESPACE_NOT_COVERED: "It is granted on other namespaces, not on this one.",

@@ -5,6 +5,7 @@
 mod yaml;
 
 use crate::error::{Error, Result};
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::Value;
 pub use yaml::MAX_YAML_BYTES;
 use yaml::Node;
@@ -60,9 +61,15 @@ pub struct KestraConfig {
     pub findings: Vec<Finding>,
 }
 
-/// A leaf of the flattened configuration: its key segments as written, and its node.
+/// Values for `${NAME}` / `${NAME:default}` placeholders, as Micronaut would resolve them
+/// from the environment; the host passes them (option `placeholders`).
+pub type Placeholders = std::collections::BTreeMap<String, String>;
+
+/// A leaf of the flattened configuration: its key segments as written and normalized, and
+/// its node.
 struct Property<'a> {
     path: Vec<&'a str>,
+    normalized: Vec<String>,
     node: &'a Node,
 }
 
@@ -86,20 +93,34 @@ fn flatten<'a>(node: &'a Node, prefix: &mut Vec<&'a str>, out: &mut Vec<Property
             }
         }
         leaf => out.push(Property {
+            normalized: prefix.iter().map(|s| normalize(s)).collect(),
             path: prefix.clone(),
             node: leaf,
         }),
     }
 }
 
-struct Properties<'a>(Vec<Property<'a>>);
+/// The flattened configuration, with each normalized path's last leaf indexed: reading a
+/// property is a hash lookup, so a document of many keys or clients reads in linear time.
+struct Properties<'a> {
+    leaves: Vec<Property<'a>>,
+    last: FxHashMap<String, usize>,
+}
 
 impl<'a> Properties<'a> {
+    fn new(leaves: Vec<Property<'a>>) -> Self {
+        let mut last = FxHashMap::default();
+        for (i, leaf) in leaves.iter().enumerate() {
+            last.insert(leaf.normalized.join("."), i);
+        }
+        Properties { leaves, last }
+    }
+
     /// Properties under `prefix` (normalized segments), with the rest of their path.
     fn under<'p>(&'p self, prefix: &'p [&'p str]) -> impl Iterator<Item = (&'p [&'a str], &'a Node)> + 'p {
-        self.0.iter().filter_map(move |p| {
-            let head = p.path.get(..prefix.len())?;
-            if head.iter().zip(prefix).all(|(seg, want)| normalize(seg) == *want) {
+        self.leaves.iter().filter_map(move |p| {
+            let head = p.normalized.get(..prefix.len())?;
+            if head.iter().zip(prefix).all(|(seg, want)| seg == want) {
                 Some((p.path.get(prefix.len()..).unwrap_or_default(), p.node))
             } else {
                 None
@@ -109,10 +130,8 @@ impl<'a> Properties<'a> {
 
     /// The last value written at exactly `path` (later documents and keys win, as in Micronaut).
     fn get(&self, path: &[&str]) -> Option<&'a Node> {
-        self.under(path)
-            .filter(|(rest, _)| rest.is_empty())
-            .map(|(_, node)| node)
-            .last()
+        let at = self.last.get(&path.join("."))?;
+        self.leaves.get(*at).map(|p| p.node)
     }
 }
 
@@ -120,19 +139,100 @@ fn dotted(path: &[&str]) -> String {
     path.join(".")
 }
 
+/// Why a placeholder could not be resolved: the first name without a value or a default.
+struct Unresolved(String);
+
+/// Resolves Micronaut placeholders (`${NAME}`, `${NAME:default}`, several in one value, a
+/// placeholder in a default) from `values`. Bounded: at most 8 levels of nesting.
+fn resolve_placeholders(text: &str, values: &Placeholders, depth: u8) -> std::result::Result<String, Unresolved> {
+    if !text.contains("${") {
+        return Ok(text.to_owned());
+    }
+    if depth >= 8 {
+        return Err(Unresolved("(nested too deeply)".into()));
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        out.push_str(rest.get(..start).unwrap_or_default());
+        let inner = rest.get(start.saturating_add(2)..).unwrap_or_default();
+        // The matching brace, counting nested `${`.
+        let mut level = 1usize;
+        let mut end = None;
+        let bytes = inner.as_bytes();
+        let mut i = 0usize;
+        while i < bytes.len() {
+            match bytes.get(i) {
+                Some(b'$') if bytes.get(i.saturating_add(1)) == Some(&b'{') => {
+                    level = level.saturating_add(1);
+                    i = i.saturating_add(1);
+                }
+                Some(b'}') => {
+                    level = level.saturating_sub(1);
+                    if level == 0 {
+                        end = Some(i);
+                        break;
+                    }
+                }
+                _ => {}
+            }
+            i = i.saturating_add(1);
+        }
+        let Some(end) = end else {
+            return Err(Unresolved(format!("${{{inner}")));
+        };
+        let body = inner.get(..end).unwrap_or_default();
+        let (name, default) = match body.find(':') {
+            Some(colon) => (
+                body.get(..colon).unwrap_or_default(),
+                Some(body.get(colon.saturating_add(1)..).unwrap_or_default()),
+            ),
+            None => (body, None),
+        };
+        match (values.get(name.trim()), default) {
+            (Some(value), _) => out.push_str(value),
+            (None, Some(default)) => out.push_str(&resolve_placeholders(default, values, depth.saturating_add(1))?),
+            (None, None) => return Err(Unresolved(name.trim().to_owned())),
+        }
+        rest = inner.get(end.saturating_add(1)..).unwrap_or_default();
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// What an unresolvable value does: a value that decides access is an error; one the host
+/// may pass as an option instead (issuer, client id, secret) or that only names something is
+/// a finding.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stakes {
+    Decides,
+    Overridable,
+    Cosmetic,
+}
+
 impl KestraConfig {
     /// Parses `application.yaml` text. A snippet pasted with uniform indentation is accepted.
     pub fn parse(text: &str) -> Result<Self> {
+        Self::parse_with(text, &Placeholders::new())
+    }
+
+    /// As `parse`, resolving `${...}` placeholders from `placeholders`.
+    pub fn parse_with(text: &str, placeholders: &Placeholders) -> Result<Self> {
         let documents = yaml::parse(&yaml::dedent(text))?;
-        Self::from_documents(&documents)
+        Self::from_documents(&documents, placeholders)
     }
 
     /// Reads a configuration given as a JSON-shaped object (the same tree as the YAML).
     pub fn from_json(value: &Value) -> Result<Self> {
-        Self::from_documents(&[node_from_json(value)])
+        Self::from_json_with(value, &Placeholders::new())
     }
 
-    fn from_documents(documents: &[Node]) -> Result<Self> {
+    /// As `from_json`, resolving placeholders from `placeholders`.
+    pub fn from_json_with(value: &Value, placeholders: &Placeholders) -> Result<Self> {
+        Self::from_documents(&[node_from_json(value, 0)?], placeholders)
+    }
+
+    fn from_documents(documents: &[Node], placeholders: &Placeholders) -> Result<Self> {
         let mut leaves = Vec::new();
         for document in documents {
             match document {
@@ -141,51 +241,117 @@ impl KestraConfig {
                 _ => return Err(Error::config("", "the configuration must be a mapping of keys")),
             }
         }
-        let props = Properties(leaves);
+        let props = Properties::new(leaves);
         let mut config = KestraConfig::default();
-        config.read_oauth2(&props)?;
-        config.read_kestra_security(&props)?;
-        config.read_tenants(&props)?;
+        let mut reader = Reader {
+            config: &mut config,
+            placeholders,
+        };
+        reader.read_oauth2(&props)?;
+        reader.read_kestra_security(&props)?;
+        reader.read_tenants(&props)?;
         Ok(config)
     }
+}
 
-    fn text(&mut self, props: &Properties<'_>, path: &[&str], shown: &str) -> Option<String> {
-        let value = props.get(path)?.as_text()?;
-        if value.contains("${") {
-            self.findings.push(Finding {
-                code: "WARN_UNRESOLVED_PLACEHOLDER",
-                path: shown.to_owned(),
-                message: format!(
-                    "{shown} is a placeholder that only Kestra can resolve; pass the value to the authorizer instead"
+/// Reads the properties into a configuration, resolving placeholders.
+struct Reader<'c> {
+    config: &'c mut KestraConfig,
+    placeholders: &'c Placeholders,
+}
+
+impl Reader<'_> {
+    fn finding(&mut self, code: &'static str, path: impl Into<String>, message: impl Into<String>) {
+        self.config.findings.push(Finding {
+            code,
+            path: path.into(),
+            message: message.into(),
+        });
+    }
+
+    /// A value's text with its placeholders resolved. Unresolvable: an error when the value
+    /// decides access, else a finding and no value.
+    fn resolve(&mut self, value: &str, shown: &str, stakes: Stakes) -> Result<Option<String>> {
+        match resolve_placeholders(value, self.placeholders, 0) {
+            Ok(text) => Ok(Some(text)),
+            Err(Unresolved(name)) if stakes == Stakes::Decides => Err(Error::config(
+                shown,
+                format!(
+                    "the placeholder ${{{}}} has no value and no default; it decides access, so pass its value (option placeholders)",
+                    crate::error::shorten(&name)
                 ),
-            });
-            return None;
+            )),
+            Err(Unresolved(name)) => {
+                let what = if stakes == Stakes::Overridable {
+                    "pass the value to the authorizer (its option of the same name, or placeholders)"
+                } else {
+                    "pass its value in the placeholders option"
+                };
+                self.finding(
+                    "WARN_UNRESOLVED_PLACEHOLDER",
+                    shown,
+                    format!(
+                        "{shown} uses the placeholder ${{{}}}, which has no value here: {what}",
+                        crate::error::shorten(&name)
+                    ),
+                );
+                Ok(None)
+            }
         }
-        Some(value.to_owned())
+    }
+
+    fn text(&mut self, props: &Properties<'_>, path: &[&str], shown: &str, stakes: Stakes) -> Result<Option<String>> {
+        let Some(node) = props.get(path) else { return Ok(None) };
+        let Some(value) = node.as_text() else {
+            if node.is_null() {
+                return Ok(None);
+            }
+            return Err(Error::config(shown, "must be a single value"));
+        };
+        self.resolve(value, shown, stakes)
     }
 
     fn flag(&mut self, props: &Properties<'_>, path: &[&str], shown: &str) -> Result<Option<bool>> {
-        let Some(value) = self.text(props, path, shown) else {
+        let Some(value) = self.text(props, path, shown, Stakes::Decides)? else {
             return Ok(None);
         };
+        // Micronaut's conversion of text to a boolean, and YAML 1.1's words for one.
         match value.to_ascii_lowercase().as_str() {
-            "true" => Ok(Some(true)),
-            "false" => Ok(Some(false)),
+            "true" | "yes" | "on" => Ok(Some(true)),
+            "false" | "no" | "off" => Ok(Some(false)),
             _ => Err(Error::config(shown, "must be true or false")),
         }
     }
 
+    /// A YAML list, or a comma-separated scalar as Micronaut converts it; each item's
+    /// placeholders resolved.
+    fn list(&mut self, node: &Node, shown: &str, stakes: Stakes) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        for item in string_list(node) {
+            if let Some(text) = self.resolve(&item, shown, stakes)? {
+                out.extend(
+                    text.split(',')
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_owned),
+                );
+            }
+        }
+        Ok(out)
+    }
+
     fn read_oauth2(&mut self, props: &Properties<'_>) -> Result<()> {
-        const OAUTH2: [&str; 3] = ["micronaut", "security", "oauth2"];
-        self.oauth2_enabled = self.flag(
+        const CLIENTS: [&str; 4] = ["micronaut", "security", "oauth2", "clients"];
+        self.config.oauth2_enabled = self.flag(
             props,
             &["micronaut", "security", "oauth2", "enabled"],
             "micronaut.security.oauth2.enabled",
         )?;
         let mut names: Vec<&str> = Vec::new();
-        for (rest, _) in props.under(&["micronaut", "security", "oauth2", "clients"]) {
+        let mut seen: FxHashSet<String> = FxHashSet::default();
+        for (rest, _) in props.under(&CLIENTS) {
             if let Some(name) = rest.first()
-                && !names.iter().any(|known| normalize(known) == normalize(name))
+                && seen.insert(normalize(name))
             {
                 names.push(name);
             }
@@ -194,59 +360,74 @@ impl KestraConfig {
             let key = normalize(name);
             let key = key.as_str();
             let base = format!("micronaut.security.oauth2.clients.{name}");
+            let at = |leaf: &[&'static str]| -> Vec<&str> {
+                let mut path: Vec<&str> = CLIENTS.to_vec();
+                path.push(key);
+                path.extend_from_slice(leaf);
+                path
+            };
             let client = OidcClient {
                 name: name.to_owned(),
                 client_id: self.text(
                     props,
-                    &[OAUTH2[0], OAUTH2[1], OAUTH2[2], "clients", key, "clientid"],
+                    &at(&["clientid"]),
                     &format!("{base}.client-id"),
-                ),
+                    Stakes::Overridable,
+                )?,
                 client_secret: self.text(
                     props,
-                    &[OAUTH2[0], OAUTH2[1], OAUTH2[2], "clients", key, "clientsecret"],
+                    &at(&["clientsecret"]),
                     &format!("{base}.client-secret"),
-                ),
+                    Stakes::Overridable,
+                )?,
                 issuer: self.text(
                     props,
-                    &[OAUTH2[0], OAUTH2[1], OAUTH2[2], "clients", key, "openid", "issuer"],
+                    &at(&["openid", "issuer"]),
                     &format!("{base}.openid.issuer"),
-                ),
-                scopes: props
-                    .get(&[OAUTH2[0], OAUTH2[1], OAUTH2[2], "clients", key, "scopes"])
-                    .map(string_list)
-                    .unwrap_or_default(),
+                    Stakes::Overridable,
+                )?,
+                scopes: match props.get(&at(&["scopes"])) {
+                    Some(node) => self.list(node, &format!("{base}.scopes"), Stakes::Cosmetic)?,
+                    None => Vec::new(),
+                },
             };
             if let Some(issuer) = &client.issuer
                 && let Some(problem) = issuer_shape_problem(issuer)
             {
-                self.findings.push(Finding {
-                    code: "WARN_ISSUER_SHAPE",
-                    path: format!("{base}.openid.issuer"),
-                    message: problem,
-                });
+                self.finding("WARN_ISSUER_SHAPE", format!("{base}.openid.issuer"), problem);
             }
-            self.clients.push(client);
+            self.config.clients.push(client);
         }
-        if self.oauth2_enabled == Some(false) && !self.clients.is_empty() {
-            self.findings.push(Finding {
-                code: "WARN_OAUTH2_DISABLED",
-                path: "micronaut.security.oauth2.enabled".into(),
-                message: "OAuth2 is disabled, so Kestra itself will not sign anyone in with these clients".into(),
-            });
+        if self.config.oauth2_enabled == Some(false) && !self.config.clients.is_empty() {
+            self.finding(
+                "WARN_OAUTH2_DISABLED",
+                "micronaut.security.oauth2.enabled",
+                "OAuth2 is disabled, so Kestra itself will not sign anyone in with these clients",
+            );
         }
         Ok(())
     }
 
     fn read_kestra_security(&mut self, props: &Properties<'_>) -> Result<()> {
         if props.under(&["micronaut", "security", "defaultrole"]).next().is_some() {
-            self.findings.push(Finding {
-                code: "WARN_DEFAULT_ROLE_MISPLACED",
-                path: "micronaut.security.defaultRole".into(),
-                message: "defaultRole is under micronaut.security, where Kestra ignores it: move it to kestra.security.defaultRole".into(),
-            });
+            self.finding(
+                "WARN_DEFAULT_ROLE_MISPLACED",
+                "micronaut.security.defaultRole",
+                "defaultRole is under micronaut.security, where Kestra ignores it: move it to kestra.security.defaultRole",
+            );
         }
         const ROLE: [&str; 3] = ["kestra", "security", "defaultrole"];
-        if props.under(&ROLE).next().is_some() {
+        let leaves: Vec<(&[&str], &Node)> = props.under(&ROLE).collect();
+        // `defaultRole: ~` (or nothing under it) is no default role at all.
+        let written = leaves.iter().any(|(rest, node)| !rest.is_empty() || !node.is_null());
+        if let Some((_, node)) = leaves.iter().find(|(rest, node)| rest.is_empty() && !node.is_null()) {
+            let _ = node;
+            return Err(Error::config(
+                "kestra.security.defaultRole",
+                "must be a mapping with name, permissions and optionally tenant-id",
+            ));
+        }
+        if written {
             let mut role = DefaultRoleConfig {
                 path: "kestra.security.defaultRole".into(),
                 ..Default::default()
@@ -255,17 +436,20 @@ impl KestraConfig {
                 props,
                 &["kestra", "security", "defaultrole", "name"],
                 "kestra.security.defaultRole.name",
-            );
+                Stakes::Cosmetic,
+            )?;
             role.description = self.text(
                 props,
                 &["kestra", "security", "defaultrole", "description"],
                 "kestra.security.defaultRole.description",
-            );
+                Stakes::Cosmetic,
+            )?;
             role.tenant_id = self.text(
                 props,
                 &["kestra", "security", "defaultrole", "tenantid"],
                 "kestra.security.defaultRole.tenant-id",
-            );
+                Stakes::Decides,
+            )?;
             for (rest, node) in props.under(&["kestra", "security", "defaultrole", "permissions"]) {
                 let [permission] = rest else {
                     return Err(Error::config(
@@ -273,41 +457,60 @@ impl KestraConfig {
                         "expected a permission name mapped to a list of actions",
                     ));
                 };
-                let actions = string_list(node);
+                let shown = format!("kestra.security.defaultRole.permissions.{permission}");
+                let actions = self.list(node, &shown, Stakes::Decides)?;
                 match role.permissions.iter_mut().find(|(name, _)| name == permission) {
                     Some((_, known)) => *known = actions,
                     None => role.permissions.push(((*permission).to_owned(), actions)),
                 }
             }
-            self.default_role = Some(role);
+            self.config.default_role = Some(role);
         }
-        self.groups_claim_path = self.text(
+        self.config.groups_claim_path = self.text(
             props,
             &["kestra", "security", "oidc", "groupsclaimpath"],
             "kestra.security.oidc.groups-claim-path",
-        );
+            Stakes::Decides,
+        )?;
         Ok(())
     }
 
     fn read_tenants(&mut self, props: &Properties<'_>) -> Result<()> {
-        self.tenants.enabled = self.flag(
+        self.config.tenants.enabled = self.flag(
             props,
             &["kestra", "ee", "tenants", "enabled"],
             "kestra.ee.tenants.enabled",
         )?;
-        self.tenants.default_tenant = self.flag(
+        self.config.tenants.default_tenant = self.flag(
             props,
             &["kestra", "ee", "tenants", "defaulttenant"],
             "kestra.ee.tenants.defaultTenant",
         )?;
-        self.tenants.fallback_tenant = self.text(
+        for (key, present) in [
+            ("enabled", self.config.tenants.enabled.is_some()),
+            ("defaultTenant", self.config.tenants.default_tenant.is_some()),
+        ] {
+            if present {
+                self.finding(
+                    "WARN_TENANTS_KEY_REMOVED",
+                    format!("kestra.ee.tenants.{key}"),
+                    format!(
+                        "Kestra 0.23 removed kestra.ee.tenants.{key} (tenants are always on; kestra.ee.tenants.fallbackTenant routes requests without one): this authorizer still honours it, Kestra does not"
+                    ),
+                );
+            }
+        }
+        self.config.tenants.fallback_tenant = self.text(
             props,
             &["kestra", "ee", "tenants", "fallbacktenant"],
             "kestra.ee.tenants.fallbackTenant",
-        );
+            Stakes::Decides,
+        )?;
         Ok(())
     }
+}
 
+impl KestraConfig {
     /// The OIDC client to verify tokens for: the named one, else the only one.
     pub fn client(&self, name: Option<&str>) -> Result<Option<&OidcClient>> {
         match name {
@@ -334,27 +537,31 @@ impl KestraConfig {
     }
 }
 
-/// A YAML list, or a comma-separated scalar as Micronaut converts it.
+/// A YAML list's items, or a scalar as one item (split on commas after its placeholders are
+/// resolved, as Micronaut converts it).
 fn string_list(node: &Node) -> Vec<String> {
     match node {
         Node::Seq(items) => items.iter().filter_map(Node::as_text).map(str::to_owned).collect(),
-        scalar => scalar
-            .as_text()
-            .map(|text| {
-                text.split(',')
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default(),
+        scalar => scalar.as_text().map(|text| vec![text.to_owned()]).unwrap_or_default(),
     }
 }
 
-fn node_from_json(value: &Value) -> Node {
-    match value {
-        Value::Object(map) => Node::Map(map.iter().map(|(k, v)| (k.clone(), node_from_json(v))).collect()),
-        Value::Array(items) => Node::Seq(items.iter().map(node_from_json).collect()),
+/// A JSON-shaped configuration as the YAML tree, within the YAML reader's depth bound.
+fn node_from_json(value: &Value, depth: usize) -> Result<Node> {
+    if depth > yaml::MAX_DEPTH {
+        return Err(Error::config(
+            "",
+            format!("the configuration nests deeper than {} levels", yaml::MAX_DEPTH),
+        ));
+    }
+    let next = depth.saturating_add(1);
+    Ok(match value {
+        Value::Object(map) => Node::Map(
+            map.iter()
+                .map(|(k, v)| Ok((k.clone(), node_from_json(v, next)?)))
+                .collect::<Result<_>>()?,
+        ),
+        Value::Array(items) => Node::Seq(items.iter().map(|v| node_from_json(v, next)).collect::<Result<_>>()?),
         Value::String(s) => Node::Scalar {
             text: s.clone(),
             plain: false,
@@ -367,7 +574,7 @@ fn node_from_json(value: &Value) -> Node {
             text: other.to_string(),
             plain: true,
         },
-    }
+    })
 }
 
 /// authentik's issuer is `<origin>/application/o/<slug>/` (per provider) or `<origin>/`

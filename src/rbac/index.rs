@@ -13,6 +13,7 @@ use crate::error::{Error, Result, shorten};
 use crate::token::VerifiedIdToken;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::Value;
+use std::sync::Arc;
 
 /// Options of the RBAC layer that are not in Kestra's configuration.
 #[derive(Debug, Clone, Default)]
@@ -24,6 +25,8 @@ pub struct RbacOptions {
     /// The tenant of requests that name none when tenants are optional. Default: the
     /// policy's only tenant, else `main`.
     pub default_tenant: Option<String>,
+    /// Refuse tokens whose `email_verified` is not `true` when the username is the email.
+    pub require_verified_email: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -290,16 +293,21 @@ struct TenantIndex {
     bindings: Vec<BindingMeta>,
     /// Every binding's id, end to end: one allocation for all of them.
     binding_ids: String,
-    /// User principals by every name they answer to: id, username, email, binding externalId.
-    user_by_name: FxHashMap<String, usize>,
+    /// User principals by user id: how bindings and memberships refer to a user. Never
+    /// looked up with anything a token says (decision 21).
+    user_by_id: FxHashMap<String, usize>,
     user_grants: Vec<Grants>,
-    /// Whether a user principal was listed in `users` (tenant access) and owns the instance.
+    /// Whether a user principal was listed in `users` (tenant access).
     user_listed: Vec<bool>,
     user_groups: Vec<Vec<usize>>,
-    group_by_key: FxHashMap<String, usize>,
+    /// Groups by id, and by name (every group of that name: names need not be unique).
+    group_by_id: FxHashMap<String, usize>,
+    group_by_name: FxHashMap<String, Vec<usize>>,
     group_ids: Vec<String>,
     group_grants: Vec<Grants>,
     namespaces: Namespaces,
+    /// The role marked `isDefault: true`: the tenant's first-login role (decision 25).
+    first_login_role: Option<usize>,
 }
 
 impl TenantIndex {
@@ -324,16 +332,40 @@ impl TenantIndex {
         Some((start, end))
     }
 
-    fn user_slot(&mut self, name: &str) -> usize {
-        if let Some(i) = self.user_by_name.get(name) {
+    fn user_slot(&mut self, id: &str) -> usize {
+        if let Some(i) = self.user_by_id.get(id) {
             return *i;
         }
         let i = self.user_grants.len();
         self.user_grants.push(Grants::default());
         self.user_listed.push(false);
         self.user_groups.push(Vec::new());
-        self.user_by_name.insert(name.to_owned(), i);
+        self.user_by_id.insert(id.to_owned(), i);
         i
+    }
+
+    /// The group a policy reference (a membership, a group binding's `externalId`) names: by
+    /// id, else by a name only one group has. Independent of the order groups are listed in.
+    fn group_by_reference(&self, reference: &str) -> Option<usize> {
+        if let Some(g) = self.group_by_id.get(reference) {
+            return Some(*g);
+        }
+        match self.group_by_name.get(reference).map(Vec::as_slice) {
+            Some([only]) => Some(*only),
+            _ => None,
+        }
+    }
+
+    /// The groups a token's group matches: every group of that name, else the group with that
+    /// id (decision 21). Order-independent too.
+    fn groups_of_token_group<'s>(&'s self, group: &str) -> &'s [usize] {
+        match self.group_by_name.get(group) {
+            Some(slots) => slots,
+            None => self
+                .group_by_id
+                .get_key_value(group)
+                .map_or(&[], |(_, g)| std::slice::from_ref(g)),
+        }
     }
 }
 
@@ -344,6 +376,19 @@ struct DefaultRole {
     keys: KeySet,
     tenant: Option<String>,
 }
+
+/// A policy user as a token may reach them: through their username only.
+#[derive(Debug, Clone)]
+struct UserIdentity {
+    id: String,
+    instance_owner: bool,
+}
+
+/// The compiled policy a principal was resolved against: principals carry it, and a policy
+/// refuses the slots of any other (decision 22). Compared by address, kept alive by each
+/// holder, so no two live policies share one.
+#[derive(Debug, Default)]
+struct PolicyStamp;
 
 /// Configuration and policy, compiled once.
 #[derive(Debug, Clone)]
@@ -356,12 +401,14 @@ pub struct CompiledPolicy {
     default_tenant: String,
     groups_claim_path: Option<Vec<String>>,
     username_claim: String,
-    instance_owners: FxHashSet<String>,
-    known_users: FxHashSet<String>,
+    /// Policy users by username, the only name a token's identity is matched against.
+    users_by_username: FxHashMap<String, UserIdentity>,
     findings: Vec<Finding>,
+    stamp: Arc<PolicyStamp>,
 }
 
-/// Who a verified token is to the policy, resolved once per session.
+/// Who a verified token is to one compiled policy, resolved once per session. Usable only
+/// with the policy that resolved it.
 #[derive(Debug, Clone, Default)]
 pub struct Principal {
     username: Option<String>,
@@ -371,6 +418,7 @@ pub struct Principal {
     /// Per policy tenant (by slot, ascending): the user's principal index (if any) and group
     /// indices. A decision finds its tenant once in the policy, then here by number.
     tenants: Vec<(usize, TenantPrincipal)>,
+    stamp: Option<Arc<PolicyStamp>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -402,16 +450,26 @@ impl Principal {
     }
 }
 
-/// What applies to a principal in one tenant.
-struct View<'a> {
-    tenant: &'a str,
-    index: Option<&'a TenantIndex>,
-    principal: Option<&'a TenantPrincipal>,
-    access: bool,
-    default_role: Option<&'a DefaultRole>,
+/// The first-login role that applies in a tenant: a policy role marked `isDefault`, or the
+/// configuration's `defaultRole`.
+#[derive(Debug, Clone, Copy)]
+struct FirstLogin<'a> {
+    id: &'a str,
+    name: &'a str,
+    keys: &'a KeySet,
 }
 
-impl<'a> View<'a> {
+/// What applies to a principal in one tenant. Decisions borrow from the policy (`'a`), never
+/// from the principal (`'p`), so a principal resolved for one call can be dropped after it.
+struct View<'a, 'p> {
+    tenant: &'a str,
+    index: Option<&'a TenantIndex>,
+    principal: Option<&'p TenantPrincipal>,
+    access: bool,
+    default_role: Option<FirstLogin<'a>>,
+}
+
+impl<'a> View<'a, '_> {
     /// The numbered chain of the request's namespace in this tenant; empty when the request
     /// names none or its permission is not namespace-scoped.
     fn chain<'b>(&self, r: &Resolved<'_>, buf: &'b mut [u32; namespace::MAX_NAMESPACE_DEPTH]) -> &'b [u32] {
@@ -487,6 +545,16 @@ fn compile_role(
 ) -> Result<KeySet> {
     let space = key_space();
     let mut keys = KeySet::default();
+    // A configuration default role written in CRUD names, in a 2.0 policy: Kestra's migration
+    // expands the role it stored from it, so it is read through the same table (decision 29).
+    let migrated = matches!(source, RoleSource::DefaultRole) && model == Model::V2 && !uses_v2_action(permissions);
+    if migrated && !permissions.is_empty() {
+        findings.push(finding(
+            "WARN_DEFAULT_ROLE_MIGRATED",
+            path,
+            "the default role is written in CRUD actions: in this 2.0 policy it is read through Kestra's migration table (READ -> VIEW, LIST, ...), as Kestra migrates the role it created",
+        ));
+    }
     for (name, actions) in permissions {
         let at = format!("{path}.{name}");
         let Some(permission) = space.permission(name) else {
@@ -496,6 +564,26 @@ fn compile_role(
             }
             return Err(source.error(&at, format!("unknown permission \"{}\"", shorten(name))));
         };
+        if migrated {
+            for action_name in actions {
+                if !CRUD.contains(&action_name.as_str()) {
+                    return Err(source.error(&at, format!("unknown action \"{}\"", shorten(action_name))));
+                }
+                for (target, v2_actions) in catalog::expand(name, action_name) {
+                    let target = if target.is_empty() {
+                        permission
+                    } else {
+                        space.permission(target).unwrap_or(permission)
+                    };
+                    for v2 in v2_actions.iter().filter(|a| target.actions(Model::V2).contains(a)) {
+                        if let Some(key) = space.action(v2).and_then(|a| space.key(target, a)) {
+                            keys.insert(key);
+                        }
+                    }
+                }
+            }
+            continue;
+        }
         if !permission.in_model(model) {
             findings.push(finding(
                 "WARN_PERMISSION_IGNORED",
@@ -555,6 +643,11 @@ fn compile_role(
                         .filter(|_| permission.actions(Model::V2).contains(&effective.name()))
                     {
                         Some(key) => keys.insert(key),
+                        None if REMOVED_IN_V2.contains(&action_name.as_str()) => findings.push(finding(
+                            "WARN_ACTION_IGNORED",
+                            at.clone(),
+                            format!("{action_name} was removed in Kestra 2.0, so it grants nothing"),
+                        )),
                         None => findings.push(finding(
                             "WARN_ACTION_IGNORED",
                             at.clone(),
@@ -575,7 +668,11 @@ fn uses_v2_action(permissions: &[(String, Vec<String>)]) -> bool {
         .any(|a| !CRUD.contains(&a.as_str()) && key_space().action(a).is_some())
 }
 
-const IAM: [&str; 8] = [
+/// Actions the CRUD -> 2.0 migration wrote and 2.0 then removed.
+const REMOVED_IN_V2: [&str; 2] = ["EXPORT_PLUGIN_DEFAULTS", "IMPORT_PLUGIN_DEFAULTS"];
+
+const IAM: [&str; 9] = [
+    "SECURITY_INTEGRATION",
     "USER",
     "ROLE",
     "GROUP",
@@ -666,8 +763,9 @@ impl CompiledPolicy {
         };
 
         let mut tenants = FxHashMap::default();
-        let mut instance_owners = FxHashSet::default();
-        let mut known_users = FxHashSet::default();
+        let mut users_by_username: FxHashMap<String, UserIdentity> = FxHashMap::default();
+        let mut user_ids: FxHashSet<&str> = FxHashSet::default();
+        let mut bound_user_ids: Vec<(&str, usize)> = Vec::new();
         for input in policy.map(|p| p.tenants.as_slice()).unwrap_or_default() {
             let mut index = TenantIndex::default();
             index.bindings.reserve(input.bindings.len());
@@ -682,44 +780,70 @@ impl CompiledPolicy {
                         format!("role id \"{}\" appears twice", shorten(&role.id)),
                     ));
                 }
+                if role.is_default {
+                    if let Some(other) = index.first_login_role.and_then(|r| index.roles.get(r)) {
+                        return Err(Error::policy(
+                            &role.path,
+                            format!(
+                                "roles \"{}\" and \"{}\" are both marked isDefault; Kestra keeps one default role per tenant",
+                                shorten(&other.id),
+                                shorten(&role.id)
+                            ),
+                        ));
+                    }
+                    index.first_login_role = Some(index.roles.len());
+                }
                 role_by_id.insert(role.id.as_str(), index.roles.len());
                 index.roles.push(compile_policy_role(role, model, &mut findings)?);
             }
             for group in &input.groups {
                 let g = index.group_ids.len();
-                if index.group_by_key.insert(group.id.clone(), g).is_some() {
+                if index.group_by_id.insert(group.id.clone(), g).is_some() {
                     return Err(Error::policy(
                         format!("tenants.{}.groups", input.id),
                         format!("group id \"{}\" appears twice", shorten(&group.id)),
                     ));
                 }
                 if let Some(name) = &group.name {
-                    index.group_by_key.entry(name.clone()).or_insert(g);
+                    index.group_by_name.entry(name.clone()).or_default().push(g);
                 }
                 index.group_ids.push(group.id.clone());
                 index.group_grants.push(Grants::default());
             }
             for (u, user) in input.users.iter().enumerate() {
                 let slot = index.user_slot(&user.id);
-                for name in [&user.username, &user.email].into_iter().flatten() {
-                    index.user_by_name.entry(name.clone()).or_insert(slot);
-                    known_users.insert(name.clone());
-                    if user.instance_owner {
-                        instance_owners.insert(name.clone());
+                user_ids.insert(user.id.as_str());
+                if let Some(username) = &user.username {
+                    let identity = users_by_username
+                        .entry(username.clone())
+                        .or_insert_with(|| UserIdentity {
+                            id: user.id.clone(),
+                            instance_owner: false,
+                        });
+                    if identity.id != user.id {
+                        return Err(Error::policy(
+                            format!("tenants.{}.users[{u}].username", input.id),
+                            format!(
+                                "username \"{}\" belongs to two user ids (\"{}\" and \"{}\"); Kestra usernames are unique",
+                                shorten(username),
+                                shorten(&identity.id),
+                                shorten(&user.id)
+                            ),
+                        ));
                     }
-                }
-                known_users.insert(user.id.clone());
-                if user.instance_owner {
-                    instance_owners.insert(user.id.clone());
+                    identity.instance_owner |= user.instance_owner;
                 }
                 if let Some(listed) = index.user_listed.get_mut(slot) {
                     *listed = true;
                 }
                 for group in &user.groups {
-                    let Some(g) = index.group_by_key.get(group).copied() else {
+                    let Some(g) = index.group_by_reference(group) else {
                         return Err(Error::policy(
                             format!("tenants.{}.users[{u}].groups", input.id),
-                            format!("group \"{}\" is not among the tenant's groups", shorten(group)),
+                            format!(
+                                "group \"{}\" is not among the tenant's groups (by id, or by a name one group has)",
+                                shorten(group)
+                            ),
                         ));
                     };
                     if let Some(list) = index.user_groups.get_mut(slot)
@@ -729,23 +853,22 @@ impl CompiledPolicy {
                     }
                 }
             }
-            for binding in &input.bindings {
+            for (b, binding) in input.bindings.iter().enumerate() {
                 let Some(role) = role_by_id.get(&*binding.role_id).copied() else {
                     return Err(Error::policy(
                         binding.path.render(&input.id),
                         format!("role \"{}\" is not among the tenant's roles", shorten(&binding.role_id)),
                     ));
                 };
-                let b = index.bindings.len();
                 let group = match binding.kind {
                     BindingKind::User => None,
-                    BindingKind::Group => match index.group_by_key.get(&*binding.external_id) {
-                        Some(g) => Some(*g),
+                    BindingKind::Group => match index.group_by_reference(&binding.external_id) {
+                        Some(g) => Some(g),
                         None => {
                             return Err(Error::policy(
                                 binding.path.render(&input.id),
                                 format!(
-                                    "group \"{}\" is not among the tenant's groups",
+                                    "group \"{}\" is not among the tenant's groups (by id, or by a name one group has)",
                                     shorten(&binding.external_id)
                                 ),
                             ));
@@ -765,12 +888,10 @@ impl CompiledPolicy {
                 let grants = match group {
                     Some(g) => index.group_grants.get_mut(g),
                     None => {
-                        let slots = index.user_grants.len();
+                        // A user binding names the user by id: it reaches whoever has that id,
+                        // never a token whose username happens to equal it.
+                        bound_user_ids.push((&binding.external_id, b));
                         let u = index.user_slot(&binding.external_id);
-                        // Every name that already had a slot is known; a new one becomes known.
-                        if u >= slots {
-                            known_users.insert(binding.external_id.to_string());
-                        }
                         index.user_grants.get_mut(u)
                     }
                 };
@@ -783,6 +904,32 @@ impl CompiledPolicy {
             }
             index.slot = tenants.len();
             tenants.insert(input.id.clone(), index);
+        }
+        let unreachable = bound_user_ids.iter().filter(|(id, _)| !user_ids.contains(id)).count();
+        if let Some((id, _)) = bound_user_ids.iter().find(|(id, _)| !user_ids.contains(id)) {
+            findings.push(finding(
+                "WARN_BINDING_USER_UNLISTED",
+                "bindings",
+                format!(
+                    "{unreachable} user binding(s) name a user id no tenant lists among its users (\"{}\" first): they reach no one, since a token is matched to users by username only",
+                    shorten(id)
+                ),
+            ));
+        }
+        if let Some(user) = policy
+            .into_iter()
+            .flat_map(|p| p.tenants.iter())
+            .flat_map(|t| t.users.iter())
+            .find(|u| u.username.is_none())
+        {
+            findings.push(finding(
+                "WARN_USER_WITHOUT_USERNAME",
+                "users",
+                format!(
+                    "user \"{}\" has no username, so no token can be them (tokens are matched to users by username only)",
+                    shorten(&user.id)
+                ),
+            ));
         }
 
         let tenants_required = config.tenants.enabled == Some(true) && config.tenants.default_tenant == Some(false);
@@ -826,9 +973,9 @@ impl CompiledPolicy {
             default_tenant,
             groups_claim_path,
             username_claim: options.username_claim.clone().unwrap_or_else(|| "email".to_owned()),
-            instance_owners,
-            known_users,
+            users_by_username,
             findings,
+            stamp: Arc::new(PolicyStamp),
         })
     }
 
@@ -844,6 +991,11 @@ impl CompiledPolicy {
         self.tenants_required
     }
 
+    /// The claim that holds the Kestra username.
+    pub fn username_claim(&self) -> &str {
+        &self.username_claim
+    }
+
     /// Resolves who a verified token is: username, token groups, and per tenant the
     /// principals that carry grants.
     pub fn principal(&self, token: &VerifiedIdToken) -> Principal {
@@ -856,31 +1008,49 @@ impl CompiledPolicy {
             .as_ref()
             .map(|path| claim_strings(token.claims(), path))
             .unwrap_or_default();
+        self.resolve_identity(username, groups)
+    }
+
+    /// The principal of a username and token groups (decisions 21, 23, 24): the username
+    /// finds a policy user by `username` only, exactly; the user's id then finds their
+    /// bindings in each tenant. With `groups-claim-path` set the token's groups are the user's
+    /// groups; without it the policy's memberships are. Any group membership gives access to
+    /// its tenant, in both models.
+    pub fn resolve_identity(&self, username: Option<String>, groups: Vec<String>) -> Principal {
+        let stamp = Some(Arc::clone(&self.stamp));
         let Some(name) = &username else {
             return Principal {
                 groups,
+                stamp,
                 ..Default::default()
             };
         };
-        let known = self.known_users.contains(name);
+        let identity = self.users_by_username.get(name);
         let mut tenants = Vec::new();
         for index in self.tenants.values() {
-            let user = index.user_by_name.get(name).copied();
-            let mut group_slots: Vec<usize> = user.and_then(|u| index.user_groups.get(u)).cloned().unwrap_or_default();
-            for g in &groups {
-                if let Some(slot) = index.group_by_key.get(g)
-                    && !group_slots.contains(slot)
-                {
-                    group_slots.push(*slot);
+            let user = identity.and_then(|i| index.user_by_id.get(&i.id)).copied();
+            let mut group_slots: Vec<usize> = Vec::new();
+            match &self.groups_claim_path {
+                Some(_) => {
+                    for g in &groups {
+                        for slot in index.groups_of_token_group(g) {
+                            if !group_slots.contains(slot) {
+                                group_slots.push(*slot);
+                            }
+                        }
+                    }
+                }
+                None => {
+                    if let Some(list) = user.and_then(|u| index.user_groups.get(u)) {
+                        group_slots.clone_from(list);
+                    }
                 }
             }
             let listed = user.is_some_and(|u| index.user_listed.get(u).copied().unwrap_or(false));
             let directly_bound = user
                 .and_then(|u| index.user_grants.get(u))
                 .is_some_and(|g| g.has_binding);
-            // 2.0: tenant access is explicit; a group binding alone gives none. Up to 1.x,
-            // group membership gave tenant access.
-            let access = listed || directly_bound || (self.model == Model::Crud && !group_slots.is_empty());
+            let access = listed || directly_bound || !group_slots.is_empty();
             if user.is_some() || !group_slots.is_empty() {
                 tenants.push((
                     index.slot,
@@ -894,31 +1064,64 @@ impl CompiledPolicy {
         }
         tenants.sort_unstable_by_key(|(slot, _)| *slot);
         Principal {
-            instance_owner: self.instance_owners.contains(name),
-            known,
+            instance_owner: identity.is_some_and(|i| i.instance_owner),
+            known: identity.is_some(),
             username,
             groups,
             tenants,
+            stamp,
         }
     }
 
-    fn default_role_applies(&self, principal: &Principal, tenant: &str) -> bool {
-        !principal.known
-            && principal.username.is_some()
-            && self
-                .default_role
-                .as_ref()
-                .is_some_and(|r| r.tenant.as_deref().is_none_or(|t| t == tenant))
+    /// Whether `principal` was resolved against this policy (decision 22).
+    pub fn resolved(&self, principal: &Principal) -> bool {
+        principal.stamp.as_ref().is_some_and(|s| Arc::ptr_eq(s, &self.stamp))
     }
 
-    fn view<'a>(&'a self, principal: &'a Principal, tenant: &'a str) -> View<'a> {
+    /// Refuses a principal this policy did not resolve: its slots mean nothing here.
+    fn own(&self, principal: &Principal) -> Result<()> {
+        if self.resolved(principal) {
+            Ok(())
+        } else {
+            Err(Error::SessionForeign {
+                reason: "the principal was resolved against another compiled policy",
+            })
+        }
+    }
+
+    /// The first-login role in `tenant` for a user the policy does not know: the tenant's
+    /// `isDefault` role when its policy has one (the server's own, current state), else the
+    /// configuration's `defaultRole` when it applies to the tenant (decision 25).
+    fn first_login<'a>(
+        &'a self,
+        principal: &Principal,
+        index: Option<&'a TenantIndex>,
+        tenant: &str,
+    ) -> Option<FirstLogin<'a>> {
+        if principal.known || principal.username.is_none() {
+            return None;
+        }
+        if let Some(role) = index.and_then(|i| i.first_login_role.and_then(|r| i.roles.get(r))) {
+            return Some(FirstLogin {
+                id: &role.id,
+                name: &role.name,
+                keys: &role.keys,
+            });
+        }
+        self.default_role
+            .as_ref()
+            .filter(|r| r.tenant.as_deref().is_none_or(|t| t == tenant))
+            .map(|r| FirstLogin {
+                id: &r.name,
+                name: &r.name,
+                keys: &r.keys,
+            })
+    }
+
+    fn view<'a, 'p>(&'a self, principal: &'p Principal, tenant: &'a str) -> View<'a, 'p> {
         let index = self.tenants.get(tenant);
         let tp = index.and_then(|i| principal.tenant(i.slot));
-        let default_role = if self.default_role_applies(principal, tenant) {
-            self.default_role.as_ref()
-        } else {
-            None
-        };
+        let default_role = self.first_login(principal, index, tenant);
         View {
             tenant,
             index,
@@ -943,7 +1146,8 @@ impl CompiledPolicy {
 
     /// The view a UI check looks through; `None` (nothing is granted) when the request must
     /// name a tenant and does not, or the token has no username.
-    fn check_view<'a>(&'a self, principal: &'a Principal, tenant: Option<&'a str>) -> Result<Option<View<'a>>> {
+    fn check_view<'a, 'p>(&'a self, principal: &'p Principal, tenant: Option<&'a str>) -> Result<Option<View<'a, 'p>>> {
+        self.own(principal)?;
         let Ok(tenant) = self.tenant(tenant)? else {
             return Ok(None);
         };
@@ -998,7 +1202,7 @@ impl CompiledPolicy {
     }
 
     /// Allowed? The decision path: no allocation, O(principals x namespace depth).
-    fn allowed_in(&self, view: &View<'_>, principal: &Principal, r: &Resolved<'_>) -> bool {
+    fn allowed_in(&self, view: &View<'_, '_>, principal: &Principal, r: &Resolved<'_>) -> bool {
         let owner_grant = principal.instance_owner && r.permission.def().is_some_and(|d| d.instance_owner);
         if owner_grant {
             return true;
@@ -1015,7 +1219,8 @@ impl CompiledPolicy {
     }
 
     /// `authorize`: the decision with its reasons, or the denial with its code.
-    pub fn authorize<'a>(&'a self, principal: &'a Principal, request: &Request<'a>) -> Result<Decision<'a>> {
+    pub fn authorize<'a>(&'a self, principal: &Principal, request: &Request<'a>) -> Result<Decision<'a>> {
+        self.own(principal)?;
         let r = self.resolve(request.permission, request.action, request.namespace)?;
         let tenant = match self.tenant(request.tenant)? {
             Ok(t) => t,
@@ -1037,8 +1242,8 @@ impl CompiledPolicy {
             if let Some(d) = view.default_role.filter(|d| d.keys.contains(r.key)) {
                 reasons.push(Reason {
                     via: Via::DefaultRole,
-                    role: Some(d.name.as_str().into()),
-                    role_name: Some(d.name.as_str().into()),
+                    role: Some(d.id.into()),
+                    role_name: Some(d.name.into()),
                     tenant: tenant.into(),
                     ..Reason::default()
                 });
@@ -1077,7 +1282,7 @@ impl CompiledPolicy {
 
     fn collect_reasons<'a>(
         &self,
-        view: &View<'a>,
+        view: &View<'a, '_>,
         index: &'a TenantIndex,
         r: &Resolved<'_>,
         out: &mut Vec<Reason<'a>>,

@@ -4,21 +4,23 @@
 
 use crate::error::{Error, Result, shorten};
 
-pub const MAX_NAMESPACE_BYTES: usize = 512;
-pub const MAX_NAMESPACE_DEPTH: usize = 32;
+/// Kestra's limit on a namespace's length (decision 27).
+pub const MAX_NAMESPACE_BYTES: usize = 150;
+/// Segments a namespace can have within that length (`a` and 149 dots).
+pub const MAX_NAMESPACE_DEPTH: usize = MAX_NAMESPACE_BYTES;
 
-/// Checks a namespace against Kestra's pattern `^[a-z0-9][a-z0-9._-]*` with no empty
-/// segment, within the length and depth limits.
+/// Checks a namespace against what Kestra accepts (decision 27): `^[a-z0-9][a-z0-9._-]*`, at
+/// most 150 characters, and nothing more (Kestra creates `company.` and `company..team`).
 pub fn validate(namespace: &str) -> Result<()> {
     let invalid = |reason: &str| Error::NamespaceInvalid {
         namespace: shorten(namespace),
         reason: reason.to_owned(),
     };
     if namespace.is_empty() {
-        return Err(invalid("empty"));
+        return Err(invalid("empty (an empty string is not \"no namespace\")"));
     }
     if namespace.len() > MAX_NAMESPACE_BYTES {
-        return Err(invalid("longer than 512 bytes"));
+        return Err(invalid("longer than 150 characters"));
     }
     if !namespace
         .bytes()
@@ -27,28 +29,11 @@ pub fn validate(namespace: &str) -> Result<()> {
     {
         return Err(invalid("must start with a lower-case letter or a digit"));
     }
-    // One pass: decisions validate every namespace they are asked about.
-    let mut charset_ok = true;
-    let mut empty_segment = false;
-    let mut depth = 1usize;
-    let mut previous = b'.';
-    for b in namespace.bytes() {
-        charset_ok &= b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-');
-        if b == b'.' {
-            empty_segment |= previous == b'.';
-            depth = depth.saturating_add(1);
-        }
-        previous = b;
-    }
-    empty_segment |= previous == b'.';
-    if !charset_ok {
+    if !namespace
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'))
+    {
         return Err(invalid("only a-z, 0-9, '.', '_' and '-' are allowed"));
-    }
-    if empty_segment {
-        return Err(invalid("has an empty segment"));
-    }
-    if depth > MAX_NAMESPACE_DEPTH {
-        return Err(invalid("deeper than 32 segments"));
     }
     Ok(())
 }
@@ -79,6 +64,19 @@ mod tests {
     }
 
     #[test]
+    fn empty_segments_are_segments() {
+        assert_eq!(
+            self_and_ancestors("company..team").collect::<Vec<_>>(),
+            ["company", "company.", "company..team"]
+        );
+        assert!(covers("company", "company..team"));
+        assert!(covers("company.", "company..team"));
+        assert!(!covers("company..team", "company.team"));
+        let deepest = "a.".repeat(75);
+        assert_eq!(self_and_ancestors(&deepest).count(), 76);
+    }
+
+    #[test]
     fn covers_is_segment_exact() {
         assert!(covers("company", "company"));
         assert!(covers("company", "company.team"));
@@ -89,13 +87,24 @@ mod tests {
 
     #[test]
     fn validation() {
-        for good in ["company", "company.team", "io.kestra_1-x", "0"] {
+        // Kestra creates these: no rule beyond its pattern and length.
+        for good in [
+            "company",
+            "company.team",
+            "io.kestra_1-x",
+            "0",
+            "company.",
+            "company..team",
+            "a-",
+            "a._",
+        ] {
             assert!(validate(good).is_ok(), "{good}");
         }
-        for bad in ["", ".a", "a.", "a..b", "Company", "a b", "-a", "a/b", "é"] {
+        assert!(validate(&"a.".repeat(75)).is_ok(), "75 segments within 150 characters");
+        assert!(validate(&"a".repeat(150)).is_ok());
+        for bad in ["", ".a", "Company", "a b", "-a", "_a", "a/b", "é", "a.B"] {
             assert_eq!(validate(bad).unwrap_err().code(), "ERR_NAMESPACE_INVALID", "{bad}");
         }
-        assert!(validate("a.".repeat(33).trim_end_matches('.')).is_err());
-        assert!(validate(&"a".repeat(513)).is_err());
+        assert!(validate(&"a".repeat(151)).is_err());
     }
 }

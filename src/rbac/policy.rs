@@ -38,6 +38,8 @@ pub struct RoleInput {
     pub name: String,
     /// Permission -> actions, in input order.
     pub permissions: Vec<(String, Vec<String>)>,
+    /// `isDefault`: a first-login role of its tenant (decision 25).
+    pub is_default: bool,
     pub path: String,
 }
 
@@ -49,8 +51,11 @@ pub struct GroupInput {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserInput {
+    /// How bindings and memberships refer to the user; never matched against a token.
     pub id: String,
+    /// What a token's username is matched against, exactly (decision 21).
     pub username: Option<String>,
+    /// Informational only: an email is not an identity.
     pub email: Option<String>,
     /// Group ids or names.
     pub groups: Vec<String>,
@@ -173,10 +178,11 @@ fn id_of(value: &Value, path: &str) -> Result<String> {
     }
 }
 
+/// A binding's namespace: absent or `null` is "no namespace" (tenant-wide); an empty string
+/// is an error, never "no namespace" (decision 27).
 fn checked_namespace<'a>(value: Option<Cow<'a, str>>, path: impl FnOnce() -> String) -> Result<Option<Cow<'a, str>>> {
     match value {
         None => Ok(None),
-        Some(ns) if ns.is_empty() => Ok(None),
         Some(ns) => {
             namespace::validate(&ns).map_err(|e| err(&path(), e.to_string()))?;
             Ok(Some(ns))
@@ -239,6 +245,7 @@ fn role(value: &Value, path: &str) -> Result<RoleInput> {
     let name = text(map, "name", path)?.unwrap_or_else(|| id.clone());
     Ok(RoleInput {
         permissions: permissions(map.get("permissions"), &format!("{path}.permissions"))?,
+        is_default: flag(map, "isDefault", path)?,
         id,
         name,
         path: path.to_owned(),
@@ -500,6 +507,8 @@ fn tenant_access(value: &Value, path: &str, answer: usize) -> Result<TenantInput
             id: role_id.clone(),
             name,
             permissions: permissions(a.get("permissions"), &format!("{item_path}.permissions"))?,
+            // An assignment is a role the user holds, not the tenant's first-login role.
+            is_default: false,
             path: item_path.clone(),
         });
         let (kind, external_id) = match text(a, "origin", &item_path)?.as_deref() {

@@ -47,6 +47,9 @@ pub struct VerifiedIdToken {
     pub(crate) issuer: String,
     pub(crate) subject: String,
     pub(crate) audiences: Vec<String>,
+    /// The client id it was verified for (one of `audiences`): with `issuer`, whose identity
+    /// it is (decision 22).
+    pub(crate) client_id: String,
     pub(crate) expires_at: f64,
     pub(crate) issued_at: f64,
     pub(crate) not_before: Option<f64>,
@@ -78,6 +81,10 @@ impl VerifiedIdToken {
     }
     pub fn audiences(&self) -> &[String] {
         &self.audiences
+    }
+    /// The client id the token was verified for.
+    pub fn client_id(&self) -> &str {
+        &self.client_id
     }
     pub fn expires_at(&self) -> f64 {
         self.expires_at
@@ -271,6 +278,7 @@ pub(crate) fn validate(
         issuer: issuer.to_owned(),
         subject: subject.to_owned(),
         audiences,
+        client_id: expect.client_id.to_owned(),
         expires_at,
         issued_at,
         not_before,

@@ -100,6 +100,9 @@ impl PublicKey {
 #[derive(Clone, Default)]
 pub struct Jwks {
     pub(crate) keys: Vec<PublicKey>,
+    /// Indexes of entries skipped as not for verifying signatures (`use: enc`, ...) that
+    /// carry private key material: a private key was published.
+    published_private: Vec<usize>,
 }
 
 impl Jwks {
@@ -141,15 +144,27 @@ impl Jwks {
             });
         }
         let mut keys = Vec::new();
+        let mut published_private = Vec::new();
         for (index, entry) in entries.iter().enumerate() {
             let Value::Object(jwk) = entry else {
                 return Err(invalid(format!("keys[{index}] is not an object")));
             };
-            if let Some(key) = parse_key(jwk).map_err(|reason| invalid(format!("keys[{index}]: {reason}")))? {
-                keys.push(key);
+            match parse_key(jwk).map_err(|reason| invalid(format!("keys[{index}]: {reason}")))? {
+                Some(key) => keys.push(key),
+                None if has_private_material(jwk) => published_private.push(index),
+                None => {}
             }
         }
-        Ok(Jwks { keys })
+        Ok(Jwks {
+            keys,
+            published_private,
+        })
+    }
+
+    /// Entries skipped as not for signatures that carry private key material: never used,
+    /// but someone published a private key (the Authorizer reports it as a finding).
+    pub fn published_private_keys(&self) -> &[usize] {
+        &self.published_private
     }
 
     pub fn keys(&self) -> &[PublicKey] {
@@ -159,6 +174,12 @@ impl Jwks {
     pub fn is_empty(&self) -> bool {
         self.keys.is_empty()
     }
+}
+
+fn has_private_material(jwk: &Map<String, Value>) -> bool {
+    ["d", "p", "q", "dp", "dq", "qi", "k"]
+        .iter()
+        .any(|member| jwk.contains_key(*member))
 }
 
 fn invalid(reason: impl Into<String>) -> Error {
@@ -208,10 +229,7 @@ fn parse_key(jwk: &Map<String, Value>) -> std::result::Result<Option<PublicKey>,
         },
     };
     // A public JWKS must never carry private or symmetric key material.
-    if ["d", "p", "q", "dp", "dq", "qi", "k"]
-        .iter()
-        .any(|member| jwk.contains_key(*member))
-    {
+    if has_private_material(jwk) {
         return Err("holds private or symmetric key material".into());
     }
     let material = match kty {

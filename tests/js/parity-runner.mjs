@@ -55,8 +55,10 @@ export function runVectors(Authorizer, tokens, rbac) {
     lines.push({ name: `setup: ${s.name}`, outcome });
   }
   for (const scenario of rbac.scenarios) {
-    const authz = new Authorizer(scenario.options);
-    const session = authz.verifyIdToken(scenario.token, scenario.verify);
+    const verifier = new Authorizer(scenario.options);
+    const session = verifier.verifyIdToken(scenario.token, scenario.verify);
+    // `judgedBy`: a second Authorizer decides on the first one's session.
+    const authz = scenario.judgedBy ? new Authorizer(scenario.judgedBy) : verifier;
     scenario.checks.forEach((check, i) => {
       const args = check.args ?? [];
       let outcome;
@@ -79,7 +81,8 @@ export function runVectors(Authorizer, tokens, rbac) {
       lines.push({ name: `${scenario.name} #${i}`, outcome });
     });
     session.free();
-    authz.free();
+    if (authz !== verifier) authz.free();
+    verifier.free();
   }
   for (const a of authorizers.values()) a.free();
   return lines;

@@ -1686,6 +1686,89 @@ fn main() {
     };
     let with_jwks = |jwks: String| json!({"issuer": ISSUER, "clientId": CLIENT_ID, "jwks": jwks});
     let ok_setup = json!({"ok": true});
+    // Configuration and policy read as Kestra reads them; what cannot be read is an error.
+    let with_config = |yaml: &str, extra: Value| {
+        let mut o = json!({"issuer": ISSUER, "clientId": CLIENT_ID, "jwks": "{}", "kestraConfig": yaml,
+            "clientSecret": "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"});
+        if let (Value::Object(o), Value::Object(e)) = (&mut o, extra) {
+            o.extend(e);
+        }
+        o
+    };
+    let restricted =
+        "kestra.security.defaultRole:\n  name: v\n  tenant-id: ${KESTRA_TENANT}\n  permissions:\n    FLOW: [READ]\n";
+    add_setup(
+        "config: an unresolved placeholder in tenant-id is an error",
+        with_config(restricted, json!({})),
+        err("ERR_CONFIG_INVALID"),
+    );
+    add_setup(
+        "config: a placeholder's default resolves it",
+        with_config(
+            "kestra.security.defaultRole:\n  name: v\n  tenant-id: ${KESTRA_TENANT:main}\n  permissions:\n    FLOW: [READ]\n",
+            json!({}),
+        ),
+        ok_setup.clone(),
+    );
+    add_setup(
+        "config: an unresolved placeholder in groups-claim-path is an error",
+        with_config("kestra.security.oidc.groups-claim-path: ${GROUPS}\n", json!({})),
+        err("ERR_CONFIG_INVALID"),
+    );
+    add_setup(
+        "config: an unresolved client secret is only a finding",
+        with_config(
+            "micronaut.security.oauth2.clients.authentik.client-secret: ${SECRET}\n",
+            json!({}),
+        ),
+        ok_setup.clone(),
+    );
+    add_setup(
+        "config: a merge key naming a scalar is an error",
+        with_config("a: &a x\nkestra.security.defaultRole:\n  <<: *a\n", json!({})),
+        err("ERR_CONFIG_INVALID"),
+    );
+    add_setup(
+        "config: an unknown tag is an error",
+        with_config("kestra.security.defaultRole:\n  tenant-id: !env main\n", json!({})),
+        err("ERR_CONFIG_INVALID"),
+    );
+    add_setup(
+        "config: a scalar defaultRole is an error",
+        with_config("kestra.security.defaultRole: admin\n", json!({})),
+        err("ERR_CONFIG_INVALID"),
+    );
+    let mut chain = String::from("a0: &a0 [x]\n");
+    for i in 1..80 {
+        chain.push_str(&format!("a{i}: &a{i} [*a{}]\n", i - 1));
+    }
+    add_setup(
+        "config: chained aliases deeper than 64 levels expanded are an error",
+        with_config(&chain, json!({})),
+        err("ERR_CONFIG_INVALID"),
+    );
+    let policy_setup = |policy: Value| with_config("", json!({"policy": policy}));
+    add_setup(
+        "policy: an empty namespaceId is an error, not tenant-wide",
+        policy_setup(json!({"roles": [{"id": "r", "permissions": {"FLOW": ["READ"]}}],
+            "users": [{"id": "u", "username": "a@example.com"}],
+            "bindings": [{"type": "USER", "externalId": "u", "roleId": "r", "namespaceId": "", "namespace": "company"}]})),
+        err("ERR_POLICY_INVALID"),
+    );
+    add_setup(
+        "policy: two isDefault roles in a tenant are an error",
+        policy_setup(json!({"roles": [
+            {"id": "a", "isDefault": true, "permissions": {"FLOW": ["VIEW"]}},
+            {"id": "b", "isDefault": true, "permissions": {"FLOW": ["VIEW"]}}]})),
+        err("ERR_POLICY_INVALID"),
+    );
+    add_setup(
+        "policy: one username for two user ids is an error",
+        policy_setup(
+            json!({"users": [{"id": "u1", "username": "a@example.com"}, {"id": "u2", "username": "a@example.com"}]}),
+        ),
+        err("ERR_POLICY_INVALID"),
+    );
     add_setup(
         "RSA-2048 key",
         with_jwks(json!({"keys": [rsa_key.clone()]}).to_string()),

@@ -23,6 +23,16 @@ pub fn vectors(sign: &dyn Fn(&Value) -> String) -> Value {
             "issuer": ISSUER, "clientId": CLIENT_ID, "clientSecret": SECRET, "jwks": "{}",
             "kestraConfig": yaml, "policy": policy,
         });
+        let mut extra = extra;
+        // `judgedBy`: the options of a second Authorizer that runs the checks on the session
+        // the first one verified (a reloaded policy, or another issuer's Authorizer).
+        let judged_by = extra.as_object_mut().and_then(|e| e.remove("judgedBy")).map(|j| {
+            let mut judge = options.clone();
+            if let (Value::Object(o), Value::Object(e)) = (&mut judge, j) {
+                o.extend(e);
+            }
+            judge
+        });
         if let (Value::Object(o), Value::Object(e)) = (&mut options, extra) {
             o.extend(e);
         }
@@ -34,8 +44,12 @@ pub fn vectors(sign: &dyn Fn(&Value) -> String) -> Value {
         if let Some(t) = tenant {
             verify["tenant"] = json!(t);
         }
-        scenarios
-            .push(json!({"name": name, "options": options, "token": sign(&all), "verify": verify, "checks": checks}));
+        let mut scenario =
+            json!({"name": name, "options": options, "token": sign(&all), "verify": verify, "checks": checks});
+        if let Some(judge) = judged_by {
+            scenario["judgedBy"] = judge;
+        }
+        scenarios.push(scenario);
     };
     let alice = json!({"email": "alice@example.com"});
 
@@ -117,16 +131,13 @@ pub fn vectors(sign: &dyn Fn(&Value) -> String) -> Value {
     };
     let bob = json!({"email": "bob@example.com", "groups": ["data-team"]});
     add(
-        "row 7: a group binding without tenant access (2.0)",
+        "row 7 (revised, decision 23): group membership from the token gives tenant access (2.0)",
         "kestra.security.oidc.groups-claim-path: groups\n",
         group_only("v2", "VIEW"),
         json!({}),
         bob.clone(),
         None,
-        vec![
-            deny("FLOW", "VIEW", Some("x"), "DENIED_NO_TENANT_ACCESS"),
-            ui("hasAnyRole", &[], false),
-        ],
+        vec![allow("FLOW", "VIEW", Some("x")), ui("hasAnyRole", &[], true)],
     );
     add(
         "row 7 in 1.x: group membership gives tenant access",
@@ -536,6 +547,380 @@ pub fn vectors(sign: &dyn Fn(&Value) -> String) -> Value {
             ui("isAllowed", &["FLOW", "READ", "x"], true),
         ],
     );
+    // Identity (decision 21): a token is matched to policy users by username only.
+    let owner_policy = json!({"model": "v2", "tenants": {"main": {
+        "roles": [{"id": "admin", "permissions": {"FLOW": ["VIEW", "DELETE"]}}, viewer()],
+        "groups": [{"id": "g-ops", "name": "ops"}, {"id": "ops", "name": "shadow"}],
+        "users": [
+            {"id": "u-root", "username": "root@example.com", "superAdmin": true},
+            {"id": "u-boss", "username": "boss@example.com", "email": "boss@example.com"},
+            {"id": "u-alice", "username": "alice@example.com", "email": "alice.other@example.com"},
+        ],
+        "bindings": [
+            {"type": "USER", "externalId": "u-boss", "roleId": "admin"},
+            {"type": "USER", "externalId": "u-alice", "roleId": "viewer"},
+            {"type": "USER", "externalId": "ext-carol", "roleId": "admin"},
+            {"type": "GROUP", "externalId": "g-ops", "roleId": "admin", "namespaceId": "ops"},
+        ],
+    }}});
+    for (who, what) in [
+        ("u-root", "a user id (the instance owner's)"),
+        ("u-boss", "a user id with bindings"),
+        ("ext-carol", "a binding externalId"),
+        ("g-ops", "a group id"),
+        ("ops", "a group name"),
+        ("alice.other@example.com", "another user's email"),
+        ("BOSS@example.com", "a username in other case"),
+    ] {
+        add(
+            &format!("identity: a username equal to {what} is nobody"),
+            "",
+            owner_policy.clone(),
+            json!({}),
+            json!({"email": who}),
+            None,
+            vec![
+                deny("FLOW", "DELETE", Some("ops"), "DENIED_NO_TENANT_ACCESS"),
+                deny("TENANT", "VIEW", None, "DENIED_INSTANCE_OWNER_ONLY"),
+                ui("hasAnyRole", &[], false),
+            ],
+        );
+    }
+    add(
+        "identity: the username finds the user, the user id finds the bindings",
+        "",
+        owner_policy.clone(),
+        json!({}),
+        json!({"email": "boss@example.com"}),
+        None,
+        vec![allow("FLOW", "DELETE", Some("x")), ui("hasAnyRole", &[], true)],
+    );
+    add(
+        "identity: a token group equal to another group's id matches by name first",
+        "kestra.security.oidc.groups-claim-path: groups\n",
+        owner_policy.clone(),
+        json!({}),
+        json!({"email": "dave@example.com", "groups": ["ops"]}),
+        None,
+        // "ops" is g-ops's name and the id of group "shadow": the name wins, whatever the order.
+        vec![
+            allow("FLOW", "DELETE", Some("ops.team")),
+            deny("FLOW", "DELETE", Some("x"), "DENIED_NAMESPACE_NOT_COVERED"),
+        ],
+    );
+    add(
+        "identity: requireVerifiedEmail takes a verified email",
+        "",
+        owner_policy.clone(),
+        json!({"requireVerifiedEmail": true}),
+        json!({"email": "boss@example.com", "email_verified": true}),
+        None,
+        vec![allow("FLOW", "DELETE", Some("x"))],
+    );
+
+    // Provenance (decision 22): a session judged by another Authorizer.
+    let alice_viewer = one_tenant("v2", json!([viewer()]), json!([user("viewer", None)]));
+    let bob_admin = json!({"model": "v2", "tenants": {"main": {
+        "roles": [{"id": "admin", "permissions": {"FLOW": ["VIEW", "DELETE"]}}],
+        "users": [{"id": "u-bob", "username": "bob@example.com"}, {"id": "u-alice", "username": "alice@example.com"}],
+        "bindings": [{"type": "USER", "externalId": "u-bob", "roleId": "admin"}],
+    }}});
+    add(
+        "provenance: a reloaded policy judges a live session for its own identity",
+        "",
+        alice_viewer.clone(),
+        json!({"judgedBy": {"policy": bob_admin.clone()}}),
+        alice.clone(),
+        None,
+        vec![
+            // alice is listed in the new policy, with no binding: bob's admin binding is not hers.
+            deny("FLOW", "DELETE", Some("x"), "DENIED_NO_GRANT"),
+            deny("FLOW", "VIEW", Some("x"), "DENIED_NO_GRANT"),
+            json!({"kind": "allowedNamespaces", "args": ["FLOW", "DELETE"], "expect": {"everywhere": false, "namespaces": []}}),
+            json!({"kind": "matrixCells", "args": ["x"], "expect": {"FLOW:DELETE": false, "FLOW:VIEW": false}}),
+        ],
+    );
+    add(
+        "provenance: a session verified for another client id is foreign",
+        "",
+        alice_viewer.clone(),
+        json!({"judgedBy": {"clientId": "other-client"}}),
+        alice.clone(),
+        None,
+        vec![
+            error("FLOW", "VIEW", Some("x"), None, "ERR_SESSION_FOREIGN"),
+            json!({"kind": "allowedNamespaces", "args": ["FLOW", "VIEW"], "expect": {"error": "ERR_SESSION_FOREIGN"}}),
+        ],
+    );
+    add(
+        "provenance: a session verified for another issuer is foreign",
+        "",
+        alice_viewer.clone(),
+        json!({"judgedBy": {"issuer": "https://sso.example.com/application/o/other/"}}),
+        alice.clone(),
+        None,
+        vec![error("FLOW", "VIEW", Some("x"), None, "ERR_SESSION_FOREIGN")],
+    );
+    add(
+        "provenance: a judge that requires a verified email refuses an unverified session",
+        "",
+        alice_viewer.clone(),
+        json!({"judgedBy": {"requireVerifiedEmail": true}}),
+        json!({"email": "alice@example.com", "email_verified": false}),
+        None,
+        vec![error(
+            "FLOW",
+            "VIEW",
+            Some("x"),
+            None,
+            "ERR_JWT_CLAIM_VALIDATION_FAILED",
+        )],
+    );
+
+    // Decisions 23, 24: token groups are the user's groups when the claim path is set.
+    let groups_policy = json!({"model": "v2", "tenants": {"main": {
+        "roles": [viewer(), {"id": "editor", "permissions": {"FLOW": ["UPDATE"]}}],
+        "groups": [{"id": "g1", "name": "data-team"}, {"id": "g2", "name": "editors"}],
+        "users": [{"id": "u-alice", "username": "alice@example.com", "groups": ["g2"]}],
+        "bindings": [
+            {"type": "GROUP", "externalId": "g1", "roleId": "viewer"},
+            {"type": "GROUP", "externalId": "g2", "roleId": "editor"},
+        ],
+    }}});
+    add(
+        "groups-claim-path: the token's groups replace the policy's memberships",
+        "kestra.security.oidc.groups-claim-path: groups\n",
+        groups_policy.clone(),
+        json!({}),
+        json!({"email": "alice@example.com", "groups": ["data-team"]}),
+        None,
+        vec![
+            allow("FLOW", "VIEW", Some("x")),
+            deny("FLOW", "UPDATE", Some("x"), "DENIED_NO_GRANT"),
+        ],
+    );
+    add(
+        "without groups-claim-path the policy's memberships stand",
+        "",
+        groups_policy.clone(),
+        json!({}),
+        json!({"email": "alice@example.com", "groups": ["data-team"]}),
+        None,
+        vec![
+            allow("FLOW", "UPDATE", Some("x")),
+            deny("FLOW", "VIEW", Some("x"), "DENIED_NO_GRANT"),
+        ],
+    );
+    add(
+        "a token group gives an unlisted user tenant access (2.0)",
+        "kestra.security.oidc.groups-claim-path: groups\n",
+        groups_policy.clone(),
+        json!({}),
+        json!({"email": "erin@example.com", "groups": ["data-team"]}),
+        None,
+        vec![allow("FLOW", "VIEW", Some("x")), ui("hasAnyRole", &[], true)],
+    );
+
+    // Decision 25: isDefault roles are first-login roles; the tenant's own wins over the
+    // configuration's.
+    let default_policy = json!({"model": "v2", "tenants": {
+        "main": {
+            "roles": [viewer(), {"id": "starter", "name": "Starter", "isDefault": true, "permissions": {"KVSTORE": ["VIEW"]}}],
+            "users": [{"id": "u-alice", "username": "alice@example.com"}],
+        },
+        "other": {"roles": [viewer()]},
+    }});
+    add(
+        "isDefault roles are first-login roles; the configuration's defaultRole elsewhere",
+        "kestra.security.defaultRole:\n  name: cfg\n  permissions:\n    FLOW: [VIEW]\n",
+        default_policy.clone(),
+        json!({}),
+        json!({"email": "new@example.com"}),
+        None,
+        vec![
+            request(
+                "KVSTORE",
+                "VIEW",
+                Some("x"),
+                Some("main"),
+                json!({"allowed": true, "code": "ALLOWED", "reasons": [{"via": "default-role", "role": "starter", "roleName": "Starter", "binding": null, "namespace": null, "group": null, "tenant": "main"}]}),
+            ),
+            request(
+                "FLOW",
+                "VIEW",
+                Some("x"),
+                Some("main"),
+                json!({"allowed": false, "code": "DENIED_NO_GRANT"}),
+            ),
+            request(
+                "FLOW",
+                "VIEW",
+                Some("x"),
+                Some("other"),
+                json!({"allowed": true, "code": "ALLOWED"}),
+            ),
+            request(
+                "KVSTORE",
+                "VIEW",
+                Some("x"),
+                Some("other"),
+                json!({"allowed": false, "code": "DENIED_NO_GRANT"}),
+            ),
+        ],
+    );
+    add(
+        "isDefault roles do not apply to users the policy knows",
+        "",
+        default_policy.clone(),
+        json!({}),
+        alice.clone(),
+        None,
+        vec![request(
+            "KVSTORE",
+            "VIEW",
+            Some("x"),
+            Some("main"),
+            json!({"allowed": false, "code": "DENIED_NO_GRANT"}),
+        )],
+    );
+    add(
+        "defaultRole: ~ is no default role",
+        "kestra.security.defaultRole: ~\n",
+        Value::Null,
+        json!({}),
+        json!({"email": "new@example.com"}),
+        None,
+        vec![
+            ui("hasAnyRole", &[], false),
+            deny("FLOW", "READ", Some("x"), "DENIED_NO_TENANT_ACCESS"),
+        ],
+    );
+
+    // Decision 29: a CRUD default role in a 2.0 policy reads through the migration table.
+    add(
+        "a CRUD default role in a 2.0 policy is expanded as Kestra's migration does",
+        "kestra.security.defaultRole:\n  name: viewer\n  permissions:\n    FLOW: [READ]\n    NAMESPACE: [UPDATE]\n",
+        one_tenant("v2", json!([viewer()]), json!([])),
+        json!({}),
+        json!({"email": "new@example.com"}),
+        None,
+        vec![
+            allow("FLOW", "VIEW", Some("x")),
+            allow("FLOW", "LIST", Some("x")),
+            allow("FLOW", "EXPORT", Some("x")),
+            allow("NAMESPACE", "MANAGE_FILES", Some("x")),
+            deny("TRIGGER", "VIEW", Some("x"), "DENIED_NO_GRANT"),
+            deny("FLOW", "UPDATE", Some("x"), "DENIED_NO_GRANT"),
+        ],
+    );
+
+    // Decision 26: configuration read as SnakeYAML reads it.
+    add(
+        "YAML merge keys: a merged tenant-id restricts the default role",
+        "base: &base\n  tenant-id: main\nkestra.security.defaultRole:\n  <<: *base\n  name: viewer\n  permissions:\n    FLOW: [READ]\n",
+        Value::Null,
+        json!({}),
+        json!({"email": "new@example.com"}),
+        None,
+        vec![
+            request(
+                "FLOW",
+                "READ",
+                Some("x"),
+                Some("main"),
+                json!({"allowed": true, "code": "ALLOWED"}),
+            ),
+            request(
+                "FLOW",
+                "READ",
+                Some("x"),
+                Some("other"),
+                json!({"allowed": false, "code": "DENIED_NO_TENANT_ACCESS"}),
+            ),
+        ],
+    );
+    add(
+        "placeholders resolved from the host's values restrict the default role",
+        "kestra.security.defaultRole:\n  name: viewer\n  tenant-id: ${KESTRA_TENANT}\n  permissions:\n    FLOW: [READ]\n",
+        Value::Null,
+        json!({"placeholders": {"KESTRA_TENANT": "main"}}),
+        json!({"email": "new@example.com"}),
+        None,
+        vec![
+            request(
+                "FLOW",
+                "READ",
+                Some("x"),
+                Some("main"),
+                json!({"allowed": true, "code": "ALLOWED"}),
+            ),
+            request(
+                "FLOW",
+                "READ",
+                Some("x"),
+                Some("other"),
+                json!({"allowed": false, "code": "DENIED_NO_TENANT_ACCESS"}),
+            ),
+        ],
+    );
+    add(
+        "YAML 1.1: on and yes are true, as SnakeYAML reads them",
+        "kestra:\n  ee:\n    tenants:\n      enabled: on\n      defaultTenant: no\n",
+        one_tenant("v2", json!([viewer()]), json!([user("viewer", None)])),
+        json!({}),
+        alice.clone(),
+        None,
+        vec![deny("FLOW", "VIEW", Some("x"), "DENIED_TENANT_REQUIRED")],
+    );
+
+    // Decision 27 and 28: namespaces and names as Kestra accepts them.
+    add(
+        "namespaces Kestra creates: empty segments, a trailing dot, 75 segments",
+        "",
+        one_tenant("v2", json!([viewer()]), json!([user("viewer", Some("company."))])),
+        json!({}),
+        alice.clone(),
+        None,
+        vec![
+            allow("FLOW", "VIEW", Some("company.")),
+            allow("FLOW", "VIEW", Some("company..team")),
+            deny("FLOW", "VIEW", Some("company.team"), "DENIED_NAMESPACE_NOT_COVERED"),
+            deny("FLOW", "VIEW", Some("company"), "DENIED_NAMESPACE_NOT_COVERED"),
+            deny("FLOW", "VIEW", Some(&"a.".repeat(75)), "DENIED_NAMESPACE_NOT_COVERED"),
+            error("FLOW", "VIEW", Some(&"a".repeat(151)), None, "ERR_NAMESPACE_INVALID"),
+        ],
+    );
+    add(
+        "every name of Kestra 2.0's lists loads",
+        "",
+        one_tenant(
+            "v2",
+            json!([{"id": "all", "permissions": {
+                "APP_EXECUTION": ["VIEW"], "NAMESPACE_FILE": ["VIEW"], "TESTSUITE_RUN": ["VIEW"],
+                "SECURITY_INTEGRATION": ["VIEW"], "TENANT_ACCESS": ["VIEW"], "ASSET": ["LOCK", "UNLOCK"],
+                "NAMESPACE": ["EXPORT_PLUGIN_DEFAULTS"],
+            }}]),
+            json!([user("all", None)]),
+        ),
+        json!({}),
+        alice.clone(),
+        None,
+        vec![
+            allow("APP_EXECUTION", "VIEW", Some("x")),
+            allow("NAMESPACE_FILE", "VIEW", Some("x")),
+            allow("TESTSUITE_RUN", "VIEW", Some("x")),
+            allow("SECURITY_INTEGRATION", "VIEW", None),
+            allow("TENANT_ACCESS", "VIEW", None),
+            allow("ASSET", "LOCK", Some("x")),
+            error(
+                "NAMESPACE",
+                "EXPORT_PLUGIN_DEFAULTS",
+                Some("x"),
+                None,
+                "ERR_UNKNOWN_ACTION",
+            ),
+        ],
+    );
     let mapping = json!({"model": "crud", "tenants": {"main": {
         "roles": [{"id": "r", "permissions": {"FLOW": ["READ"]}}, {"id": "k", "permissions": {"KVSTORE": ["READ"]}}],
         "groups": [{"id": "g-data", "name": "data-team"}, {"id": "g-ops", "name": "ops"}],
@@ -587,7 +972,7 @@ pub fn vectors(sign: &dyn Fn(&Value) -> String) -> Value {
             error("TRIGGER", "READ", None, None, "ERR_UNKNOWN_ACTION"),
             error("TEMPLATE", "VIEW", None, None, "ERR_UNKNOWN_PERMISSION"),
             error("FLOW", "READ", Some("Company"), None, "ERR_NAMESPACE_INVALID"),
-            error("FLOW", "READ", Some("a..b"), None, "ERR_NAMESPACE_INVALID"),
+            error("FLOW", "READ", Some(".a"), None, "ERR_NAMESPACE_INVALID"),
             error("FLOW", "READ", None, Some("Main!"), "ERR_TENANT_INVALID"),
             error("flow", "READ", None, None, "ERR_UNKNOWN_PERMISSION"),
         ],
