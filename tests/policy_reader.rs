@@ -272,8 +272,25 @@ fn edge_texts_read_the_same() {
         r#"{"roles":[{"id":"r","permissions":{"FLOW":["READ"]}}],"bindings":[{"type":"USER","externalId":"u","roleId":"r","namespaceId":"Bad"}]}"#,
         r#"{"bindings":[["USER","u","r"]]}"#,
         r#"{"tenants":{"main":["x"]}}"#,
+        // Empty vs null vs absent namespaces: an empty string is an error in both readers.
+        r#"{"roles":[{"id":"r","permissions":{"FLOW":["READ"]}}],"bindings":[{"type":"USER","externalId":"u","roleId":"r","namespaceId":"","namespace":"company"}]}"#,
+        r#"{"roles":[{"id":"r","permissions":{"FLOW":["READ"]}}],"bindings":[{"type":"USER","externalId":"u","roleId":"r","namespace":""}]}"#,
+        r#"{"roles":[{"id":"r","permissions":{"FLOW":["READ"]}}],"bindings":[{"type":"USER","externalId":"u","roleId":"r","namespaceId":null,"namespace":"company"}]}"#,
     ] {
         agree(text);
+    }
+}
+
+#[test]
+fn an_empty_namespace_is_an_error_in_both_readers() {
+    for text in [
+        r#"{"roles":[{"id":"r","permissions":{"FLOW":["READ"]}}],"bindings":[{"type":"USER","externalId":"u","roleId":"r","namespaceId":"","namespace":"company"}]}"#,
+        r#"{"roles":[{"id":"r","permissions":{"FLOW":["READ"]}}],"bindings":[{"type":"GROUP","group":{"id":"g"},"role":{"id":"r"},"namespace":""}]}"#,
+    ] {
+        let err = PolicyInput::parse(text).unwrap_err();
+        assert_eq!(err.code(), "ERR_POLICY_INVALID", "{text}");
+        assert!(err.to_string().contains("namespace"), "{err}");
+        assert!(PolicyInput::parse_general(text).is_err());
     }
 }
 

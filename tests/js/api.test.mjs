@@ -107,10 +107,10 @@ test("configuration findings are warnings with codes", () => {
   const authz = new Authorizer({ kestraConfig: misplaced, jwks: JWKS, issuer: ISSUER });
   assert.deepEqual(
     authz.warnings.map((w) => w.code),
-    ["WARN_DEFAULT_ROLE_MISPLACED"],
+    ["WARN_DEFAULT_ROLE_MISPLACED", "WARN_EMAIL_UNVERIFIED_ACCEPTED"],
   );
   const hs = new Authorizer({ kestraConfig: guideYaml, jwks: "{}", clientSecret: "x".repeat(40) });
-  assert.deepEqual(hs.warnings.map((w) => w.code), ["WARN_CLIENT_SECRET_IN_USE"]);
+  assert.deepEqual(hs.warnings.map((w) => w.code), ["WARN_EMAIL_UNVERIFIED_ACCEPTED", "WARN_CLIENT_SECRET_IN_USE"]);
   assert.deepEqual(hs.allowedAlgorithms, ["HS256"]);
 });
 

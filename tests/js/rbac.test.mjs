@@ -109,7 +109,9 @@ test("bad requests throw Errors with codes", () => {
   // the same order (a bad JWKS is reported before a bad policy), and every policy shape works.
   const base = { issuer: ISSUER, clientId: CLIENT_ID, clientSecret: SECRET, jwks: "{}" };
   const roles = [{ id: "r", permissions: { FLOW: ["READ"] } }];
-  const bindings = [{ type: "USER", externalId: "alice@example.com", roleId: "r", namespaceId: "company" }];
+  // A user binding names the user's id; the token's username finds the user by `username`.
+  const users = [{ id: "u-alice", username: "alice@example.com" }];
+  const bindings = [{ type: "USER", externalId: "u-alice", roleId: "r", namespaceId: "company" }];
   assert.equal(codeOf(() => new Authorizer({ ...base, jwks: "{", policy: { roles: "x" } })), "ERR_JWKS_INVALID");
   // Policy text crosses on its own too, read borrowing from it; refused by length before it is
   // copied.
@@ -132,11 +134,11 @@ test("bad requests throw Errors with codes", () => {
   for (const padding of [0, 70_000]) {
     const name = "Dév 𝄞 € ü";
     const named = [{ id: "r", name, permissions: { FLOW: ["READ"] } }, { id: "pad", name: "x".repeat(padding), permissions: {} }];
-    const a = new Authorizer({ ...base, policy: { roles: named, bindings, users: [{ id: "u", username: `${name}@example.com` }] } });
+    const a = new Authorizer({ ...base, policy: { roles: named, bindings, users } });
     const s = a.verifyIdToken(mint({ email: "alice@example.com" }), { now: NOW, tenant: "main" });
     assert.equal(a.authorize(s, { permission: "FLOW", action: "READ", namespace: "company" }).reasons[0].roleName, name);
   }
-  for (const policy of [{ roles, bindings }, JSON.stringify({ roles, bindings }), { tenants: { main: { roles, bindings } } }, { roles, bindings: [{ binding: bindings[0] }] }]) {
+  for (const policy of [{ roles, bindings, users }, JSON.stringify({ roles, bindings, users }), { tenants: { main: { roles, bindings, users } } }, { roles, users, bindings: [{ binding: bindings[0] }] }]) {
     const a = new Authorizer({ ...base, policy });
     const s = a.verifyIdToken(mint({ email: "alice@example.com" }), { now: NOW, tenant: "main" });
     assert.equal(s.isAllowed("FLOW", "READ", "company.team"), true, JSON.stringify(policy));
@@ -163,9 +165,9 @@ test("a throwing setter or getter on a prototype cannot unwind through the modul
   // A second reason is appended at index 1; a throwing setter there is caught and reported.
   const two = new Authorizer({
     issuer: ISSUER, clientId: CLIENT_ID, clientSecret: SECRET, jwks: "{}",
-    policy: { roles: [{ id: "r", permissions: { FLOW: ["READ"] } }], bindings: [
-      { id: "b1", type: "USER", externalId: "alice@example.com", roleId: "r", namespaceId: "company" },
-      { id: "b2", type: "USER", externalId: "alice@example.com", roleId: "r", namespaceId: "company.team" },
+    policy: { roles: [{ id: "r", permissions: { FLOW: ["READ"] } }], users: [{ id: "u-alice", username: "alice@example.com" }], bindings: [
+      { id: "b1", type: "USER", externalId: "u-alice", roleId: "r", namespaceId: "company" },
+      { id: "b2", type: "USER", externalId: "u-alice", roleId: "r", namespaceId: "company.team" },
     ] },
   });
   const alice = two.verifyIdToken(mint({ email: "alice@example.com" }), { now: NOW, tenant: "main" });
