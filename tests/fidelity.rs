@@ -251,6 +251,20 @@ fn placeholders_resolve_from_the_hosts_values_and_defaults() {
         role.permissions,
         vec![("FLOW".to_owned(), vec!["READ".to_owned(), "UPDATE".to_owned()])]
     );
+    // A list item is one value, commas included (only a scalar is split, as Micronaut does):
+    // "READ,UPDATE" is an unknown action, never READ and UPDATE.
+    let listed = "kestra.security.defaultRole:\n  permissions:\n    FLOW:\n      - READ,UPDATE\n";
+    let role = KestraConfig::parse(listed).unwrap().default_role.unwrap();
+    assert_eq!(
+        role.permissions,
+        vec![("FLOW".to_owned(), vec!["READ,UPDATE".to_owned()])]
+    );
+    let options = json!({"issuer": ISSUER, "clientId": CLIENT_ID, "clientSecret": SECRET, "kestraConfig": listed});
+    let err = AuthorizerOptions::from_json(&options)
+        .and_then(Authorizer::new)
+        .err()
+        .unwrap();
+    assert_eq!(err.code(), "ERR_CONFIG_INVALID");
     let nested = "kestra.security.defaultRole:\n  tenant-id: ${A:${B:fallback}}\n";
     let role = KestraConfig::parse_with(nested, &values).unwrap().default_role.unwrap();
     assert_eq!(role.tenant_id.as_deref(), Some("fallback"));
@@ -266,6 +280,28 @@ fn placeholders_resolve_from_the_hosts_values_and_defaults() {
     // Where the host may pass the value itself: a finding.
     let c = KestraConfig::parse("micronaut.security.oauth2.clients.a.client-id: ${ID}\n").unwrap();
     assert_eq!(c.findings[0].code, "WARN_UNRESOLVED_PLACEHOLDER");
+}
+
+/// Anchors are copied for their aliases: the copies count against the node bound, so nested
+/// anchors over a large mapping are refused rather than copied again and again.
+#[test]
+fn nested_anchors_count_their_copies() {
+    let document = |anchored: bool| {
+        let mut yaml = String::from("k:\n");
+        for level in 0..40 {
+            let anchor = if anchored { format!(" &l{level}") } else { String::new() };
+            yaml.push_str(&format!("{}l{level}:{anchor}\n", "  ".repeat(level + 1)));
+        }
+        let items: Vec<String> = (0..3000).map(|i| format!("x{i}: v")).collect();
+        yaml.push_str(&format!("{}l40: {{{}}}\n", "  ".repeat(41), items.join(", ")));
+        yaml
+    };
+    // Without the anchors the same document is well within the bound.
+    assert!(KestraConfig::parse(&document(false)).is_ok());
+    let yaml = document(true);
+    let err = KestraConfig::parse(&yaml).unwrap_err();
+    assert_eq!(err.code(), "ERR_CONFIG_INVALID");
+    assert!(err.to_string().contains("nodes"), "{err}");
 }
 
 #[test]

@@ -179,7 +179,7 @@ fn resolve_placeholders(text: &str, values: &Placeholders, depth: u8) -> std::re
             i = i.saturating_add(1);
         }
         let Some(end) = end else {
-            return Err(Unresolved(format!("${{{inner}")));
+            return Err(Unresolved("(a placeholder without its closing brace)".into()));
         };
         let body = inner.get(..end).unwrap_or_default();
         let (name, default) = match body.find(':') {
@@ -323,18 +323,27 @@ impl Reader<'_> {
         }
     }
 
-    /// A YAML list, or a comma-separated scalar as Micronaut converts it; each item's
-    /// placeholders resolved.
+    /// A YAML list (each item one value), or a scalar split on commas as Micronaut converts
+    /// it; placeholders resolved first.
     fn list(&mut self, node: &Node, shown: &str, stakes: Stakes) -> Result<Vec<String>> {
         let mut out = Vec::new();
-        for item in string_list(node) {
-            if let Some(text) = self.resolve(&item, shown, stakes)? {
-                out.extend(
-                    text.split(',')
-                        .map(str::trim)
-                        .filter(|s| !s.is_empty())
-                        .map(str::to_owned),
-                );
+        match node {
+            Node::Seq(items) => {
+                for item in items.iter().filter_map(Node::as_text) {
+                    out.extend(self.resolve(item, shown, stakes)?);
+                }
+            }
+            scalar => {
+                if let Some(text) = scalar.as_text()
+                    && let Some(text) = self.resolve(text, shown, stakes)?
+                {
+                    out.extend(
+                        text.split(',')
+                            .map(str::trim)
+                            .filter(|s| !s.is_empty())
+                            .map(str::to_owned),
+                    );
+                }
             }
         }
         Ok(out)
@@ -417,17 +426,18 @@ impl Reader<'_> {
             );
         }
         const ROLE: [&str; 3] = ["kestra", "security", "defaultrole"];
-        let leaves: Vec<(&[&str], &Node)> = props.under(&ROLE).collect();
-        // `defaultRole: ~` (or nothing under it) is no default role at all.
-        let written = leaves.iter().any(|(rest, node)| !rest.is_empty() || !node.is_null());
-        if let Some((_, node)) = leaves.iter().find(|(rest, node)| rest.is_empty() && !node.is_null()) {
-            let _ = node;
+        // `defaultRole: ~` (or nothing under it) is no default role at all; a value in place of
+        // the mapping is an error.
+        if props
+            .under(&ROLE)
+            .any(|(rest, node)| rest.is_empty() && !node.is_null())
+        {
             return Err(Error::config(
                 "kestra.security.defaultRole",
                 "must be a mapping with name, permissions and optionally tenant-id",
             ));
         }
-        if written {
+        if props.under(&ROLE).any(|(rest, _)| !rest.is_empty()) {
             let mut role = DefaultRoleConfig {
                 path: "kestra.security.defaultRole".into(),
                 ..Default::default()
@@ -534,15 +544,6 @@ impl KestraConfig {
                 )),
             },
         }
-    }
-}
-
-/// A YAML list's items, or a scalar as one item (split on commas after its placeholders are
-/// resolved, as Micronaut converts it).
-fn string_list(node: &Node) -> Vec<String> {
-    match node {
-        Node::Seq(items) => items.iter().filter_map(Node::as_text).map(str::to_owned).collect(),
-        scalar => scalar.as_text().map(|text| vec![text.to_owned()]).unwrap_or_default(),
     }
 }
 

@@ -244,10 +244,14 @@ impl Builder {
         Ok(())
     }
 
-    fn remember(&mut self, anchor: usize, built: &Built) {
+    /// Keeps an anchored node for its aliases. The copy counts against the node bound like an
+    /// alias's does, so nested anchors cannot make copying cost more than the bound.
+    fn remember(&mut self, anchor: usize, built: &Built) -> Result<()> {
         if anchor != 0 {
+            self.count(built.size)?;
             self.anchors.insert(anchor, built.clone());
         }
+        Ok(())
     }
 }
 
@@ -307,7 +311,7 @@ pub(crate) fn parse(text: &str) -> Result<Vec<Node>> {
                     size: 1,
                     height: 1,
                 };
-                b.remember(anchor, &built);
+                b.remember(anchor, &built)?;
                 b.push(built, plain)?;
             }
             Event::SequenceStart(anchor, ref tag) | Event::MappingStart(anchor, ref tag) => {
@@ -360,7 +364,7 @@ pub(crate) fn parse(text: &str) -> Result<Vec<Node>> {
                     size,
                     height: height.saturating_add(1),
                 };
-                b.remember(anchor, &built);
+                b.remember(anchor, &built)?;
                 b.push(built, false)?;
             }
             Event::Alias(anchor) => {

@@ -569,18 +569,7 @@ fn compile_role(
                 if !CRUD.contains(&action_name.as_str()) {
                     return Err(source.error(&at, format!("unknown action \"{}\"", shorten(action_name))));
                 }
-                for (target, v2_actions) in catalog::expand(name, action_name) {
-                    let target = if target.is_empty() {
-                        permission
-                    } else {
-                        space.permission(target).unwrap_or(permission)
-                    };
-                    for v2 in v2_actions.iter().filter(|a| target.actions(Model::V2).contains(a)) {
-                        if let Some(key) = space.action(v2).and_then(|a| space.key(target, a)) {
-                            keys.insert(key);
-                        }
-                    }
-                }
+                insert_expansion(&mut keys, permission, name, action_name);
             }
             continue;
         }
@@ -613,18 +602,7 @@ fn compile_role(
                         keys.insert(key);
                     }
                     // The official expansion lets a CRUD policy answer 2.0-style requests.
-                    for (target, v2_actions) in catalog::expand(name, action_name) {
-                        let target = if target.is_empty() {
-                            permission
-                        } else {
-                            space.permission(target).unwrap_or(permission)
-                        };
-                        for v2 in *v2_actions {
-                            if let Some(key) = space.action(v2).and_then(|a| space.key(target, a)) {
-                                keys.insert(key);
-                            }
-                        }
-                    }
+                    insert_expansion(&mut keys, permission, name, action_name);
                 }
                 Model::V2 => {
                     // kestractl's legacy alias: READ means VIEW only.
@@ -659,6 +637,24 @@ fn compile_role(
         }
     }
     Ok(keys)
+}
+
+/// Inserts the 2.0 grants one CRUD grant becomes by Kestra's migration table
+/// (`catalog::expand`): the pairs valid in the 2.0 model.
+fn insert_expansion(keys: &mut KeySet, permission: Permission, name: &str, crud_action: &str) {
+    let space = key_space();
+    for (target, v2_actions) in catalog::expand(name, crud_action) {
+        let target = if target.is_empty() {
+            permission
+        } else {
+            space.permission(target).unwrap_or(permission)
+        };
+        for v2 in v2_actions.iter().filter(|a| target.actions(Model::V2).contains(a)) {
+            if let Some(key) = space.action(v2).and_then(|a| space.key(target, a)) {
+                keys.insert(key);
+            }
+        }
+    }
 }
 
 fn uses_v2_action(permissions: &[(String, Vec<String>)]) -> bool {
@@ -765,7 +761,6 @@ impl CompiledPolicy {
         let mut tenants = FxHashMap::default();
         let mut users_by_username: FxHashMap<String, UserIdentity> = FxHashMap::default();
         let mut user_ids: FxHashSet<&str> = FxHashSet::default();
-        let mut bound_user_ids: Vec<(&str, usize)> = Vec::new();
         for input in policy.map(|p| p.tenants.as_slice()).unwrap_or_default() {
             let mut index = TenantIndex::default();
             index.bindings.reserve(input.bindings.len());
@@ -890,7 +885,6 @@ impl CompiledPolicy {
                     None => {
                         // A user binding names the user by id: it reaches whoever has that id,
                         // never a token whose username happens to equal it.
-                        bound_user_ids.push((&binding.external_id, b));
                         let u = index.user_slot(&binding.external_id);
                         index.user_grants.get_mut(u)
                     }
@@ -905,14 +899,21 @@ impl CompiledPolicy {
             index.slot = tenants.len();
             tenants.insert(input.id.clone(), index);
         }
-        let unreachable = bound_user_ids.iter().filter(|(id, _)| !user_ids.contains(id)).count();
-        if let Some((id, _)) = bound_user_ids.iter().find(|(id, _)| !user_ids.contains(id)) {
+        // User ids that bindings name and no tenant lists: read after every tenant, since a
+        // user listed in one tenant may be bound in another.
+        let mut unlisted = tenants
+            .values()
+            .flat_map(|index| index.user_by_id.keys())
+            .filter(|id| !user_ids.contains(id.as_str()));
+        if let Some(id) = unlisted.next() {
+            let more = unlisted.count();
             findings.push(finding(
                 "WARN_BINDING_USER_UNLISTED",
                 "bindings",
                 format!(
-                    "{unreachable} user binding(s) name a user id no tenant lists among its users (\"{}\" first): they reach no one, since a token is matched to users by username only",
-                    shorten(id)
+                    "user bindings name the user id \"{}\"{} that no tenant lists among its users: they reach no one, since a token is matched to users by username only",
+                    shorten(id),
+                    if more > 0 { format!(" and {more} more") } else { String::new() }
                 ),
             ));
         }
@@ -1016,7 +1017,7 @@ impl CompiledPolicy {
     /// bindings in each tenant. With `groups-claim-path` set the token's groups are the user's
     /// groups; without it the policy's memberships are. Any group membership gives access to
     /// its tenant, in both models.
-    pub fn resolve_identity(&self, username: Option<String>, groups: Vec<String>) -> Principal {
+    fn resolve_identity(&self, username: Option<String>, groups: Vec<String>) -> Principal {
         let stamp = Some(Arc::clone(&self.stamp));
         let Some(name) = &username else {
             return Principal {

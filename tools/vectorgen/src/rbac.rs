@@ -815,13 +815,7 @@ pub fn vectors(sign: &dyn Fn(&Value) -> String) -> Value {
     );
 
     // Decision 26: configuration read as SnakeYAML reads it.
-    add(
-        "YAML merge keys: a merged tenant-id restricts the default role",
-        "base: &base\n  tenant-id: main\nkestra.security.defaultRole:\n  <<: *base\n  name: viewer\n  permissions:\n    FLOW: [READ]\n",
-        Value::Null,
-        json!({}),
-        json!({"email": "new@example.com"}),
-        None,
+    let only_in_main = || {
         vec![
             request(
                 "FLOW",
@@ -837,7 +831,16 @@ pub fn vectors(sign: &dyn Fn(&Value) -> String) -> Value {
                 Some("other"),
                 json!({"allowed": false, "code": "DENIED_NO_TENANT_ACCESS"}),
             ),
-        ],
+        ]
+    };
+    add(
+        "YAML merge keys: a merged tenant-id restricts the default role",
+        "base: &base\n  tenant-id: main\nkestra.security.defaultRole:\n  <<: *base\n  name: viewer\n  permissions:\n    FLOW: [READ]\n",
+        Value::Null,
+        json!({}),
+        json!({"email": "new@example.com"}),
+        None,
+        only_in_main(),
     );
     add(
         "placeholders resolved from the host's values restrict the default role",
@@ -846,22 +849,7 @@ pub fn vectors(sign: &dyn Fn(&Value) -> String) -> Value {
         json!({"placeholders": {"KESTRA_TENANT": "main"}}),
         json!({"email": "new@example.com"}),
         None,
-        vec![
-            request(
-                "FLOW",
-                "READ",
-                Some("x"),
-                Some("main"),
-                json!({"allowed": true, "code": "ALLOWED"}),
-            ),
-            request(
-                "FLOW",
-                "READ",
-                Some("x"),
-                Some("other"),
-                json!({"allowed": false, "code": "DENIED_NO_TENANT_ACCESS"}),
-            ),
-        ],
+        only_in_main(),
     );
     add(
         "YAML 1.1: on and yes are true, as SnakeYAML reads them",
