@@ -74,7 +74,7 @@ fn parsers(c: &mut Criterion) {
         ("yaml_clients", yaml_clients as fn(usize) -> String),
         ("yaml_keys", yaml_keys),
     ] {
-        for bytes in [MAX_YAML_BYTES / 2, MAX_YAML_BYTES] {
+        for bytes in [MAX_YAML_BYTES / 4, MAX_YAML_BYTES / 2, MAX_YAML_BYTES] {
             let text = make(bytes);
             assert!(text.len() <= MAX_YAML_BYTES);
             KestraConfig::parse(&text).unwrap();
