@@ -351,8 +351,8 @@ impl Authorizer {
         self.shared_session(verified, options.tenant.clone())
     }
 
-    /// Opens a session for an already verified token. The token must have been verified for
-    /// this Authorizer's issuer and client id (`ERR_SESSION_FOREIGN` otherwise).
+    /// Opens a session for an already verified token. The token must have been verified by
+    /// a verifier identical to this Authorizer's (`ERR_SESSION_FOREIGN` otherwise).
     pub fn session(&self, token: VerifiedIdToken, tenant: Option<String>) -> Result<Session> {
         self.shared_session(Arc::new(token), tenant)
     }
@@ -376,13 +376,14 @@ impl Authorizer {
         })
     }
 
-    /// Whether this Authorizer takes the identity a verified token proves: verified for its
-    /// issuer and client id (decision 22), and with a verified email when the username is the
+    /// Whether this Authorizer takes the identity a verified token proves: verified by a
+    /// verifier identical to its own (issuer, client, keys, secret, algorithms, audiences,
+    /// limits: decision 22), and with a verified email when the username is the
     /// email and `requireVerifiedEmail` is set.
     fn accept_identity(&self, token: &VerifiedIdToken) -> Result<()> {
-        if token.issuer() != self.verifier.issuer() || token.client_id() != self.verifier.client_id() {
+        if !self.verifier.accepts_tokens_of(token) {
             return Err(Error::SessionForeign {
-                reason: "the token was verified for another issuer or client id than this Authorizer's",
+                reason: "the token was verified with another issuer, client, keys, secret or rules than this Authorizer's",
             });
         }
         if self.require_verified_email && self.policy.username_claim() == "email" && !token.email_verified() {
@@ -397,8 +398,8 @@ impl Authorizer {
 
     /// The session's principal in this Authorizer's policy: its own when this policy resolved
     /// it, else resolved afresh from the verified claims (a policy reloaded while sessions
-    /// live on judges them by the new policy), or `ERR_SESSION_FOREIGN` when the session's
-    /// token was verified for another issuer or client (decision 22).
+    /// live on judges them by the new policy), or `ERR_SESSION_FOREIGN` when this Authorizer
+    /// would not have accepted the session's token itself (decision 22).
     fn principal_of<'s>(&self, session: &'s Session) -> Result<Cow<'s, Principal>> {
         if self.policy.resolved(&session.principal) {
             return Ok(Cow::Borrowed(&session.principal));

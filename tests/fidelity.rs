@@ -308,7 +308,8 @@ fn nested_anchors_count_their_copies() {
 fn a_null_default_role_is_none_and_a_scalar_one_an_error() {
     assert!(config("kestra.security.defaultRole: ~\n").default_role.is_none());
     assert!(config("kestra.security.defaultRole:\n").default_role.is_none());
-    assert!(KestraConfig::parse("kestra.security.defaultRole: admin\n").is_err());
+    let err = KestraConfig::parse("kestra.security.defaultRole: admin\n").unwrap_err();
+    assert_eq!(err.code(), "ERR_CONFIG_INVALID");
 }
 
 /// Chained aliases within the node bound: the expanded tree is refused past 64 levels, and
@@ -356,4 +357,190 @@ fn names_kestra_2_uses_all_load() {
         .filter(|f| f.message.contains("removed in Kestra 2.0"))
         .collect();
     assert_eq!(removed.len(), 2, "{:?}", compiled.findings());
+}
+
+// Regressions from an adversarial review of the identity and configuration changes.
+
+fn delete_in(tenant: &str) -> Request<'_> {
+    Request {
+        permission: "FLOW",
+        action: "DELETE",
+        namespace: Some("prod"),
+        tenant: Some(tenant),
+    }
+}
+
+fn policy_error(policy: serde_json::Value) -> String {
+    let options = json!({"issuer": ISSUER, "clientId": CLIENT_ID, "clientSecret": SECRET, "policy": policy});
+    let err = AuthorizerOptions::from_json(&options)
+        .and_then(Authorizer::new)
+        .err()
+        .unwrap();
+    assert_eq!(err.code(), "ERR_POLICY_INVALID", "{err}");
+    err.to_string()
+}
+
+#[test]
+fn one_user_id_has_one_username_everywhere() {
+    let admin = json!([{"id": "admin", "permissions": {"FLOW": ["DELETE"]}}]);
+    // A user without an id takes its username as id: equal to another user's id, it is that
+    // user under a second username.
+    let message = policy_error(json!({"model": "v2", "tenants": {
+        "a": {"roles": admin, "users": [{"id": "u1", "username": "alice@example.com"}],
+              "bindings": [{"type": "USER", "externalId": "u1", "roleId": "admin"}]},
+        "b": {"users": [{"username": "u1"}]}}}));
+    assert!(message.contains("two usernames"), "{message}");
+    // One id, two usernames, across tenants.
+    policy_error(json!({"model": "v2", "tenants": {
+        "a": {"roles": admin, "users": [{"id": "u1", "username": "alice@example.com"}],
+              "bindings": [{"type": "USER", "externalId": "u1", "roleId": "admin"}]},
+        "b": {"users": [{"id": "u1", "username": "mallory@example.com"}]}}}));
+    // The same id twice in one tenant.
+    let message = policy_error(json!({"model": "v2", "roles": admin,
+        "users": [{"id": "u1", "username": "alice@example.com"}, {"id": "u1", "username": "mallory@example.com"}]}));
+    assert!(message.contains("listed twice"), "{message}");
+    // Two tenant-access answers for one user id under two usernames (one stale).
+    policy_error(json!({"model": "v2", "tenantAccess": [
+        {"tenantId": "a", "userId": "u1", "username": "alice@example.com",
+         "roles": [{"id": "admin", "permissions": {"FLOW": ["DELETE"]}}]},
+        {"tenantId": "b", "userId": "u1", "username": "mallory@example.com", "roles": []}]}));
+    // One id listed with its username in one tenant and without it in another is one user.
+    let a = authz(json!({"model": "v2", "tenants": {
+        "a": {"roles": admin, "users": [{"id": "u1", "username": "alice@example.com"}],
+              "bindings": [{"type": "USER", "externalId": "u1", "roleId": "admin"}]},
+        "b": {"users": [{"id": "u1"}]}}}));
+    let s = session(&a, "alice@example.com");
+    assert!(a.authorize(&s, &delete_in("a")).unwrap().allowed);
+}
+
+#[test]
+fn a_session_is_judged_only_by_an_authorizer_that_would_accept_its_token() {
+    let policy = json!({"model": "v2", "roles": [{"id": "admin", "permissions": {"FLOW": ["DELETE"]}}],
+        "users": [{"id": "u1", "username": "alice@example.com"}],
+        "bindings": [{"type": "USER", "externalId": "u1", "roleId": "admin"}]});
+    let a = authz(json!(null));
+    let s = session(&a, "alice@example.com");
+    // The same issuer and client id, but another secret (or other limits): B never checked
+    // this token's signature, so it does not judge the session.
+    for differs in [
+        json!({"clientSecret": "f".repeat(64)}),
+        json!({"maxTokenLifetime": 60}),
+        json!({"trustedAudiences": ["other"]}),
+    ] {
+        let b = authz_with("", policy.clone(), differs.clone());
+        let err = b.authorize(&s, &delete_in("main")).unwrap_err();
+        assert_eq!(err.code(), "ERR_SESSION_FOREIGN", "{differs}");
+        assert_eq!(
+            b.session(s.token().clone(), None).unwrap_err().code(),
+            "ERR_SESSION_FOREIGN"
+        );
+    }
+    // An identical verifier with another policy (a reload) judges it by its policy.
+    let b = authz_with("", policy, json!({}));
+    assert!(b.authorize(&s, &delete_in("main")).unwrap().allowed);
+    assert!(b.session(s.token().clone(), None).is_ok());
+}
+
+#[test]
+fn merges_stand_where_snakeyaml_puts_them() {
+    // An alias of an anchored plain `<<` is a merge key too.
+    let yaml = "kestra:\n  ee:\n    &m <<: {}\n  security:\n    default-role:\n      name: viewer\n      *m : {tenant-id: restricted}\n";
+    assert_eq!(
+        config(yaml).default_role.unwrap().tenant_id.as_deref(),
+        Some("restricted")
+    );
+    // Merged entries stand where the `<<` stood: a dotted merged key, then a nested written
+    // one after it; Micronaut keeps the later.
+    let yaml = "kestra:\n  <<: {security.default-role.tenant-id: t1}\n  security:\n    default-role:\n      name: r\n      tenant-id: t2\n";
+    assert_eq!(config(yaml).default_role.unwrap().tenant_id.as_deref(), Some("t2"));
+    let yaml = "kestra:\n  security:\n    default-role:\n      name: r\n      tenant-id: t2\n  <<: {security.default-role.tenant-id: t1}\n";
+    assert_eq!(config(yaml).default_role.unwrap().tenant_id.as_deref(), Some("t1"));
+    // `!!merge <<` is the merge key; `!!merge` anywhere else is refused.
+    let yaml = "kestra.security.defaultRole:\n  !!merge <<: {tenant-id: main}\n";
+    assert_eq!(config(yaml).default_role.unwrap().tenant_id.as_deref(), Some("main"));
+    let err = KestraConfig::parse("kestra.security.defaultRole:\n  !!merge x: {tenant-id: main}\n").unwrap_err();
+    assert_eq!(err.code(), "ERR_CONFIG_INVALID");
+}
+
+#[test]
+fn numbers_and_dates_kestra_reads_differently_cannot_decide_access() {
+    for written in ["08", "1e3", "2024-01-01", "2024-1-1", "1:30"] {
+        let yaml = format!("kestra.security.defaultRole:\n  name: r\n  tenant-id: {written}\n");
+        let err = KestraConfig::parse(&yaml).unwrap_err();
+        assert_eq!(err.code(), "ERR_CONFIG_INVALID", "{written}");
+        assert!(err.to_string().contains("quote it"), "{err}");
+        // Quoted, it is the text as written.
+        let quoted = format!("kestra.security.defaultRole:\n  name: r\n  tenant-id: '{written}'\n");
+        assert_eq!(
+            config(&quoted).default_role.unwrap().tenant_id.as_deref(),
+            Some(written)
+        );
+    }
+    // Where the value only names something, it is kept as written.
+    assert_eq!(
+        config("kestra.security.defaultRole:\n  name: 1.0\n")
+            .default_role
+            .unwrap()
+            .name
+            .as_deref(),
+        Some("1.0")
+    );
+    assert_eq!(
+        config("kestra.security.defaultRole:\n  tenant-id: 0_\n")
+            .default_role
+            .unwrap()
+            .tenant_id
+            .as_deref(),
+        Some("0")
+    );
+}
+
+#[test]
+fn placeholders_read_the_configurations_own_properties() {
+    let yaml = "kestra.tenant: main\nkestra.security.defaultRole:\n  name: r\n  tenant-id: ${kestra.tenant:other}\n";
+    assert_eq!(config(yaml).default_role.unwrap().tenant_id.as_deref(), Some("main"));
+    // The host's value wins over the property.
+    let mut values = Placeholders::new();
+    values.insert("kestra.tenant".into(), "hosted".into());
+    let role = KestraConfig::parse_with(yaml, &values).unwrap().default_role.unwrap();
+    assert_eq!(role.tenant_id.as_deref(), Some("hosted"));
+    // A cycle ends at the nesting bound; an expansion past 64 KiB is refused.
+    let err = KestraConfig::parse("a: ${b}\nb: ${a}\nkestra.security.defaultRole:\n  tenant-id: ${a}\n").unwrap_err();
+    assert_eq!(err.code(), "ERR_CONFIG_INVALID");
+    let mut yaml = String::from("p0: xxxxxxxxxxxxxxxx\n");
+    for i in 1..8 {
+        yaml.push_str(&format!("p{i}: ${{p{p}}}${{p{p}}}${{p{p}}}${{p{p}}}\n", p = i - 1));
+    }
+    yaml.push_str("kestra.security.defaultRole:\n  tenant-id: ${p7}\n");
+    let err = KestraConfig::parse(&yaml).unwrap_err();
+    assert!(err.to_string().contains("64 KiB"), "{err}");
+}
+
+/// Copies cost what they copy: an alias of a long scalar, and a long or many-dotted key above
+/// many values, are refused within their bounds instead of multiplying memory and time.
+#[test]
+fn copies_are_bounded_in_bytes_as_well_as_nodes() {
+    let long = "x".repeat(64 * 1024);
+    let mut yaml = format!("a: &a {long}\nb: [");
+    yaml.push_str(&"*a,".repeat(3000));
+    yaml.push_str("*a]\n");
+    let err = KestraConfig::parse(&yaml).unwrap_err();
+    assert!(err.to_string().contains("MiB of text"), "{err}");
+    for key in ["k".repeat(32 * 1024), "a.".repeat(8 * 1024) + "a"] {
+        let mut yaml = format!("? {key}\n: {{");
+        for i in 0..2000 {
+            yaml.push_str(&format!("b{i}: 1, "));
+        }
+        yaml.push_str("z: 1}\n");
+        let err = KestraConfig::parse(&yaml).unwrap_err();
+        assert_eq!(err.code(), "ERR_CONFIG_INVALID");
+        assert!(err.to_string().contains("key paths"), "{err}");
+    }
+    // The same values under a short key are read.
+    let mut yaml = String::from("k: {");
+    for i in 0..4000 {
+        yaml.push_str(&format!("a{i}: 1, "));
+    }
+    yaml.push_str("z: 1}\n");
+    assert!(KestraConfig::parse(&yaml).is_ok());
 }

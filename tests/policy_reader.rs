@@ -290,7 +290,10 @@ fn an_empty_namespace_is_an_error_in_both_readers() {
         let err = PolicyInput::parse(text).unwrap_err();
         assert_eq!(err.code(), "ERR_POLICY_INVALID", "{text}");
         assert!(err.to_string().contains("namespace"), "{err}");
-        assert!(PolicyInput::parse_general(text).is_err());
+        assert_eq!(
+            PolicyInput::parse_general(text).unwrap_err().code(),
+            "ERR_POLICY_INVALID"
+        );
     }
 }
 

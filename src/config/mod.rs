@@ -3,6 +3,7 @@
 //! (`defaultRole`, `default-role`, `default_role` are one key).
 
 mod yaml;
+mod yaml11;
 
 use crate::error::{Error, Result};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -65,11 +66,11 @@ pub struct KestraConfig {
 /// from the environment; the host passes them (option `placeholders`).
 pub type Placeholders = std::collections::BTreeMap<String, String>;
 
-/// A leaf of the flattened configuration: its key segments as written and normalized, and
-/// its node.
+/// A leaf of the flattened configuration: its key segments as written, its normalized
+/// path (segments joined with dots), and its node.
 struct Property<'a> {
     path: Vec<&'a str>,
-    normalized: Vec<String>,
+    normalized: String,
     node: &'a Node,
 }
 
@@ -82,22 +83,49 @@ fn normalize(segment: &str) -> String {
         .collect()
 }
 
-fn flatten<'a>(node: &'a Node, prefix: &mut Vec<&'a str>, out: &mut Vec<Property<'a>>) {
+/// What the flattened paths may copy, in bytes (a segment counts its length and eight): each
+/// leaf holds its whole path, so a long or many-dotted key above many leaves would otherwise
+/// cost its length times their number.
+const MAX_FLAT_PATH_BYTES: usize = 4 * 1024 * 1024;
+
+fn flatten<'a>(
+    node: &'a Node,
+    prefix: &mut Vec<&'a str>,
+    out: &mut Vec<Property<'a>>,
+    budget: &mut usize,
+) -> Result<()> {
     match node {
         Node::Map(entries) => {
             for (key, value) in entries {
                 let depth = prefix.len();
                 prefix.extend(key.split('.'));
-                flatten(value, prefix, out);
+                flatten(value, prefix, out, budget)?;
                 prefix.truncate(depth);
             }
         }
-        leaf => out.push(Property {
-            normalized: prefix.iter().map(|s| normalize(s)).collect(),
-            path: prefix.clone(),
-            node: leaf,
-        }),
+        leaf => {
+            let cost = prefix
+                .iter()
+                .map(|s| s.len().saturating_add(8))
+                .fold(0, usize::saturating_add);
+            *budget = budget.checked_sub(cost).ok_or_else(|| {
+                Error::config(
+                    "",
+                    format!(
+                        "the configuration's key paths add up to more than {} MiB across its values",
+                        MAX_FLAT_PATH_BYTES / (1024 * 1024)
+                    ),
+                )
+            })?;
+            let normalized: Vec<String> = prefix.iter().map(|s| normalize(s)).collect();
+            out.push(Property {
+                normalized: normalized.join("."),
+                path: prefix.clone(),
+                node: leaf,
+            });
+        }
     }
+    Ok(())
 }
 
 /// The flattened configuration, with each normalized path's last leaf indexed: reading a
@@ -111,16 +139,17 @@ impl<'a> Properties<'a> {
     fn new(leaves: Vec<Property<'a>>) -> Self {
         let mut last = FxHashMap::default();
         for (i, leaf) in leaves.iter().enumerate() {
-            last.insert(leaf.normalized.join("."), i);
+            last.insert(leaf.normalized.clone(), i);
         }
         Properties { leaves, last }
     }
 
     /// Properties under `prefix` (normalized segments), with the rest of their path.
     fn under<'p>(&'p self, prefix: &'p [&'p str]) -> impl Iterator<Item = (&'p [&'a str], &'a Node)> + 'p {
+        let joined = prefix.join(".");
         self.leaves.iter().filter_map(move |p| {
-            let head = p.normalized.get(..prefix.len())?;
-            if head.iter().zip(prefix).all(|(seg, want)| seg == want) {
+            let rest = p.normalized.strip_prefix(joined.as_str())?;
+            if rest.is_empty() || rest.starts_with('.') || joined.is_empty() {
                 Some((p.path.get(prefix.len()..).unwrap_or_default(), p.node))
             } else {
                 None
@@ -142,15 +171,26 @@ fn dotted(path: &[&str]) -> String {
 /// Why a placeholder could not be resolved: the first name without a value or a default.
 struct Unresolved(String);
 
+/// The most text one value's placeholders may expand to.
+const MAX_RESOLVED_BYTES: usize = 64 * 1024;
+
 /// Resolves Micronaut placeholders (`${NAME}`, `${NAME:default}`, several in one value, a
-/// placeholder in a default) from `values`. Bounded: at most 8 levels of nesting.
-fn resolve_placeholders(text: &str, values: &Placeholders, depth: u8) -> std::result::Result<String, Unresolved> {
+/// placeholder in a default): from the host's `values` first (taken as they are), then from
+/// the configuration's own properties (relaxed, and resolved in turn), else the default.
+/// Bounded: 8 levels of nesting and 64 KiB of text.
+fn resolve_placeholders(
+    text: &str,
+    values: &Placeholders,
+    props: &Properties<'_>,
+    depth: u8,
+) -> std::result::Result<String, Unresolved> {
     if !text.contains("${") {
         return Ok(text.to_owned());
     }
     if depth >= 8 {
         return Err(Unresolved("(nested too deeply)".into()));
     }
+    let next = depth.saturating_add(1);
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(start) = rest.find("${") {
@@ -189,10 +229,23 @@ fn resolve_placeholders(text: &str, values: &Placeholders, depth: u8) -> std::re
             ),
             None => (body, None),
         };
-        match (values.get(name.trim()), default) {
-            (Some(value), _) => out.push_str(value),
-            (None, Some(default)) => out.push_str(&resolve_placeholders(default, values, depth.saturating_add(1))?),
-            (None, None) => return Err(Unresolved(name.trim().to_owned())),
+        let name = name.trim();
+        let property = || {
+            let path: Vec<String> = name.split('.').map(normalize).collect();
+            let path: Vec<&str> = path.iter().map(String::as_str).collect();
+            props.get(&path).and_then(Node::as_text)
+        };
+        if let Some(value) = values.get(name) {
+            out.push_str(value);
+        } else if let Some(value) = property() {
+            out.push_str(&resolve_placeholders(value, values, props, next)?);
+        } else if let Some(default) = default {
+            out.push_str(&resolve_placeholders(default, values, props, next)?);
+        } else {
+            return Err(Unresolved(name.to_owned()));
+        }
+        if out.len() > MAX_RESOLVED_BYTES {
+            return Err(Unresolved("(expands past 64 KiB)".into()));
         }
         rest = inner.get(end.saturating_add(1)..).unwrap_or_default();
     }
@@ -234,9 +287,10 @@ impl KestraConfig {
 
     fn from_documents(documents: &[Node], placeholders: &Placeholders) -> Result<Self> {
         let mut leaves = Vec::new();
+        let mut budget = MAX_FLAT_PATH_BYTES;
         for document in documents {
             match document {
-                Node::Map(_) => flatten(document, &mut Vec::new(), &mut leaves),
+                Node::Map(_) => flatten(document, &mut Vec::new(), &mut leaves, &mut budget)?,
                 Node::Scalar { .. } if document.as_text().is_none() => {}
                 _ => return Err(Error::config("", "the configuration must be a mapping of keys")),
             }
@@ -269,10 +323,22 @@ impl Reader<'_> {
         });
     }
 
-    /// A value's text with its placeholders resolved. Unresolvable: an error when the value
-    /// decides access, else a finding and no value.
-    fn resolve(&mut self, value: &str, shown: &str, stakes: Stakes) -> Result<Option<String>> {
-        match resolve_placeholders(value, self.placeholders, 0) {
+    /// A scalar's text with its placeholders resolved (`None` for null). Where the value
+    /// decides access, it must read exactly as Kestra reads it: an unresolvable placeholder
+    /// or a plain scalar SnakeYAML turns into a float or a date is an error; elsewhere an
+    /// unresolvable one is a finding and no value.
+    fn resolve(&mut self, props: &Properties<'_>, node: &Node, shown: &str, stakes: Stakes) -> Result<Option<String>> {
+        let Some(value) = node.as_text() else { return Ok(None) };
+        if node.is_inexact() && stakes == Stakes::Decides {
+            return Err(Error::config(
+                shown,
+                format!(
+                    "\"{}\" is read by Kestra (SnakeYAML) as a number or a date, not as this text: quote it",
+                    crate::error::shorten(value)
+                ),
+            ));
+        }
+        match resolve_placeholders(value, self.placeholders, props, 0) {
             Ok(text) => Ok(Some(text)),
             Err(Unresolved(name)) if stakes == Stakes::Decides => Err(Error::config(
                 shown,
@@ -301,14 +367,11 @@ impl Reader<'_> {
     }
 
     fn text(&mut self, props: &Properties<'_>, path: &[&str], shown: &str, stakes: Stakes) -> Result<Option<String>> {
-        let Some(node) = props.get(path) else { return Ok(None) };
-        let Some(value) = node.as_text() else {
-            if node.is_null() {
-                return Ok(None);
-            }
-            return Err(Error::config(shown, "must be a single value"));
-        };
-        self.resolve(value, shown, stakes)
+        match props.get(path) {
+            None => Ok(None),
+            Some(Node::Seq(_) | Node::Map(_)) => Err(Error::config(shown, "must be a single value")),
+            Some(node) => self.resolve(props, node, shown, stakes),
+        }
     }
 
     fn flag(&mut self, props: &Properties<'_>, path: &[&str], shown: &str) -> Result<Option<bool>> {
@@ -325,18 +388,16 @@ impl Reader<'_> {
 
     /// A YAML list (each item one value), or a scalar split on commas as Micronaut converts
     /// it; placeholders resolved first.
-    fn list(&mut self, node: &Node, shown: &str, stakes: Stakes) -> Result<Vec<String>> {
+    fn list(&mut self, props: &Properties<'_>, node: &Node, shown: &str, stakes: Stakes) -> Result<Vec<String>> {
         let mut out = Vec::new();
         match node {
             Node::Seq(items) => {
-                for item in items.iter().filter_map(Node::as_text) {
-                    out.extend(self.resolve(item, shown, stakes)?);
+                for item in items {
+                    out.extend(self.resolve(props, item, shown, stakes)?);
                 }
             }
             scalar => {
-                if let Some(text) = scalar.as_text()
-                    && let Some(text) = self.resolve(text, shown, stakes)?
-                {
+                if let Some(text) = self.resolve(props, scalar, shown, stakes)? {
                     out.extend(
                         text.split(',')
                             .map(str::trim)
@@ -396,7 +457,7 @@ impl Reader<'_> {
                     Stakes::Overridable,
                 )?,
                 scopes: match props.get(&at(&["scopes"])) {
-                    Some(node) => self.list(node, &format!("{base}.scopes"), Stakes::Cosmetic)?,
+                    Some(node) => self.list(props, node, &format!("{base}.scopes"), Stakes::Cosmetic)?,
                     None => Vec::new(),
                 },
             };
@@ -468,7 +529,7 @@ impl Reader<'_> {
                     ));
                 };
                 let shown = format!("kestra.security.defaultRole.permissions.{permission}");
-                let actions = self.list(node, &shown, Stakes::Decides)?;
+                let actions = self.list(props, node, &shown, Stakes::Decides)?;
                 match role.permissions.iter_mut().find(|(name, _)| name == permission) {
                     Some((_, known)) => *known = actions,
                     None => role.permissions.push(((*permission).to_owned(), actions)),
@@ -563,18 +624,13 @@ fn node_from_json(value: &Value, depth: usize) -> Result<Node> {
                 .collect::<Result<_>>()?,
         ),
         Value::Array(items) => Node::Seq(items.iter().map(|v| node_from_json(v, next)).collect::<Result<_>>()?),
-        Value::String(s) => Node::Scalar {
-            text: s.clone(),
-            plain: false,
-        },
+        Value::String(s) => Node::text(s.clone()),
         Value::Null => Node::Scalar {
             text: String::new(),
             plain: true,
+            inexact: false,
         },
-        other => Node::Scalar {
-            text: other.to_string(),
-            plain: true,
-        },
+        other => Node::text(other.to_string()),
     })
 }
 

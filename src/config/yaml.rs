@@ -1,31 +1,35 @@
 //! YAML to a small tree, from saphyr-parser's events, read as SnakeYAML (Micronaut's reader)
-//! reads it: merge keys (`<<`) applied with explicit keys winning, YAML 1.1 booleans
-//! (`yes`, `on`, ...) and integers (`0x1A`, `010` octal, `1_000`) turned into the text
-//! Micronaut would see (`true`, `26`, `8`, `1000`), `!!str` kept as written, and any other tag
-//! refused. Building the tree ourselves bounds what hostile input can cost: text size, the
-//! depth of the tree *as expanded* by aliases, and the number of nodes aliases may expand to.
-//! Every step is linear in the text: keys are checked for repeats with a set, and anchors
-//! remember their expanded size and height.
+//! reads it: merge keys (`<<`, also through an alias or `!!merge`) applied where they stand,
+//! with written keys winning; plain scalars resolved as YAML 1.1 does (see `yaml11`); `!!str`
+//! kept as written, and any other tag refused. Building the tree ourselves bounds what hostile
+//! input can cost: text size, the depth of the tree *as expanded* by aliases, and the nodes and
+//! bytes that anchors and aliases may copy. Every step is linear in the text: keys are checked
+//! for repeats with a set, and anchors remember their expanded weight and height.
 
+use super::yaml11::{self, Plain};
 use crate::error::{Error, Result};
 use rustc_hash::{FxHashMap, FxHashSet};
 use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
-use std::borrow::Cow;
 
 pub const MAX_YAML_BYTES: usize = 256 * 1024;
 /// The deepest tree, counted after aliases are expanded.
 pub(crate) const MAX_DEPTH: usize = 64;
 const MAX_NODES: usize = 100_000;
+/// Text the tree may hold once aliases are expanded (anchored copies included): sixteen times
+/// the largest document.
+const MAX_EXPANDED_BYTES: usize = 16 * MAX_YAML_BYTES;
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Node {
-    /// A scalar's text; `plain` is false for quoted and block scalars and for `!!str`.
+    /// A scalar's text. `plain` is false for quoted and block scalars and for `!!str`;
+    /// `inexact` marks a plain scalar SnakeYAML turns into a float or a date.
     Scalar {
         text: String,
         plain: bool,
+        inexact: bool,
     },
     Seq(Vec<Node>),
-    /// Entries in document order, keys as written (merged keys after them).
+    /// Entries in the order SnakeYAML leaves them (merged ones where their `<<` stood).
     Map(Vec<(String, Node)>),
 }
 
@@ -33,7 +37,7 @@ impl Node {
     /// The text of a scalar, or `None` for plain `null` / `~` / empty and for collections.
     pub(crate) fn as_text(&self) -> Option<&str> {
         match self {
-            Node::Scalar { text, plain: true } if is_null(text) => None,
+            Node::Scalar { text, plain: true, .. } if is_null(text) => None,
             Node::Scalar { text, .. } => Some(text),
             _ => None,
         }
@@ -41,7 +45,25 @@ impl Node {
 
     /// A plain null scalar (`~`, `null`, nothing).
     pub(crate) fn is_null(&self) -> bool {
-        matches!(self, Node::Scalar { text, plain: true } if is_null(text))
+        matches!(self, Node::Scalar { text, plain: true, .. } if is_null(text))
+    }
+
+    /// A scalar whose text Micronaut would not see as written (a float or a date).
+    pub(crate) fn is_inexact(&self) -> bool {
+        matches!(self, Node::Scalar { inexact: true, .. })
+    }
+
+    /// The plain `<<` scalar: as a key, a merge (also when reached through an alias).
+    fn is_merge_key(&self) -> bool {
+        matches!(self, Node::Scalar { text, plain: true, .. } if text == "<<")
+    }
+
+    pub(crate) fn text(text: String) -> Node {
+        Node::Scalar {
+            text,
+            plain: false,
+            inexact: false,
+        }
     }
 }
 
@@ -49,12 +71,40 @@ fn is_null(text: &str) -> bool {
     matches!(text, "" | "~" | "null" | "Null" | "NULL")
 }
 
-/// A finished node with what an alias to it costs: its node count and its height.
+/// What a node costs to copy: its nodes and the bytes of its scalars.
+#[derive(Clone, Copy, Default)]
+struct Weight {
+    nodes: usize,
+    bytes: usize,
+}
+
+impl Weight {
+    fn of_scalar(text: &str) -> Weight {
+        Weight {
+            nodes: 1,
+            bytes: text.len(),
+        }
+    }
+    fn plus(self, other: Weight) -> Weight {
+        Weight {
+            nodes: self.nodes.saturating_add(other.nodes),
+            bytes: self.bytes.saturating_add(other.bytes),
+        }
+    }
+}
+
+/// A finished node with what an alias to it costs: its weight and its height.
 #[derive(Clone)]
 struct Built {
     node: Node,
-    size: usize,
+    weight: Weight,
     height: usize,
+}
+
+/// A mapping's entries as written: pairs, and merges where their `<<` stood.
+enum Entry {
+    Pair(String, Node),
+    Merge(Vec<Node>),
 }
 
 enum Pending {
@@ -67,16 +117,15 @@ enum Frame {
     Seq {
         items: Vec<Node>,
         anchor: usize,
-        size: usize,
+        weight: Weight,
         height: usize,
     },
     Map {
-        entries: Vec<(String, Node)>,
+        entries: Vec<Entry>,
         keys: FxHashSet<String>,
-        merges: Vec<Node>,
         pending: Pending,
         anchor: usize,
-        size: usize,
+        weight: Weight,
         height: usize,
     },
 }
@@ -85,27 +134,36 @@ struct Builder {
     stack: Vec<Frame>,
     anchors: FxHashMap<usize, Built>,
     documents: Vec<Node>,
-    nodes: usize,
+    spent: Weight,
 }
 
 fn invalid(reason: impl Into<String>) -> Error {
     Error::config("", reason)
 }
 
-/// How a tag makes a scalar read: as written (`!!str`), or resolved as a plain scalar would be.
-fn scalar_tag(tag: Option<&Tag>) -> Result<bool> {
+/// How a tag makes a scalar read.
+enum ScalarTag {
+    /// Resolved as a plain scalar would be (no tag, or a core tag SnakeYAML resolves).
+    Resolve,
+    /// As written (`!!str`, the non-specific `!`).
+    Text,
+    /// `!!merge`: only on `<<`.
+    Merge,
+}
+
+fn scalar_tag(tag: Option<&Tag>) -> Result<ScalarTag> {
     match tag {
-        None => Ok(true),
+        None => Ok(ScalarTag::Resolve),
         Some(tag) if tag.is_yaml_core_schema() => match tag.suffix.as_str() {
-            "str" => Ok(false),
-            "bool" | "int" | "float" | "null" => Ok(true),
+            "str" => Ok(ScalarTag::Text),
+            "bool" | "int" | "float" | "null" => Ok(ScalarTag::Resolve),
+            "merge" => Ok(ScalarTag::Merge),
             other => Err(invalid(format!(
                 "the tag !!{} is not supported here",
                 crate::error::shorten(other)
             ))),
         },
-        // `! text` is the non-specific tag: a string.
-        Some(tag) if tag.handle == "!" && tag.suffix.is_empty() => Ok(false),
+        Some(tag) if tag.handle == "!" && tag.suffix.is_empty() => Ok(ScalarTag::Text),
         Some(tag) => Err(invalid(format!(
             "the tag {} is not supported (SnakeYAML would refuse it or build an object from it)",
             crate::error::shorten(&tag.to_string())
@@ -124,106 +182,88 @@ fn collection_tag(tag: Option<&Tag>, expected: &str) -> Result<()> {
     }
 }
 
-/// What SnakeYAML's YAML 1.1 resolver makes of a plain scalar, as the text Micronaut then
-/// reads: booleans as `true` / `false`, integers in decimal. Anything else as written.
-fn resolve_plain(text: Cow<'_, str>) -> String {
-    const TRUE: [&str; 9] = ["yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"];
-    const FALSE: [&str; 9] = ["no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"];
-    if TRUE.contains(&&*text) {
-        return "true".into();
-    }
-    if FALSE.contains(&&*text) {
-        return "false".into();
-    }
-    yaml11_integer(&text).unwrap_or_else(|| text.into_owned())
-}
-
-/// A YAML 1.1 integer (`0b1010`, `012` octal, `0x1A`, `1_000`, signed) in decimal; `None` for
-/// anything else (sexagesimal `1:30` is left as written: no Kestra value is one).
-fn yaml11_integer(text: &str) -> Option<String> {
-    let (negative, body) = match text.as_bytes().first() {
-        Some(b'-') => (true, text.get(1..)?),
-        Some(b'+') => (false, text.get(1..)?),
-        _ => (false, text),
-    };
-    let (radix, digits) = if let Some(d) = body.strip_prefix("0b") {
-        (2, d)
-    } else if let Some(d) = body.strip_prefix("0x") {
-        (16, d)
-    } else if body.len() > 1 && body.starts_with('0') {
-        (8, body.get(1..)?)
-    } else {
-        (10, body)
-    };
-    if digits.is_empty() || (radix == 10 && digits.starts_with('_')) {
-        return None;
-    }
-    let mut value: u128 = 0;
-    let mut any = false;
-    for c in digits.chars() {
-        if c == '_' {
-            continue;
-        }
-        let d = c.to_digit(radix)?;
-        value = value.checked_mul(u128::from(radix))?.checked_add(u128::from(d))?;
-        any = true;
-    }
-    if !any {
-        return None;
-    }
-    let mut out = String::new();
-    if negative && value != 0 {
-        out.push('-');
-    }
-    out.push_str(&value.to_string());
-    Some(out)
+/// A scalar event as a node.
+fn scalar(value: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<Node> {
+    let plain = style == ScalarStyle::Plain;
+    Ok(match scalar_tag(tag)? {
+        ScalarTag::Merge if plain && value == "<<" => Node::Scalar {
+            text: value.to_owned(),
+            plain: true,
+            inexact: false,
+        },
+        ScalarTag::Merge => return Err(invalid("!!merge is only allowed on the merge key <<")),
+        ScalarTag::Text => Node::text(value.to_owned()),
+        ScalarTag::Resolve if !plain => Node::text(value.to_owned()),
+        ScalarTag::Resolve if value == "<<" || is_null(value) => Node::Scalar {
+            text: value.to_owned(),
+            plain: true,
+            inexact: false,
+        },
+        ScalarTag::Resolve => match yaml11::resolve(value) {
+            Plain::Text(text) => Node::Scalar {
+                text,
+                plain: true,
+                inexact: false,
+            },
+            Plain::Inexact(text) => Node::Scalar {
+                text,
+                plain: true,
+                inexact: true,
+            },
+        },
+    })
 }
 
 impl Builder {
-    fn count(&mut self, n: usize) -> Result<()> {
-        self.nodes = self.nodes.saturating_add(n);
-        if self.nodes > MAX_NODES {
+    /// Adds what a node, an alias's copy or an anchor's copy costs, within the bounds.
+    fn spend(&mut self, weight: Weight) -> Result<()> {
+        self.spent = self.spent.plus(weight);
+        if self.spent.nodes > MAX_NODES {
             return Err(invalid(format!("the YAML expands to more than {MAX_NODES} nodes")));
+        }
+        if self.spent.bytes > MAX_EXPANDED_BYTES {
+            return Err(invalid(format!(
+                "the YAML expands to more than {} MiB of text",
+                MAX_EXPANDED_BYTES / (1024 * 1024)
+            )));
         }
         Ok(())
     }
 
-    /// Attaches a finished node to its parent (or as a document). `key_plain` tells whether a
-    /// scalar that becomes a key was plain (only a plain `<<` is a merge key).
-    fn push(&mut self, built: Built, key_plain: bool) -> Result<()> {
+    /// Attaches a finished node to its parent (or as a document).
+    fn push(&mut self, built: Built) -> Result<()> {
         // The tree stays within MAX_DEPTH levels however aliases expand it.
         if self.stack.len().saturating_add(built.height) > MAX_DEPTH {
             return Err(invalid(format!(
                 "the YAML nests deeper than {MAX_DEPTH} levels once its aliases are expanded"
             )));
         }
-        let Built { node, size, height } = built;
+        let Built { node, weight, height } = built;
         match self.stack.last_mut() {
             None => self.documents.push(node),
             Some(Frame::Seq {
                 items,
-                size: total,
+                weight: total,
                 height: tallest,
                 ..
             }) => {
                 items.push(node);
-                *total = total.saturating_add(size);
+                *total = total.plus(weight);
                 *tallest = (*tallest).max(height);
             }
             Some(Frame::Map {
                 entries,
                 keys,
-                merges,
                 pending,
-                size: total,
+                weight: total,
                 height: tallest,
                 ..
             }) => {
-                *total = total.saturating_add(size);
+                *total = total.plus(weight);
                 *tallest = (*tallest).max(height);
                 match std::mem::replace(pending, Pending::None) {
+                    Pending::None if node.is_merge_key() => *pending = Pending::Merge,
                     Pending::None => match node {
-                        Node::Scalar { text, .. } if key_plain && text == "<<" => *pending = Pending::Merge,
                         Node::Scalar { text, .. } => {
                             if !keys.insert(text.clone()) {
                                 return Err(invalid(format!("duplicate key \"{}\"", crate::error::shorten(&text))));
@@ -232,10 +272,12 @@ impl Builder {
                         }
                         _ => return Err(invalid("a mapping key must be a scalar")),
                     },
-                    Pending::Key(key) => entries.push((key, node)),
+                    Pending::Key(key) => entries.push(Entry::Pair(key, node)),
                     Pending::Merge => match node {
-                        Node::Map(_) => merges.push(node),
-                        Node::Seq(items) if items.iter().all(|i| matches!(i, Node::Map(_))) => merges.extend(items),
+                        Node::Map(_) => entries.push(Entry::Merge(vec![node])),
+                        Node::Seq(items) if items.iter().all(|i| matches!(i, Node::Map(_))) => {
+                            entries.push(Entry::Merge(items))
+                        }
                         _ => return Err(invalid("a merge key (<<) must name a mapping or a list of mappings")),
                     },
                 }
@@ -244,30 +286,62 @@ impl Builder {
         Ok(())
     }
 
-    /// Keeps an anchored node for its aliases. The copy counts against the node bound like an
-    /// alias's does, so nested anchors cannot make copying cost more than the bound.
+    /// Keeps an anchored node for its aliases. The copy counts against the bounds like an
+    /// alias's does, so nested anchors cannot make copying cost more than the bounds.
     fn remember(&mut self, anchor: usize, built: &Built) -> Result<()> {
         if anchor != 0 {
-            self.count(built.size)?;
+            self.spend(built.weight)?;
             self.anchors.insert(anchor, built.clone());
         }
         Ok(())
     }
 }
 
-/// Applies a mapping's merges as SnakeYAML does: a key written in the mapping wins over a
-/// merged one, and an earlier merged mapping wins over a later one.
-fn merged(mut entries: Vec<(String, Node)>, mut keys: FxHashSet<String>, merges: Vec<Node>) -> Node {
-    for source in merges {
-        if let Node::Map(source) = source {
-            for (key, value) in source {
-                if keys.insert(key.clone()) {
-                    entries.push((key, value));
+/// A mapping's entries as SnakeYAML leaves them (`SafeConstructor.mergeNode`): in written
+/// order with each merge's entries where its `<<` stood; a written key replaces a merged one
+/// in the merged one's place; among merged keys the first wins.
+fn merged(entries: Vec<Entry>, any_merge: bool) -> Node {
+    if !any_merge {
+        return Node::Map(
+            entries
+                .into_iter()
+                .filter_map(|e| match e {
+                    Entry::Pair(k, v) => Some((k, v)),
+                    Entry::Merge(_) => None,
+                })
+                .collect(),
+        );
+    }
+    let mut values: Vec<(String, Node)> = Vec::with_capacity(entries.len());
+    let mut at: FxHashMap<String, usize> = FxHashMap::default();
+    for entry in entries {
+        match entry {
+            Entry::Pair(key, value) => match at.get(&key) {
+                Some(i) => {
+                    if let Some(slot) = values.get_mut(*i) {
+                        slot.1 = value;
+                    }
+                }
+                None => {
+                    at.insert(key.clone(), values.len());
+                    values.push((key, value));
+                }
+            },
+            Entry::Merge(sources) => {
+                for source in sources {
+                    if let Node::Map(pairs) = source {
+                        for (key, value) in pairs {
+                            if !at.contains_key(&key) {
+                                at.insert(key.clone(), values.len());
+                                values.push((key, value));
+                            }
+                        }
+                    }
                 }
             }
         }
     }
-    Node::Map(entries)
+    Node::Map(values)
 }
 
 /// Parses YAML text into its documents.
@@ -284,7 +358,7 @@ pub(crate) fn parse(text: &str) -> Result<Vec<Node>> {
         stack: Vec::new(),
         anchors: FxHashMap::default(),
         documents: Vec::new(),
-        nodes: 0,
+        spent: Weight::default(),
     };
     while let Some(event) = parser.next_event() {
         let (event, _span) = event.map_err(|e| {
@@ -299,86 +373,80 @@ pub(crate) fn parse(text: &str) -> Result<Vec<Node>> {
         })?;
         match event {
             Event::Scalar(value, style, anchor, tag) => {
-                b.count(1)?;
-                let plain = style == ScalarStyle::Plain && scalar_tag(tag.as_deref())?;
-                let text = if plain && value != "<<" {
-                    resolve_plain(value)
-                } else {
-                    value.into_owned()
-                };
+                let weight = Weight::of_scalar(&value);
+                b.spend(weight)?;
                 let built = Built {
-                    node: Node::Scalar { text, plain },
-                    size: 1,
+                    node: scalar(&value, style, tag.as_deref())?,
+                    weight,
                     height: 1,
                 };
                 b.remember(anchor, &built)?;
-                b.push(built, plain)?;
+                b.push(built)?;
             }
             Event::SequenceStart(anchor, ref tag) | Event::MappingStart(anchor, ref tag) => {
                 if b.stack.len() >= MAX_DEPTH {
                     return Err(invalid(format!("the YAML nests deeper than {MAX_DEPTH} levels")));
                 }
-                b.count(1)?;
+                let weight = Weight { nodes: 1, bytes: 0 };
+                b.spend(weight)?;
                 let is_seq = matches!(event, Event::SequenceStart(..));
                 collection_tag(tag.as_deref(), if is_seq { "seq" } else { "map" })?;
                 b.stack.push(if is_seq {
                     Frame::Seq {
                         items: Vec::new(),
                         anchor,
-                        size: 1,
+                        weight,
                         height: 0,
                     }
                 } else {
                     Frame::Map {
                         entries: Vec::new(),
                         keys: FxHashSet::default(),
-                        merges: Vec::new(),
                         pending: Pending::None,
                         anchor,
-                        size: 1,
+                        weight,
                         height: 0,
                     }
                 });
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                let (node, anchor, size, height) = match b.stack.pop() {
+                let (node, anchor, weight, height) = match b.stack.pop() {
                     Some(Frame::Seq {
                         items,
                         anchor,
-                        size,
+                        weight,
                         height,
-                    }) => (Node::Seq(items), anchor, size, height),
+                    }) => (Node::Seq(items), anchor, weight, height),
                     Some(Frame::Map {
                         entries,
-                        keys,
-                        merges,
                         anchor,
-                        size,
+                        weight,
                         height,
                         ..
-                    }) => (merged(entries, keys, merges), anchor, size, height),
+                    }) => {
+                        let any_merge = entries.iter().any(|e| matches!(e, Entry::Merge(_)));
+                        (merged(entries, any_merge), anchor, weight, height)
+                    }
                     None => return Err(invalid("unbalanced YAML events")),
                 };
                 let built = Built {
                     node,
-                    size,
+                    weight,
                     height: height.saturating_add(1),
                 };
                 b.remember(anchor, &built)?;
-                b.push(built, false)?;
+                b.push(built)?;
             }
             Event::Alias(anchor) => {
-                // Counted before it is copied: a copy never exceeds the node bound.
-                let size = b.anchors.get(&anchor).map(|built| built.size);
-                b.count(size.ok_or_else(|| invalid("alias to an unknown anchor"))?)?;
+                // Counted before it is copied: a copy never exceeds the bounds.
+                let weight = b.anchors.get(&anchor).map(|built| built.weight);
+                b.spend(weight.ok_or_else(|| invalid("alias to an unknown anchor"))?)?;
                 let built = b
                     .anchors
                     .get(&anchor)
                     .cloned()
                     .ok_or_else(|| invalid("alias to an unknown anchor"))?;
-                // An alias used as a key is a scalar's text: it may be a merge key only if
-                // written as one.
-                b.push(built, false)?;
+                b.push(built)?;
             }
             Event::StreamStart | Event::StreamEnd | Event::DocumentStart(_) | Event::DocumentEnd | Event::Nothing => {}
         }
@@ -410,10 +478,11 @@ pub(crate) fn dedent(text: &str) -> String {
 mod tests {
     use super::*;
 
-    fn scalar(text: &str) -> Node {
+    fn plain(text: &str) -> Node {
         Node::Scalar {
             text: text.into(),
             plain: true,
+            inexact: false,
         }
     }
 
@@ -425,14 +494,8 @@ mod tests {
             vec![Node::Map(vec![(
                 "a".into(),
                 Node::Map(vec![
-                    ("b".into(), Node::Seq(vec![scalar("x"), scalar("y")])),
-                    (
-                        "c".into(),
-                        Node::Scalar {
-                            text: "q".into(),
-                            plain: false
-                        }
-                    )
+                    ("b".into(), Node::Seq(vec![plain("x"), plain("y")])),
+                    ("c".into(), Node::text("q".into()))
                 ])
             )])]
         );

@@ -11,8 +11,9 @@ use super::policy::{BindingKind, ModelChoice, PolicyInput, RoleInput, valid_tena
 use crate::config::{Finding, KestraConfig};
 use crate::error::{Error, Result, shorten};
 use crate::token::VerifiedIdToken;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use serde_json::Value;
+use std::collections::hash_map::Entry;
 use std::sync::Arc;
 
 /// Options of the RBAC layer that are not in Kestra's configuration.
@@ -760,7 +761,7 @@ impl CompiledPolicy {
 
         let mut tenants = FxHashMap::default();
         let mut users_by_username: FxHashMap<String, UserIdentity> = FxHashMap::default();
-        let mut user_ids: FxHashSet<&str> = FxHashSet::default();
+        let mut username_of_id: FxHashMap<&str, Option<&str>> = FxHashMap::default();
         for input in policy.map(|p| p.tenants.as_slice()).unwrap_or_default() {
             let mut index = TenantIndex::default();
             index.bindings.reserve(input.bindings.len());
@@ -807,7 +808,36 @@ impl CompiledPolicy {
             }
             for (u, user) in input.users.iter().enumerate() {
                 let slot = index.user_slot(&user.id);
-                user_ids.insert(user.id.as_str());
+                if index.user_listed.get(slot).copied().unwrap_or(false) {
+                    return Err(Error::policy(
+                        format!("tenants.{}.users[{u}].id", input.id),
+                        format!("user id \"{}\" is listed twice in the tenant", shorten(&user.id)),
+                    ));
+                }
+                // One user id, one username, across every tenant (and every tenant-access
+                // answer): two would let a second username reach the first one's bindings.
+                match username_of_id.entry(user.id.as_str()) {
+                    Entry::Vacant(slot) => {
+                        slot.insert(user.username.as_deref());
+                    }
+                    Entry::Occupied(mut known) => match (*known.get(), user.username.as_deref()) {
+                        (Some(before), Some(now)) if before != now => {
+                            return Err(Error::policy(
+                                format!("tenants.{}.users[{u}].username", input.id),
+                                format!(
+                                    "user id \"{}\" has two usernames (\"{}\" and \"{}\"); a Kestra user has one",
+                                    shorten(&user.id),
+                                    shorten(before),
+                                    shorten(now)
+                                ),
+                            ));
+                        }
+                        (None, Some(now)) => {
+                            known.insert(Some(now));
+                        }
+                        _ => {}
+                    },
+                }
                 if let Some(username) = &user.username {
                     let identity = users_by_username
                         .entry(username.clone())
@@ -904,7 +934,7 @@ impl CompiledPolicy {
         let mut unlisted = tenants
             .values()
             .flat_map(|index| index.user_by_id.keys())
-            .filter(|id| !user_ids.contains(id.as_str()));
+            .filter(|id| !username_of_id.contains_key(id.as_str()));
         if let Some(id) = unlisted.next() {
             let more = unlisted.count();
             findings.push(finding(

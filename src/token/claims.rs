@@ -12,6 +12,7 @@ use subtle::ConstantTimeEq;
 pub(crate) struct Expectations<'a> {
     pub issuer: &'a str,
     pub client_id: &'a str,
+    pub verified_by: [u8; 32],
     pub trusted_audiences: &'a [String],
     pub tolerance: u32,
     pub max_lifetime: u64,
@@ -50,6 +51,8 @@ pub struct VerifiedIdToken {
     /// The client id it was verified for (one of `audiences`): with `issuer`, whose identity
     /// it is (decision 22).
     pub(crate) client_id: String,
+    /// The fingerprint of the verifier that accepted it (`TokenVerifier::accepts_tokens_of`).
+    pub(crate) verified_by: [u8; 32],
     pub(crate) expires_at: f64,
     pub(crate) issued_at: f64,
     pub(crate) not_before: Option<f64>,
@@ -279,6 +282,7 @@ pub(crate) fn validate(
         subject: subject.to_owned(),
         audiences,
         client_id: expect.client_id.to_owned(),
+        verified_by: expect.verified_by,
         expires_at,
         issued_at,
         not_before,

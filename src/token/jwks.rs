@@ -10,6 +10,7 @@ use super::b64;
 use crate::error::{Error, Result};
 use crate::json;
 use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
 
 /// Limits on a JWKS document.
 pub const MAX_JWKS_BYTES: usize = 256 * 1024;
@@ -103,6 +104,9 @@ pub struct Jwks {
     /// Indexes of entries skipped as not for verifying signatures (`use: enc`, ...) that
     /// carry private key material: a private key was published.
     published_private: Vec<usize>,
+    /// A digest of the usable keys' members, in order (zero for no keys): verifiers with
+    /// the same keys have the same one.
+    fingerprint: [u8; 32],
 }
 
 impl Jwks {
@@ -145,19 +149,33 @@ impl Jwks {
         }
         let mut keys = Vec::new();
         let mut published_private = Vec::new();
+        let mut digest = Sha256::new();
         for (index, entry) in entries.iter().enumerate() {
             let Value::Object(jwk) = entry else {
                 return Err(invalid(format!("keys[{index}] is not an object")));
             };
             match parse_key(jwk).map_err(|reason| invalid(format!("keys[{index}]: {reason}")))? {
-                Some(key) => keys.push(key),
+                Some(key) => {
+                    for member in ["kty", "crv", "kid", "alg", "n", "e", "x", "y"] {
+                        let text = jwk.get(member).and_then(Value::as_str).unwrap_or_default();
+                        digest.update((text.len() as u64).to_be_bytes());
+                        digest.update(text.as_bytes());
+                    }
+                    keys.push(key);
+                }
                 None if has_private_material(jwk) => published_private.push(index),
                 None => {}
             }
         }
+        let fingerprint = if keys.is_empty() {
+            [0; 32]
+        } else {
+            digest.finalize().into()
+        };
         Ok(Jwks {
             keys,
             published_private,
+            fingerprint,
         })
     }
 
@@ -165,6 +183,10 @@ impl Jwks {
     /// but someone published a private key (the Authorizer reports it as a finding).
     pub fn published_private_keys(&self) -> &[usize] {
         &self.published_private
+    }
+
+    pub(crate) fn fingerprint(&self) -> [u8; 32] {
+        self.fingerprint
     }
 
     pub fn keys(&self) -> &[PublicKey] {

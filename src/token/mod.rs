@@ -87,6 +87,9 @@ pub struct TokenVerifier {
     clock_tolerance: u32,
     max_token_lifetime: u64,
     max_token_size: usize,
+    /// A digest of everything above: the tokens this verifier accepts carry it, so another
+    /// verifier can tell whether it would have accepted them too (decision 22).
+    fingerprint: [u8; 32],
 }
 
 impl TokenVerifier {
@@ -188,7 +191,7 @@ impl TokenVerifier {
             }
             _ => None,
         };
-        Ok(TokenVerifier {
+        let mut verifier = TokenVerifier {
             issuer: config.issuer,
             client_id: config.client_id,
             secret,
@@ -199,7 +202,49 @@ impl TokenVerifier {
             clock_tolerance: config.clock_tolerance,
             max_token_lifetime: config.max_token_lifetime,
             max_token_size: config.max_token_size,
-        })
+            fingerprint: [0; 32],
+        };
+        verifier.fingerprint = verifier.digest();
+        Ok(verifier)
+    }
+
+    /// The digest of what decides which tokens this verifier accepts; each field with its
+    /// length, so no two configurations run together into one.
+    fn digest(&self) -> [u8; 32] {
+        use sha2::{Digest, Sha256};
+        let mut d = Sha256::new();
+        let mut field = |bytes: &[u8]| {
+            d.update((bytes.len() as u64).to_be_bytes());
+            d.update(bytes);
+        };
+        field(self.issuer.as_bytes());
+        field(self.client_id.as_bytes());
+        field(&self.jwks.fingerprint());
+        field(
+            &self
+                .secret
+                .as_ref()
+                .map(|s| <[u8; 32]>::from(Sha256::digest(&s.0)))
+                .unwrap_or_default(),
+        );
+        for alg in &self.allowed {
+            field(alg.name().as_bytes());
+        }
+        field(b"");
+        for audience in &self.trusted_audiences {
+            field(audience.as_bytes());
+        }
+        field(b"");
+        field(&self.clock_tolerance.to_be_bytes());
+        field(&self.max_token_lifetime.to_be_bytes());
+        field(&(self.max_token_size as u64).to_be_bytes());
+        d.finalize().into()
+    }
+
+    /// Whether `token` was verified by a verifier identical to this one (the same issuer,
+    /// client, keys, secret, algorithms, audiences and limits).
+    pub fn accepts_tokens_of(&self, token: &VerifiedIdToken) -> bool {
+        token.verified_by == self.fingerprint
     }
 
     pub fn issuer(&self) -> &str {
@@ -291,6 +336,7 @@ impl TokenVerifier {
         let expect = claims::Expectations {
             issuer: &self.issuer,
             client_id: &self.client_id,
+            verified_by: self.fingerprint,
             trusted_audiences: &self.trusted_audiences,
             tolerance: self.clock_tolerance,
             max_lifetime: self.max_token_lifetime,

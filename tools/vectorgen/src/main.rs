@@ -1763,6 +1763,27 @@ fn main() {
         err("ERR_POLICY_INVALID"),
     );
     add_setup(
+        "config: a plain tenant-id SnakeYAML reads as a number is an error",
+        with_config("kestra.security.defaultRole:\n  name: v\n  tenant-id: 08\n", json!({})),
+        err("ERR_CONFIG_INVALID"),
+    );
+    add_setup(
+        "config: an alias of a plain << is a merge key",
+        with_config(
+            "kestra:\n  ee:\n    &m <<: {}\n  security:\n    default-role:\n      name: v\n      *m : {tenant-id: ${T}}\n",
+            json!({}),
+        ),
+        err("ERR_CONFIG_INVALID"),
+    );
+    add_setup(
+        "policy: one user id with two usernames is an error",
+        policy_setup(
+            json!({"tenants": {"a": {"users": [{"id": "u1", "username": "a@example.com"}]},
+            "b": {"users": [{"id": "u1", "username": "b@example.com"}]}}}),
+        ),
+        err("ERR_POLICY_INVALID"),
+    );
+    add_setup(
         "policy: one username for two user ids is an error",
         policy_setup(
             json!({"users": [{"id": "u1", "username": "a@example.com"}, {"id": "u2", "username": "a@example.com"}]}),

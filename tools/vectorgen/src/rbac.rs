@@ -653,6 +653,15 @@ pub fn vectors(sign: &dyn Fn(&Value) -> String) -> Value {
         ],
     );
     add(
+        "provenance: a session verified with another secret is foreign",
+        "",
+        alice_viewer.clone(),
+        json!({"judgedBy": {"clientSecret": "f".repeat(64)}}),
+        alice.clone(),
+        None,
+        vec![error("FLOW", "VIEW", Some("x"), None, "ERR_SESSION_FOREIGN")],
+    );
+    add(
         "provenance: a session verified for another issuer is foreign",
         "",
         alice_viewer.clone(),
