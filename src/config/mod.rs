@@ -66,11 +66,9 @@ pub struct KestraConfig {
 /// from the environment; the host passes them (option `placeholders`).
 pub type Placeholders = std::collections::BTreeMap<String, String>;
 
-/// A leaf of the flattened configuration: its key segments as written, its normalized
-/// path (segments joined with dots), and its node.
+/// A leaf of the flattened configuration: its key segments as written, and its node.
 struct Property<'a> {
     path: Vec<&'a str>,
-    normalized: String,
     node: &'a Node,
 }
 
@@ -83,73 +81,99 @@ fn normalize(segment: &str) -> String {
         .collect()
 }
 
+/// Whether `segment` normalizes to `normalized`, without building the normalized text.
+fn normalizes_to(segment: &str, normalized: &str) -> bool {
+    if segment.is_ascii() {
+        let mut wanted = normalized.bytes();
+        return segment
+            .bytes()
+            .filter(|b| *b != b'-' && *b != b'_')
+            .all(|b| wanted.next() == Some(b.to_ascii_lowercase()))
+            && wanted.next().is_none();
+    }
+    let mut wanted = normalized.chars();
+    segment
+        .chars()
+        .filter(|c| *c != '-' && *c != '_')
+        .flat_map(char::to_lowercase)
+        .all(|c| wanted.next() == Some(c))
+        && wanted.next().is_none()
+}
+
 /// What the flattened paths may copy, in bytes (a segment counts its length and eight): each
 /// leaf holds its whole path, so a long or many-dotted key above many leaves would otherwise
 /// cost its length times their number.
 const MAX_FLAT_PATH_BYTES: usize = 4 * 1024 * 1024;
 
-fn flatten<'a>(
-    node: &'a Node,
-    prefix: &mut Vec<&'a str>,
-    out: &mut Vec<Property<'a>>,
-    budget: &mut usize,
-) -> Result<()> {
-    match node {
-        Node::Map(entries) => {
-            for (key, value) in entries {
-                let depth = prefix.len();
-                prefix.extend(key.split('.'));
-                flatten(value, prefix, out, budget)?;
-                prefix.truncate(depth);
-            }
-        }
-        leaf => {
-            let cost = prefix
-                .iter()
-                .map(|s| s.len().saturating_add(8))
-                .fold(0, usize::saturating_add);
-            *budget = budget.checked_sub(cost).ok_or_else(|| {
-                Error::config(
-                    "",
-                    format!(
-                        "the configuration's key paths add up to more than {} MiB across its values",
-                        MAX_FLAT_PATH_BYTES / (1024 * 1024)
-                    ),
-                )
-            })?;
-            let normalized: Vec<String> = prefix.iter().map(|s| normalize(s)).collect();
-            out.push(Property {
-                normalized: normalized.join("."),
-                path: prefix.clone(),
-                node: leaf,
-            });
-        }
-    }
-    Ok(())
-}
-
 /// The flattened configuration, with each normalized path's last leaf indexed: reading a
 /// property is a hash lookup, so a document of many keys or clients reads in linear time.
+#[derive(Default)]
 struct Properties<'a> {
     leaves: Vec<Property<'a>>,
     last: FxHashMap<String, usize>,
+    budget: usize,
 }
 
 impl<'a> Properties<'a> {
-    fn new(leaves: Vec<Property<'a>>) -> Self {
-        let mut last = FxHashMap::default();
-        for (i, leaf) in leaves.iter().enumerate() {
-            last.insert(leaf.normalized.clone(), i);
+    fn new() -> Self {
+        Properties {
+            budget: MAX_FLAT_PATH_BYTES,
+            ..Properties::default()
         }
-        Properties { leaves, last }
+    }
+
+    /// Adds a document's leaves; later ones win over earlier ones at the same path.
+    fn flatten(&mut self, node: &'a Node, prefix: &mut Vec<&'a str>) -> Result<()> {
+        match node {
+            Node::Map(entries) => {
+                for (key, value) in entries {
+                    let depth = prefix.len();
+                    prefix.extend(key.split('.'));
+                    self.flatten(value, prefix)?;
+                    prefix.truncate(depth);
+                }
+            }
+            leaf => {
+                let cost = prefix
+                    .iter()
+                    .map(|s| s.len().saturating_add(8))
+                    .fold(0, usize::saturating_add);
+                self.budget = self.budget.checked_sub(cost).ok_or_else(|| {
+                    Error::config(
+                        "",
+                        format!(
+                            "the configuration's key paths add up to more than {} MiB across its values",
+                            MAX_FLAT_PATH_BYTES / (1024 * 1024)
+                        ),
+                    )
+                })?;
+                let mut key = String::with_capacity(cost);
+                for (i, segment) in prefix.iter().enumerate() {
+                    if i > 0 {
+                        key.push('.');
+                    }
+                    key.extend(
+                        segment
+                            .chars()
+                            .filter(|c| *c != '-' && *c != '_')
+                            .flat_map(char::to_lowercase),
+                    );
+                }
+                self.last.insert(key, self.leaves.len());
+                self.leaves.push(Property {
+                    path: prefix.clone(),
+                    node: leaf,
+                });
+            }
+        }
+        Ok(())
     }
 
     /// Properties under `prefix` (normalized segments), with the rest of their path.
     fn under<'p>(&'p self, prefix: &'p [&'p str]) -> impl Iterator<Item = (&'p [&'a str], &'a Node)> + 'p {
-        let joined = prefix.join(".");
         self.leaves.iter().filter_map(move |p| {
-            let rest = p.normalized.strip_prefix(joined.as_str())?;
-            if rest.is_empty() || rest.starts_with('.') || joined.is_empty() {
+            let head = p.path.get(..prefix.len())?;
+            if head.iter().zip(prefix).all(|(seg, want)| normalizes_to(seg, want)) {
                 Some((p.path.get(prefix.len()..).unwrap_or_default(), p.node))
             } else {
                 None
@@ -286,16 +310,14 @@ impl KestraConfig {
     }
 
     fn from_documents(documents: &[Node], placeholders: &Placeholders) -> Result<Self> {
-        let mut leaves = Vec::new();
-        let mut budget = MAX_FLAT_PATH_BYTES;
+        let mut props = Properties::new();
         for document in documents {
             match document {
-                Node::Map(_) => flatten(document, &mut Vec::new(), &mut leaves, &mut budget)?,
+                Node::Map(_) => props.flatten(document, &mut Vec::new())?,
                 Node::Scalar { .. } if document.as_text().is_none() => {}
                 _ => return Err(Error::config("", "the configuration must be a mapping of keys")),
             }
         }
-        let props = Properties::new(leaves);
         let mut config = KestraConfig::default();
         let mut reader = Reader {
             config: &mut config,
