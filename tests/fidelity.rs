@@ -464,7 +464,7 @@ fn merges_stand_where_snakeyaml_puts_them() {
 
 #[test]
 fn numbers_and_dates_kestra_reads_differently_cannot_decide_access() {
-    for written in ["08", "1e3", "2024-01-01", "2024-1-1", "1:30"] {
+    for written in ["1e3", "1.5", "2024-01-01", "2024-1-1", "1:30"] {
         let yaml = format!("kestra.security.defaultRole:\n  name: r\n  tenant-id: {written}\n");
         let err = KestraConfig::parse(&yaml).unwrap_err();
         assert_eq!(err.code(), "ERR_CONFIG_INVALID", "{written}");
@@ -485,14 +485,76 @@ fn numbers_and_dates_kestra_reads_differently_cannot_decide_access() {
             .as_deref(),
         Some("1.0")
     );
+    // SnakeYAML 2.x: `0_7` is octal 7, `0_` and `08` are strings.
+    for (written, read) in [("0_7", "7"), ("0_", "0_"), ("08", "08")] {
+        let yaml = format!("kestra.security.defaultRole:\n  tenant-id: {written}\n");
+        assert_eq!(
+            config(&yaml).default_role.unwrap().tenant_id.as_deref(),
+            Some(read),
+            "{written}"
+        );
+    }
+}
+
+#[test]
+fn core_tags_read_as_snakeyamls_constructors_read_them() {
+    let tenant = |value: &str| {
+        KestraConfig::parse(&format!(
+            "kestra.security.defaultRole:\n  name: r\n  tenant-id: {value}\n"
+        ))
+        .map(|c| c.default_role.and_then(|r| r.tenant_id))
+    };
+    assert_eq!(tenant("!!null main").unwrap(), None);
+    assert_eq!(tenant("!!bool main").unwrap(), None);
+    assert_eq!(tenant("!!bool yes").unwrap().as_deref(), Some("true"));
+    assert_eq!(tenant("!!int 010").unwrap().as_deref(), Some("8"));
+    assert_eq!(tenant("!!int main").unwrap_err().code(), "ERR_CONFIG_INVALID");
+    assert_eq!(tenant("!!float 10").unwrap_err().code(), "ERR_CONFIG_INVALID");
     assert_eq!(
-        config("kestra.security.defaultRole:\n  tenant-id: 0_\n")
-            .default_role
-            .unwrap()
-            .tenant_id
-            .as_deref(),
-        Some("0")
+        tenant("0x1_0000_0000_0000_0000_0000_0000_0000_0000")
+            .unwrap_err()
+            .code(),
+        "ERR_CONFIG_INVALID"
     );
+    // A null action grants nothing.
+    let role = config("kestra.security.defaultRole:\n  permissions:\n    FLOW: [!!null DELETE, READ]\n")
+        .default_role
+        .unwrap();
+    assert_eq!(role.permissions, vec![("FLOW".to_owned(), vec!["READ".to_owned()])]);
+}
+
+#[test]
+fn merging_a_mapping_that_merges_is_refused() {
+    for yaml in [
+        "kestra.security.defaultRole:\n  name: viewer\n  <<: {<<: {tenant-id: other}, tenant-id: main}\n",
+        "kestra:\n  security:\n    default-role: &d {<<: {permissions: {FLOW: [DELETE]}}, name: r}\n  <<: *d\n",
+        "a: &a {<<: {x: 1}}\nkestra.security.defaultRole:\n  <<: [*a]\n",
+    ] {
+        let err = KestraConfig::parse(yaml).unwrap_err();
+        assert_eq!(err.code(), "ERR_CONFIG_INVALID", "{yaml}");
+        assert!(err.to_string().contains("itself uses <<"), "{err}");
+    }
+}
+
+#[test]
+fn placeholders_carry_what_they_reach() {
+    // A property reached through a placeholder is read as Kestra reads it: a number or a date
+    // has no text to substitute where the value decides access.
+    for value in ["1e3", "2024-01-01"] {
+        let yaml = format!("t: {value}\nkestra.security.defaultRole:\n  name: r\n  tenant-id: ${{t}}\n");
+        let err = KestraConfig::parse(&yaml).unwrap_err();
+        assert_eq!(err.code(), "ERR_CONFIG_INVALID", "{value}");
+        let quoted = format!("t: '{value}'\nkestra.security.defaultRole:\n  name: r\n  tenant-id: ${{t}}\n");
+        assert_eq!(config(&quoted).default_role.unwrap().tenant_id.as_deref(), Some(value));
+    }
+    // Placeholders that expand to nothing cannot multiply work: the document's budget ends it.
+    let mut yaml = String::from("p0: ''\n");
+    for i in 1..8 {
+        yaml.push_str(&format!("p{i}: '{}'\n", format!("${{p{}}}", i - 1).repeat(40)));
+    }
+    yaml.push_str("kestra.security.defaultRole:\n  name: r\n  tenant-id: x${p7}\n");
+    let err = KestraConfig::parse(&yaml).unwrap_err();
+    assert!(err.to_string().contains("more work"), "{err}");
 }
 
 #[test]
@@ -514,6 +576,7 @@ fn placeholders_read_the_configurations_own_properties() {
     yaml.push_str("kestra.security.defaultRole:\n  tenant-id: ${p7}\n");
     let err = KestraConfig::parse(&yaml).unwrap_err();
     assert!(err.to_string().contains("64 KiB"), "{err}");
+    assert!(err.to_string().contains("tenant-id"), "{err}");
 }
 
 /// Copies cost what they copy: an alias of a long scalar, and a long or many-dotted key above

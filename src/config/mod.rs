@@ -192,27 +192,50 @@ fn dotted(path: &[&str]) -> String {
     path.join(".")
 }
 
-/// Why a placeholder could not be resolved: the first name without a value or a default.
-struct Unresolved(String);
+/// Why a value's placeholders could not be resolved, as the end of a sentence that begins
+/// "the placeholder ...".
+struct Unresolved {
+    name: String,
+    why: &'static str,
+}
+
+impl Unresolved {
+    fn new(name: &str, why: &'static str) -> Self {
+        Unresolved {
+            name: crate::error::shorten(name),
+            why,
+        }
+    }
+    fn describe(&self) -> String {
+        format!("the placeholder ${{{}}} {}", self.name, self.why)
+    }
+}
 
 /// The most text one value's placeholders may expand to.
 const MAX_RESOLVED_BYTES: usize = 64 * 1024;
+/// What resolving every placeholder of one document may cost, in bytes scanned (each
+/// placeholder counts 64 more): placeholders that expand to nothing cannot multiply work.
+pub(crate) const PLACEHOLDER_WORK: usize = 4 * 1024 * 1024;
 
 /// Resolves Micronaut placeholders (`${NAME}`, `${NAME:default}`, several in one value, a
 /// placeholder in a default): from the host's `values` first (taken as they are), then from
 /// the configuration's own properties (relaxed, and resolved in turn), else the default.
-/// Bounded: 8 levels of nesting and 64 KiB of text.
+/// Bounded: 8 levels of nesting, 64 KiB of text, and the document's `work`.
 fn resolve_placeholders(
     text: &str,
     values: &Placeholders,
     props: &Properties<'_>,
     depth: u8,
+    work: &mut usize,
 ) -> std::result::Result<String, Unresolved> {
+    *work = work
+        .checked_sub(text.len().saturating_add(64))
+        .ok_or_else(|| Unresolved::new("…", "takes more work to resolve than the document's placeholders may"))?;
     if !text.contains("${") {
         return Ok(text.to_owned());
     }
     if depth >= 8 {
-        return Err(Unresolved("(nested too deeply)".into()));
+        return Err(Unresolved::new("…", "nests more than 8 levels deep"));
     }
     let next = depth.saturating_add(1);
     let mut out = String::with_capacity(text.len());
@@ -243,7 +266,7 @@ fn resolve_placeholders(
             i = i.saturating_add(1);
         }
         let Some(end) = end else {
-            return Err(Unresolved("(a placeholder without its closing brace)".into()));
+            return Err(Unresolved::new(inner, "has no closing brace"));
         };
         let body = inner.get(..end).unwrap_or_default();
         let (name, default) = match body.find(':') {
@@ -254,22 +277,32 @@ fn resolve_placeholders(
             None => (body, None),
         };
         let name = name.trim();
-        let property = || {
+        let property = {
             let path: Vec<String> = name.split('.').map(normalize).collect();
             let path: Vec<&str> = path.iter().map(String::as_str).collect();
-            props.get(&path).and_then(Node::as_text)
+            props.get(&path).filter(|node| !node.is_null())
         };
         if let Some(value) = values.get(name) {
             out.push_str(value);
-        } else if let Some(value) = property() {
-            out.push_str(&resolve_placeholders(value, values, props, next)?);
+        } else if let Some(node) = property {
+            // A property Kestra reads as a number or a date has no text here to substitute.
+            let value = match node.as_text() {
+                Some(value) if !node.is_inexact() => value,
+                _ => {
+                    return Err(Unresolved::new(
+                        name,
+                        "names a property that is not text as Kestra reads it",
+                    ));
+                }
+            };
+            out.push_str(&resolve_placeholders(value, values, props, next, work)?);
         } else if let Some(default) = default {
-            out.push_str(&resolve_placeholders(default, values, props, next)?);
+            out.push_str(&resolve_placeholders(default, values, props, next, work)?);
         } else {
-            return Err(Unresolved(name.to_owned()));
+            return Err(Unresolved::new(name, "has no value and no default"));
         }
         if out.len() > MAX_RESOLVED_BYTES {
-            return Err(Unresolved("(expands past 64 KiB)".into()));
+            return Err(Unresolved::new(name, "expands past 64 KiB"));
         }
         rest = inner.get(end.saturating_add(1)..).unwrap_or_default();
     }
@@ -322,6 +355,7 @@ impl KestraConfig {
         let mut reader = Reader {
             config: &mut config,
             placeholders,
+            work: PLACEHOLDER_WORK,
         };
         reader.read_oauth2(&props)?;
         reader.read_kestra_security(&props)?;
@@ -334,6 +368,8 @@ impl KestraConfig {
 struct Reader<'c> {
     config: &'c mut KestraConfig,
     placeholders: &'c Placeholders,
+    /// What resolving placeholders may still cost (`PLACEHOLDER_WORK` for the document).
+    work: usize,
 }
 
 impl Reader<'_> {
@@ -360,16 +396,16 @@ impl Reader<'_> {
                 ),
             ));
         }
-        match resolve_placeholders(value, self.placeholders, props, 0) {
+        match resolve_placeholders(value, self.placeholders, props, 0, &mut self.work) {
             Ok(text) => Ok(Some(text)),
-            Err(Unresolved(name)) if stakes == Stakes::Decides => Err(Error::config(
+            Err(unresolved) if stakes == Stakes::Decides => Err(Error::config(
                 shown,
                 format!(
-                    "the placeholder ${{{}}} has no value and no default; it decides access, so pass its value (option placeholders)",
-                    crate::error::shorten(&name)
+                    "{}; the value decides access, so it must be read exactly (pass placeholders the host resolves in the option placeholders)",
+                    unresolved.describe()
                 ),
             )),
-            Err(Unresolved(name)) => {
+            Err(unresolved) => {
                 let what = if stakes == Stakes::Overridable {
                     "pass the value to the authorizer (its option of the same name, or placeholders)"
                 } else {
@@ -378,10 +414,7 @@ impl Reader<'_> {
                 self.finding(
                     "WARN_UNRESOLVED_PLACEHOLDER",
                     shown,
-                    format!(
-                        "{shown} uses the placeholder ${{{}}}, which has no value here: {what}",
-                        crate::error::shorten(&name)
-                    ),
+                    format!("{shown}: {}; {what}", unresolved.describe()),
                 );
                 Ok(None)
             }

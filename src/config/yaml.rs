@@ -6,7 +6,7 @@
 //! bytes that anchors and aliases may copy. Every step is linear in the text: keys are checked
 //! for repeats with a set, and anchors remember their expanded weight and height.
 
-use super::yaml11::{self, Plain};
+use super::yaml11::{self, Integer, Plain};
 use crate::error::{Error, Result};
 use rustc_hash::{FxHashMap, FxHashSet};
 use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
@@ -93,12 +93,14 @@ impl Weight {
     }
 }
 
-/// A finished node with what an alias to it costs: its weight and its height.
+/// A finished node with what an alias to it costs: its weight and its height; and whether
+/// it merges (a mapping with `<<`, or a list holding one).
 #[derive(Clone)]
 struct Built {
     node: Node,
     weight: Weight,
     height: usize,
+    merges: bool,
 }
 
 /// A mapping's entries as written: pairs, and merges where their `<<` stood.
@@ -119,6 +121,7 @@ enum Frame {
         anchor: usize,
         weight: Weight,
         height: usize,
+        merges: bool,
     },
     Map {
         entries: Vec<Entry>,
@@ -141,14 +144,22 @@ fn invalid(reason: impl Into<String>) -> Error {
     Error::config("", reason)
 }
 
-/// How a tag makes a scalar read.
+/// How a tag makes a scalar read (SnakeYAML's constructors for the core tags).
 enum ScalarTag {
-    /// Resolved as a plain scalar would be (no tag, or a core tag SnakeYAML resolves).
+    /// No tag: resolved as a plain scalar.
     Resolve,
     /// As written (`!!str`, the non-specific `!`).
     Text,
     /// `!!merge`: only on `<<`.
     Merge,
+    /// `!!null`: null, whatever is written.
+    Null,
+    /// `!!bool`: a boolean word, anything else null.
+    Bool,
+    /// `!!int`: an integer, anything else an error.
+    Int,
+    /// `!!float`: a float, whose text this crate does not reproduce.
+    Float,
 }
 
 fn scalar_tag(tag: Option<&Tag>) -> Result<ScalarTag> {
@@ -156,7 +167,10 @@ fn scalar_tag(tag: Option<&Tag>) -> Result<ScalarTag> {
         None => Ok(ScalarTag::Resolve),
         Some(tag) if tag.is_yaml_core_schema() => match tag.suffix.as_str() {
             "str" => Ok(ScalarTag::Text),
-            "bool" | "int" | "float" | "null" => Ok(ScalarTag::Resolve),
+            "null" => Ok(ScalarTag::Null),
+            "bool" => Ok(ScalarTag::Bool),
+            "int" => Ok(ScalarTag::Int),
+            "float" => Ok(ScalarTag::Float),
             "merge" => Ok(ScalarTag::Merge),
             other => Err(invalid(format!(
                 "the tag !!{} is not supported here",
@@ -185,7 +199,37 @@ fn collection_tag(tag: Option<&Tag>, expected: &str) -> Result<()> {
 /// A scalar event as a node.
 fn scalar(value: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<Node> {
     let plain = style == ScalarStyle::Plain;
+    let null = || Node::Scalar {
+        text: String::new(),
+        plain: true,
+        inexact: false,
+    };
     Ok(match scalar_tag(tag)? {
+        ScalarTag::Null => null(),
+        ScalarTag::Bool => match value.to_ascii_lowercase().as_str() {
+            "yes" | "true" | "on" => Node::text("true".into()),
+            "no" | "false" | "off" => Node::text("false".into()),
+            _ => null(),
+        },
+        ScalarTag::Int => match yaml11::integer(value) {
+            Integer::Decimal(text) => Node::text(text),
+            Integer::TooLarge => Node::Scalar {
+                text: value.to_owned(),
+                plain: true,
+                inexact: true,
+            },
+            Integer::No => {
+                return Err(invalid(format!(
+                    "\"{}\" is not an integer (!!int)",
+                    crate::error::shorten(value)
+                )));
+            }
+        },
+        ScalarTag::Float => Node::Scalar {
+            text: value.to_owned(),
+            plain: true,
+            inexact: true,
+        },
         ScalarTag::Merge if plain && value == "<<" => Node::Scalar {
             text: value.to_owned(),
             plain: true,
@@ -238,18 +282,25 @@ impl Builder {
                 "the YAML nests deeper than {MAX_DEPTH} levels once its aliases are expanded"
             )));
         }
-        let Built { node, weight, height } = built;
+        let Built {
+            node,
+            weight,
+            height,
+            merges: source_merges,
+        } = built;
         match self.stack.last_mut() {
             None => self.documents.push(node),
             Some(Frame::Seq {
                 items,
                 weight: total,
                 height: tallest,
+                merges,
                 ..
             }) => {
                 items.push(node);
                 *total = total.plus(weight);
                 *tallest = (*tallest).max(height);
+                *merges |= source_merges;
             }
             Some(Frame::Map {
                 entries,
@@ -273,6 +324,14 @@ impl Builder {
                         _ => return Err(invalid("a mapping key must be a scalar")),
                     },
                     Pending::Key(key) => entries.push(Entry::Pair(key, node)),
+                    // SnakeYAML flattens top down: merging a mapping that merges others, it lets
+                    // that mapping's merged keys win over its written ones and strips its `<<`
+                    // for every later use. Not reproduced, so refused.
+                    Pending::Merge if source_merges => {
+                        return Err(invalid(
+                            "a merged mapping that itself uses <<: SnakeYAML reads it differently from its own text; write its keys out",
+                        ));
+                    }
                     Pending::Merge => match node {
                         Node::Map(_) => entries.push(Entry::Merge(vec![node])),
                         Node::Seq(items) if items.iter().all(|i| matches!(i, Node::Map(_))) => {
@@ -379,6 +438,7 @@ pub(crate) fn parse(text: &str) -> Result<Vec<Node>> {
                     node: scalar(&value, style, tag.as_deref())?,
                     weight,
                     height: 1,
+                    merges: false,
                 };
                 b.remember(anchor, &built)?;
                 b.push(built)?;
@@ -397,6 +457,7 @@ pub(crate) fn parse(text: &str) -> Result<Vec<Node>> {
                         anchor,
                         weight,
                         height: 0,
+                        merges: false,
                     }
                 } else {
                     Frame::Map {
@@ -410,13 +471,14 @@ pub(crate) fn parse(text: &str) -> Result<Vec<Node>> {
                 });
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                let (node, anchor, weight, height) = match b.stack.pop() {
+                let (node, anchor, weight, height, merges) = match b.stack.pop() {
                     Some(Frame::Seq {
                         items,
                         anchor,
                         weight,
                         height,
-                    }) => (Node::Seq(items), anchor, weight, height),
+                        merges,
+                    }) => (Node::Seq(items), anchor, weight, height, merges),
                     Some(Frame::Map {
                         entries,
                         anchor,
@@ -425,7 +487,7 @@ pub(crate) fn parse(text: &str) -> Result<Vec<Node>> {
                         ..
                     }) => {
                         let any_merge = entries.iter().any(|e| matches!(e, Entry::Merge(_)));
-                        (merged(entries, any_merge), anchor, weight, height)
+                        (merged(entries, any_merge), anchor, weight, height, any_merge)
                     }
                     None => return Err(invalid("unbalanced YAML events")),
                 };
@@ -433,6 +495,7 @@ pub(crate) fn parse(text: &str) -> Result<Vec<Node>> {
                     node,
                     weight,
                     height: height.saturating_add(1),
+                    merges,
                 };
                 b.remember(anchor, &built)?;
                 b.push(built)?;

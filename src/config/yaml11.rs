@@ -1,8 +1,9 @@
-//! What SnakeYAML's YAML 1.1 resolver makes of a plain scalar, and so what text Micronaut then
-//! reads from it. Booleans become `true` / `false` and integers their decimal text, as Micronaut
-//! writes them out. A float (`08`, `1e3`, `.inf`), a sexagesimal number (`1:30`) or a timestamp
-//! (`2024-01-01`) becomes a Java object whose text this crate does not reproduce: it is marked
-//! inexact, and a value that decides access cannot be one.
+//! What the YAML 1.1 resolver of SnakeYAML 2.x (Micronaut 4's reader, so Kestra's) makes of
+//! a plain scalar, and so what text Micronaut then reads from it. Booleans become `true` /
+//! `false` and integers their decimal text, as Micronaut writes them out. A float (`1e3`,
+//! `1.5`, `.inf`), a sexagesimal number (`1:30`), a timestamp (`2024-01-01`) or an integer past
+//! 2^128 in another base becomes a Java object whose text this crate does not reproduce: it is
+//! marked inexact, and a value that decides access cannot be one.
 
 /// A plain scalar as Micronaut will read it.
 pub(crate) enum Plain {
@@ -23,8 +24,10 @@ pub(crate) fn resolve(text: &str) -> Plain {
         return Plain::Text("false".into());
     }
     // The resolver's order: integers, then floats, then timestamps.
-    if let Some(decimal) = integer(text) {
-        return Plain::Text(decimal);
+    match integer(text) {
+        Integer::Decimal(decimal) => return Plain::Text(decimal),
+        Integer::TooLarge => return Plain::Inexact(text.to_owned()),
+        Integer::No => {}
     }
     if sexagesimal_integer(text) || float(text) || timestamp(text) {
         return Plain::Inexact(text.to_owned());
@@ -95,45 +98,66 @@ fn sexagesimal_groups(c: &mut Cursor<'_>) -> bool {
     groups > 0
 }
 
-/// A YAML 1.1 integer (`0b1010`, `012` octal, `0x1A`, `1_000`, signed) in decimal; `None` for
-/// anything else or a value past 2^128.
-fn integer(text: &str) -> Option<String> {
+/// What the integer pattern makes of a scalar:
+/// `[-+]?0b_*[0-1][0-1_]*`, `[-+]?0_*[0-7][0-7_]*` (octal), `[-+]?(0|[1-9][0-9_]*)` and
+/// `[-+]?0x_*[0-9a-fA-F][0-9a-fA-F_]*`, in decimal.
+pub(crate) enum Integer {
+    No,
+    Decimal(String),
+    /// An integer past 2^128 in base 2, 8 or 16 (SnakeYAML makes a BigInteger of it).
+    TooLarge,
+}
+
+pub(crate) fn integer(text: &str) -> Integer {
     let (negative, body) = match text.as_bytes().first() {
-        Some(b'-') => (true, text.get(1..)?),
-        Some(b'+') => (false, text.get(1..)?),
+        Some(b'-') => (true, text.get(1..).unwrap_or_default()),
+        Some(b'+') => (false, text.get(1..).unwrap_or_default()),
         _ => (false, text),
     };
-    let (radix, digits, mut any) = if let Some(d) = body.strip_prefix("0b") {
-        (2, d, false)
+    let (radix, digits) = if let Some(d) = body.strip_prefix("0b") {
+        (2, d)
     } else if let Some(d) = body.strip_prefix("0x") {
-        (16, d, false)
+        (16, d)
     } else if body.len() > 1 && body.starts_with('0') {
-        // `0[0-7_]+`: the leading zero is a digit (`0_` is 0).
-        (8, body.get(1..)?, true)
+        (8, body.get(1..).unwrap_or_default())
     } else {
-        (10, body, false)
+        (10, body)
     };
-    if digits.is_empty() || (radix == 10 && digits.starts_with('_')) {
-        return None;
-    }
-    let mut value: u128 = 0;
-    for c in digits.chars() {
-        if c == '_' {
-            continue;
+    let is_digit = |c: char| c.is_digit(radix);
+    let valid = match radix {
+        // `0|[1-9][0-9_]*`: decimal digits are written out as they are, without underscores.
+        10 => {
+            digits == "0"
+                || (digits.starts_with(|c: char| ('1'..='9').contains(&c))
+                    && digits.chars().all(|c| c == '_' || c.is_ascii_digit()))
         }
-        let d = c.to_digit(radix)?;
-        value = value.checked_mul(u128::from(radix))?.checked_add(u128::from(d))?;
-        any = true;
+        // `_*[digit][digit_]*`: underscores and digits, at least one digit.
+        _ => digits.chars().all(|c| c == '_' || is_digit(c)) && digits.chars().any(is_digit),
+    };
+    if !valid {
+        return Integer::No;
     }
-    if !any {
-        return None;
-    }
-    let mut out = String::new();
-    if negative && value != 0 {
+    let magnitude = if radix == 10 {
+        digits.chars().filter(|c| *c != '_').collect::<String>()
+    } else {
+        let mut value: u128 = 0;
+        for d in digits.chars().filter_map(|c| c.to_digit(radix)) {
+            match value
+                .checked_mul(u128::from(radix))
+                .and_then(|v| v.checked_add(u128::from(d)))
+            {
+                Some(v) => value = v,
+                None => return Integer::TooLarge,
+            }
+        }
+        value.to_string()
+    };
+    let mut out = String::with_capacity(magnitude.len().saturating_add(1));
+    if negative && magnitude != "0" {
         out.push('-');
     }
-    out.push_str(&value.to_string());
-    Some(out)
+    out.push_str(&magnitude);
+    Integer::Decimal(out)
 }
 
 /// `[-+]?[1-9][0-9_]*(:[0-5]?[0-9])+`.
@@ -146,9 +170,11 @@ fn sexagesimal_integer(text: &str) -> bool {
         && c.done()
 }
 
-/// SnakeYAML's float: `[-+]?(\.[0-9]+|[0-9_]+(\.[0-9_]*)?)([eE][-+]?[0-9]+)?`, the sexagesimal
-/// `[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\.[0-9_]*`, `[-+]?\.inf` and `\.nan` in their spellings.
-fn float(text: &str) -> bool {
+/// SnakeYAML 2.x's float: `[0-9][0-9_]*\.[0-9_]*` with an optional exponent, `[0-9][0-9_]*`
+/// with an exponent, `\.[0-9_]+` with an optional exponent, the sexagesimal
+/// `[0-9][0-9_]*(:[0-5]?[0-9])+\.[0-9_]*` (each signed), `[-+]?\.inf` and `\.nan` in their
+/// spellings. (`08` is not one: it is a string.)
+pub(crate) fn float(text: &str) -> bool {
     if matches!(text, ".nan" | ".NaN" | ".NAN") {
         return true;
     }
@@ -156,21 +182,28 @@ fn float(text: &str) -> bool {
     if matches!(unsigned, ".inf" | ".Inf" | ".INF") {
         return true;
     }
+    let exponent = |c: &mut Cursor<'_>| {
+        c.eat(|b| b == b'e' || b == b'E') && {
+            c.sign();
+            c.run(digit, 1, usize::MAX)
+        }
+    };
     let decimal = {
         let mut c = Cursor::new(unsigned);
         let mantissa = if c.eat(|b| b == b'.') {
-            c.run(digit, 1, usize::MAX)
-        } else {
             c.run(digit_or_underscore, 1, usize::MAX)
-                && (!c.eat(|b| b == b'.') || c.run(digit_or_underscore, 0, usize::MAX))
-        };
-        let exponent = if c.eat(|b| b == b'e' || b == b'E') {
-            c.sign();
-            c.run(digit, 1, usize::MAX)
         } else {
-            true
+            c.eat(digit) && c.run(digit_or_underscore, 0, usize::MAX) && {
+                if c.eat(|b| b == b'.') {
+                    c.run(digit_or_underscore, 0, usize::MAX);
+                    true
+                } else {
+                    // Without a point, the exponent is required.
+                    c.peek().is_some_and(|b| b == b'e' || b == b'E')
+                }
+            }
         };
-        mantissa && exponent && c.done()
+        mantissa && (c.done() || exponent(&mut c)) && c.done()
     };
     let sexagesimal = {
         let mut c = Cursor::new(unsigned);
@@ -240,7 +273,11 @@ mod tests {
             ("yes", "true"),
             ("OFF", "false"),
             ("010", "8"),
-            ("0_", "0"),
+            ("0_7", "7"),
+            ("0_", "0_"),
+            ("08", "08"),
+            ("_", "_"),
+            ("1e", "1e"),
             ("0x1A", "26"),
             ("0b11", "3"),
             ("1_000", "1000"),
@@ -259,13 +296,13 @@ mod tests {
     #[test]
     fn floats_sexagesimals_and_timestamps_are_inexact() {
         for written in [
-            "08",
             "1e3",
             "1.5",
             ".5",
+            ".5_",
+            "1.",
             "-.inf",
             ".NaN",
-            "_",
             "1_0.0_1e+10",
             "1:30",
             "190:20:30.15",
@@ -275,6 +312,7 @@ mod tests {
             "2001-12-14 21:59:43.10",
             "2001-12-15T02:59:43.1Z",
             "2002-1-2 3:04:05",
+            "0x1_0000_0000_0000_0000_0000_0000_0000_0000",
         ] {
             assert!(!read(written).0, "{written}");
         }

@@ -1764,7 +1764,7 @@ fn main() {
     );
     add_setup(
         "config: a plain tenant-id SnakeYAML reads as a number is an error",
-        with_config("kestra.security.defaultRole:\n  name: v\n  tenant-id: 08\n", json!({})),
+        with_config("kestra.security.defaultRole:\n  name: v\n  tenant-id: 1e3\n", json!({})),
         err("ERR_CONFIG_INVALID"),
     );
     add_setup(
