@@ -3,7 +3,9 @@
 
 use crate::config::{Finding, KestraConfig};
 use crate::error::{Error, Result};
-use crate::rbac::{CompiledPolicy, Decision, Matrix, NamespaceGrants, PolicyInput, Principal, RbacOptions, Request};
+use crate::rbac::{
+    CompiledPolicy, Decision, Matrix, NamespaceGrants, PolicyInput, Principal, RbacOptions, Request, UiCheck,
+};
 use crate::token::alg::Alg;
 use crate::token::{
     DEFAULT_CLOCK_TOLERANCE, DEFAULT_MAX_TOKEN_LIFETIME, DEFAULT_MAX_TOKEN_SIZE, Discovery, Jwks, TokenVerifier,
@@ -152,34 +154,41 @@ impl Session {
         &self.principal
     }
 
+    /// One of the Kestra UI's checks, in the session's tenant.
+    pub fn check(&self, check: &UiCheck<'_>) -> Result<bool> {
+        self.policy.check(&self.principal, check, self.tenant())
+    }
     /// The Kestra UI's `isAllowed(permission, action, namespace)`.
     pub fn is_allowed(&self, permission: &str, action: &str, namespace: Option<&str>) -> Result<bool> {
-        self.policy
-            .is_allowed(&self.principal, permission, action, namespace, self.tenant())
+        self.check(&UiCheck::IsAllowed {
+            permission,
+            action,
+            namespace,
+        })
     }
     /// The Kestra UI's `isAllowedGlobal(permission, action)`: tenant-wide grants only.
     pub fn is_allowed_global(&self, permission: &str, action: &str) -> Result<bool> {
-        self.policy
-            .is_allowed(&self.principal, permission, action, None, self.tenant())
+        self.check(&UiCheck::IsAllowedGlobal { permission, action })
     }
     /// The Kestra UI's `hasAny(permission, namespace?)`.
     pub fn has_any(&self, permission: &str, namespace: Option<&str>) -> Result<bool> {
-        self.policy
-            .has_any(&self.principal, permission, namespace, self.tenant())
+        self.check(&UiCheck::HasAny { permission, namespace })
     }
     /// The Kestra UI's `hasAnyAction(permission, action, namespace?)`.
     pub fn has_any_action(&self, permission: &str, action: &str, namespace: Option<&str>) -> Result<bool> {
-        self.policy
-            .has_any_action(&self.principal, permission, action, namespace, self.tenant())
+        self.check(&UiCheck::HasAnyAction {
+            permission,
+            action,
+            namespace,
+        })
     }
     /// The Kestra UI's `hasAnyActionOnAnyNamespace(permission, action)`.
     pub fn has_any_action_on_any_namespace(&self, permission: &str, action: &str) -> Result<bool> {
-        self.policy
-            .has_any_action_on_any_namespace(&self.principal, permission, action, self.tenant())
+        self.check(&UiCheck::HasAnyActionOnAnyNamespace { permission, action })
     }
     /// The Kestra UI's `hasAnyRole()`.
     pub fn has_any_role(&self) -> Result<bool> {
-        self.policy.has_any_role(&self.principal, self.tenant())
+        self.check(&UiCheck::HasAnyRole)
     }
 }
 

@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use kestra_authz::config::{KestraConfig, Placeholders};
-use kestra_authz::rbac::{CompiledPolicy, PolicyInput, RbacOptions, Request};
+use kestra_authz::rbac::{CompiledPolicy, PolicyInput, RbacOptions, Request, UiCheck};
 use kestra_authz::{Authorizer, AuthorizerOptions, VerifyOptions};
 use serde_json::json;
 
@@ -61,11 +61,19 @@ fn a_principal_is_refused_by_every_compiled_policy_but_its_own() {
         .unwrap_err();
     assert_eq!(err.code(), "ERR_SESSION_FOREIGN");
     for check in [
-        b.policy().is_allowed(alice.principal(), "FLOW", "DELETE", None, None),
-        b.policy().has_any_role(alice.principal(), None),
-        b.policy().has_any(alice.principal(), "FLOW", None, None),
+        UiCheck::IsAllowed {
+            permission: "FLOW",
+            action: "DELETE",
+            namespace: None,
+        },
+        UiCheck::HasAnyRole,
+        UiCheck::HasAny {
+            permission: "FLOW",
+            namespace: None,
+        },
     ] {
-        assert_eq!(check.unwrap_err().code(), "ERR_SESSION_FOREIGN");
+        let answer = b.policy().check(alice.principal(), &check, None);
+        assert_eq!(answer.unwrap_err().code(), "ERR_SESSION_FOREIGN");
     }
     assert_eq!(
         b.policy().matrix(alice.principal(), None, None).unwrap_err().code(),

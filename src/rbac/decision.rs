@@ -15,6 +15,37 @@ pub struct Request<'a> {
     pub tenant: Option<&'a str>,
 }
 
+/// The Kestra UI's permission checks, as its front end asks them. Each answers yes or no;
+/// the `hasAny*` checks also count grants below the namespace (does a menu have anything to
+/// show?), `isAllowed` only grants on it or an ancestor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UiCheck<'a> {
+    /// `isAllowed(permission, action, namespace?)`: without a namespace, tenant-wide grants only.
+    IsAllowed {
+        permission: &'a str,
+        action: &'a str,
+        namespace: Option<&'a str>,
+    },
+    /// `isAllowedGlobal(permission, action)`: tenant-wide grants only.
+    IsAllowedGlobal { permission: &'a str, action: &'a str },
+    /// `hasAny(permission, namespace?)`: any action of the permission.
+    HasAny {
+        permission: &'a str,
+        namespace: Option<&'a str>,
+    },
+    /// `hasAnyAction(permission, action, namespace?)`: on the namespace, an ancestor or
+    /// anywhere below it; without a namespace, as `HasAnyActionOnAnyNamespace`.
+    HasAnyAction {
+        permission: &'a str,
+        action: &'a str,
+        namespace: Option<&'a str>,
+    },
+    /// `hasAnyActionOnAnyNamespace(permission, action)`: tenant-wide or on any namespace.
+    HasAnyActionOnAnyNamespace { permission: &'a str, action: &'a str },
+    /// `hasAnyRole()`: any role at all in the tenant.
+    HasAnyRole,
+}
+
 /// How a grant reached the user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -131,15 +162,6 @@ pub struct Decision<'a> {
 }
 
 impl Decision<'_> {
-    pub(crate) fn deny(code: DenyCode) -> Self {
-        Decision {
-            allowed: false,
-            code: code.code(),
-            reasons: Vec::new(),
-            tenant: None,
-        }
-    }
-
     /// The same decision, owning its names.
     pub fn into_owned(self) -> Decision<'static> {
         Decision {

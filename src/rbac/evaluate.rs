@@ -1,0 +1,661 @@
+//! The one decision routine. Every question (`authorize` with its reasons, the Kestra UI's
+//! `isAllowed` and `hasAny*`, the matrix, where a grant reaches) passes the same preamble:
+//! the principal must be this policy's, the names must resolve, the tenant must be known and
+//! the token must carry a username. Then, in order: the instance owner's own permissions; no
+//! grant at instance scope or without access to the tenant; the first-login role; and the
+//! grant tables of the user and their groups. A collector decides whether the routine stops at
+//! the first grant (a yes/no check) or records every grant with its binding (a decision that
+//! explains itself).
+
+use super::catalog::{Key, KeySet, Model, Permission, Scope, key_space};
+use super::compile::CompiledPolicy;
+use super::decision::{ALLOWED, Decision, DenyCode, NamespaceGrants, Reason, Request, UiCheck, Via};
+use super::namespace;
+use super::principal::{Principal, TenantPrincipal};
+use super::tenant::{BindingMeta, Grants, TenantIndex};
+use crate::error::{Error, Result, shorten};
+use crate::rbac::policy::valid_tenant;
+
+/// The first-login role that applies in a tenant: a policy role marked `isDefault`, or the
+/// configuration's `defaultRole`.
+#[derive(Debug, Clone, Copy)]
+struct FirstLogin<'a> {
+    id: &'a str,
+    name: &'a str,
+    keys: &'a KeySet,
+}
+
+/// What applies to a principal in one tenant. Decisions borrow from the policy (`'a`), never
+/// from the principal (`'p`), so a principal resolved for one call can be dropped after it.
+struct View<'a, 'p> {
+    tenant: &'a str,
+    index: Option<&'a TenantIndex>,
+    principal: Option<&'p TenantPrincipal>,
+    access: bool,
+    default_role: Option<FirstLogin<'a>>,
+}
+
+impl<'a> View<'a, '_> {
+    /// The numbered chain of the question's namespace in this tenant; empty when it names
+    /// none or its permission is not namespace-scoped.
+    fn chain<'b>(&self, r: &Resolved<'_>, buf: &'b mut [u32; namespace::MAX_NAMESPACE_DEPTH]) -> &'b [u32] {
+        match (self.index, r.namespace) {
+            (Some(index), Some(ns)) if r.scope == Scope::Namespace => index.namespaces.chain(ns, buf),
+            _ => &[],
+        }
+    }
+
+    /// The grant tables of the user, then of each of their groups.
+    fn grants(&self) -> impl Iterator<Item = (&'a Grants, Via)> + '_ {
+        let index = self.index;
+        let user = self
+            .principal
+            .and_then(|p| p.user)
+            .and_then(move |u| index?.user_grants.get(u))
+            .map(|g| (g, Via::User));
+        let groups = self
+            .principal
+            .map(|p| p.groups.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(move |g| Some((index?.group_grants.get(*g)?, Via::Group)));
+        user.into_iter().chain(groups)
+    }
+}
+
+/// Names resolved to their key in the policy's model.
+#[derive(Debug, Clone, Copy)]
+struct Resolved<'r> {
+    permission: Permission,
+    key: Key,
+    scope: Scope,
+    namespace: Option<&'r str>,
+}
+
+/// The keys that answer a question: one permission and action, or any action of a permission.
+#[derive(Debug, Clone, Copy)]
+enum Wanted {
+    One(Key),
+    AnyOf(KeySet),
+}
+
+impl Wanted {
+    fn within(&self, keys: &KeySet) -> bool {
+        match self {
+            Wanted::One(key) => keys.contains(*key),
+            Wanted::AnyOf(wanted) => keys.intersects(wanted),
+        }
+    }
+}
+
+/// How far from the named namespace a grant counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    /// On the namespace or an ancestor (tenant-wide grants only when none is named): Kestra's
+    /// own permission check.
+    Exact,
+    /// Also anywhere below it, and on any namespace when none is named: the UI's `hasAny*`,
+    /// which ask whether something under a menu may be shown.
+    Subtree,
+}
+
+/// A question as asked: names not yet resolved.
+#[derive(Debug, Clone, Copy)]
+struct Ask<'r> {
+    permission: &'r str,
+    /// `None`: any action of the permission.
+    action: Option<&'r str>,
+    namespace: Option<&'r str>,
+    reach: Reach,
+}
+
+impl<'r> Ask<'r> {
+    fn exact(permission: &'r str, action: &'r str, namespace: Option<&'r str>) -> Self {
+        Ask {
+            permission,
+            action: Some(action),
+            namespace,
+            reach: Reach::Exact,
+        }
+    }
+    fn subtree(permission: &'r str, action: Option<&'r str>, namespace: Option<&'r str>) -> Self {
+        Ask {
+            permission,
+            action,
+            namespace,
+            reach: Reach::Subtree,
+        }
+    }
+}
+
+/// A question resolved in the policy's model.
+#[derive(Debug, Clone, Copy)]
+struct Question<'r> {
+    resolved: Resolved<'r>,
+    wanted: Wanted,
+    reach: Reach,
+}
+
+/// What the routine does with the grants it finds.
+trait Collector<'a> {
+    /// Whether the decision explains itself: every grant recorded with its binding, and a
+    /// denial's precise code. Otherwise the first grant answers.
+    const EXPLAINS: bool;
+    fn record(&mut self, reason: Reason<'a>);
+}
+
+/// A yes/no check: stops at the first grant, records nothing.
+struct FirstGrant;
+
+impl Collector<'_> for FirstGrant {
+    const EXPLAINS: bool = false;
+    fn record(&mut self, _: Reason<'_>) {}
+}
+
+/// Every grant, with its reason.
+impl<'a> Collector<'a> for Vec<Reason<'a>> {
+    const EXPLAINS: bool = true;
+    fn record(&mut self, reason: Reason<'a>) {
+        self.push(reason);
+    }
+}
+
+/// What the routine answers: the tenant it judged in (none when it could not pick one, or
+/// when the token names no user), and the denial's code.
+struct Outcome<'a> {
+    tenant: Option<&'a str>,
+    denied: Option<DenyCode>,
+}
+
+impl Outcome<'_> {
+    fn allowed(&self) -> bool {
+        self.denied.is_none()
+    }
+}
+
+impl CompiledPolicy {
+    /// The decision routine: see the module's documentation.
+    fn decide<'a, C: Collector<'a>>(
+        &'a self,
+        principal: &Principal,
+        ask: &Ask<'_>,
+        tenant: Option<&'a str>,
+        found: &mut C,
+    ) -> Result<Outcome<'a>> {
+        self.own(principal)?;
+        let q = self.question(ask)?;
+        let view = match self.view_for(principal, tenant)? {
+            Ok(view) => view,
+            Err(denied) => return Ok(denied),
+        };
+        let denied = if self.judge(&view, principal, &q, found) {
+            None
+        } else if C::EXPLAINS {
+            Some(deny_code(&view, &q))
+        } else {
+            Some(DenyCode::NoGrant)
+        };
+        Ok(Outcome {
+            tenant: Some(view.tenant),
+            denied,
+        })
+    }
+
+    /// The view a question looks through, or the outcome when it cannot have one: a request
+    /// that must name a tenant and does not, or a token without a username.
+    fn view_for<'a, 'p>(
+        &'a self,
+        principal: &'p Principal,
+        tenant: Option<&'a str>,
+    ) -> Result<std::result::Result<View<'a, 'p>, Outcome<'a>>> {
+        let tenant = match self.tenant(tenant)? {
+            Ok(t) => t,
+            Err(code) => {
+                return Ok(Err(Outcome {
+                    tenant: None,
+                    denied: Some(code),
+                }));
+            }
+        };
+        if principal.username.is_none() {
+            return Ok(Err(Outcome {
+                tenant: None,
+                denied: Some(DenyCode::NoUsername),
+            }));
+        }
+        Ok(Ok(self.view(principal, tenant)))
+    }
+
+    /// Whether anything grants the question in the view, recording what does.
+    fn judge<'a, C: Collector<'a>>(
+        &'a self,
+        view: &View<'a, '_>,
+        principal: &Principal,
+        q: &Question<'_>,
+        found: &mut C,
+    ) -> bool {
+        let r = &q.resolved;
+        let mut granted = false;
+        if principal.instance_owner && r.permission.def().is_some_and(|d| d.instance_owner) {
+            if !C::EXPLAINS {
+                return true;
+            }
+            granted = true;
+            found.record(Reason {
+                via: Via::InstanceOwner,
+                tenant: view.tenant.into(),
+                ..Reason::default()
+            });
+        }
+        if r.scope == Scope::Instance || !view.access {
+            return granted;
+        }
+        if let Some(d) = view.default_role.filter(|d| q.wanted.within(d.keys)) {
+            if !C::EXPLAINS {
+                return true;
+            }
+            granted = true;
+            found.record(Reason {
+                via: Via::DefaultRole,
+                role: Some(d.id.into()),
+                role_name: Some(d.name.into()),
+                tenant: view.tenant.into(),
+                ..Reason::default()
+            });
+        }
+        let mut buf = [0u32; namespace::MAX_NAMESPACE_DEPTH];
+        let chain = view.chain(r, &mut buf);
+        let itself = match (q.reach, view.index, r.namespace) {
+            (Reach::Subtree, Some(index), Some(ns)) => index.namespaces.reaches(ns, chain),
+            _ => None,
+        };
+        for (grants, via) in view.grants() {
+            if !C::EXPLAINS {
+                if table_grants(grants, q, chain, itself) {
+                    return true;
+                }
+                continue;
+            }
+            let Some(index) = view.index else { continue };
+            let by_binding = record_bindings(view, index, grants, via, q, chain, found);
+            // Grants below the namespace (a Subtree question) are named by no binding on its
+            // chain: the table's grant is recorded as such.
+            if !by_binding && q.reach == Reach::Subtree && table_grants(grants, q, chain, itself) {
+                found.record(Reason {
+                    via,
+                    tenant: view.tenant.into(),
+                    ..Reason::default()
+                });
+                granted = true;
+            }
+            granted |= by_binding;
+        }
+        granted
+    }
+
+    /// A question's names resolved; with no action, any of the permission's keys answers.
+    fn question<'r>(&self, ask: &Ask<'r>) -> Result<Question<'r>> {
+        let space = key_space();
+        let Some(action) = ask.action else {
+            let p = space
+                .permission(ask.permission)
+                .ok_or_else(|| unknown_permission(ask.permission))?;
+            // Resolved with one valid action: the permission's scope, and the namespace checked.
+            let probe = p
+                .actions(self.model)
+                .first()
+                .or_else(|| p.actions(Model::V2).first())
+                .copied()
+                .unwrap_or("VIEW");
+            let resolved = self.resolve(ask.permission, probe, ask.namespace)?;
+            return Ok(Question {
+                resolved,
+                wanted: Wanted::AnyOf(space.mask(resolved.permission)),
+                reach: ask.reach,
+            });
+        };
+        let resolved = self.resolve(ask.permission, action, ask.namespace)?;
+        Ok(Question {
+            resolved,
+            wanted: Wanted::One(resolved.key),
+            reach: ask.reach,
+        })
+    }
+
+    /// The first-login role in `tenant` for a user the policy does not know: the tenant's
+    /// `isDefault` role when its policy has one (the server's own, current state), else the
+    /// configuration's `defaultRole` when it applies to the tenant.
+    fn first_login<'a>(
+        &'a self,
+        principal: &Principal,
+        index: Option<&'a TenantIndex>,
+        tenant: &str,
+    ) -> Option<FirstLogin<'a>> {
+        if principal.known || principal.username.is_none() {
+            return None;
+        }
+        if let Some(role) = index.and_then(|i| i.first_login_role.and_then(|r| i.roles.get(r))) {
+            return Some(FirstLogin {
+                id: &role.id,
+                name: &role.name,
+                keys: &role.keys,
+            });
+        }
+        self.default_role
+            .as_ref()
+            .filter(|r| r.tenant.as_deref().is_none_or(|t| t == tenant))
+            .map(|r| FirstLogin {
+                id: &r.name,
+                name: &r.name,
+                keys: &r.keys,
+            })
+    }
+
+    fn view<'a, 'p>(&'a self, principal: &'p Principal, tenant: &'a str) -> View<'a, 'p> {
+        let index = self.tenants.get(tenant);
+        let tp = index.and_then(|i| principal.tenant(i.slot));
+        let default_role = self.first_login(principal, index, tenant);
+        View {
+            tenant,
+            index,
+            principal: tp,
+            access: principal.instance_owner || default_role.is_some() || tp.is_some_and(|p| p.access),
+            default_role,
+        }
+    }
+
+    /// The tenant a request is about: the one it names, else the fallback tenant, else the
+    /// default tenant unless the configuration requires requests to name one (then the
+    /// denial).
+    fn tenant<'a>(&'a self, requested: Option<&'a str>) -> Result<std::result::Result<&'a str, DenyCode>> {
+        match requested {
+            Some(t) if valid_tenant(t) => Ok(Ok(t)),
+            Some(t) => Err(Error::TenantInvalid { tenant: shorten(t) }),
+            None => match &self.fallback_tenant {
+                Some(t) => Ok(Ok(t)),
+                None if self.tenants_required => Ok(Err(DenyCode::TenantRequired)),
+                None => Ok(Ok(&self.default_tenant)),
+            },
+        }
+    }
+
+    /// Resolves permission and action names in the policy's model.
+    fn resolve<'r>(&self, permission: &str, action: &str, namespace: Option<&'r str>) -> Result<Resolved<'r>> {
+        let space = key_space();
+        let p = space
+            .permission(permission)
+            .ok_or_else(|| unknown_permission(permission))?;
+        let a = space.action(action).ok_or_else(|| Error::UnknownAction {
+            permission: permission.to_owned(),
+            action: action.to_owned(),
+            reason: "no Kestra version has this action".into(),
+        })?;
+        let is_crud = a.is_crud();
+        let (a, crud_key) = match self.model {
+            // A CRUD policy answers CRUD requests on CRUD permissions directly, and 2.0
+            // requests (a 2.0 resource with one of its actions) through the expansion.
+            Model::Crud => (a, is_crud && p.in_model(Model::Crud)),
+            // kestractl's legacy alias: READ means VIEW.
+            Model::V2 if action == "READ" => (space.action("VIEW").unwrap_or(a), false),
+            Model::V2 => (a, false),
+        };
+        if !crud_key && !p.in_model(Model::V2) {
+            return Err(Error::UnknownPermission {
+                name: permission.to_owned(),
+                reason: format!("not a permission of the {} model this policy uses", self.model.name()),
+            });
+        }
+        let valid = crud_key || p.actions(Model::V2).contains(&a.name());
+        let key = space.key(p, a).filter(|_| valid).ok_or_else(|| Error::UnknownAction {
+            permission: permission.to_owned(),
+            action: action.to_owned(),
+            reason: format!(
+                "not an action of {permission} in the {} model this policy uses",
+                self.model.name()
+            ),
+        })?;
+        if let Some(ns) = namespace {
+            namespace::validate(ns)?;
+        }
+        Ok(Resolved {
+            permission: p,
+            key,
+            scope: p.scope(self.model),
+            namespace,
+        })
+    }
+
+    /// `authorize`: the decision with its reasons, or the denial with its code.
+    pub fn authorize<'a>(&'a self, principal: &Principal, request: &Request<'a>) -> Result<Decision<'a>> {
+        let ask = Ask::exact(request.permission, request.action, request.namespace);
+        let mut reasons = Vec::new();
+        let outcome = self.decide(principal, &ask, request.tenant, &mut reasons)?;
+        Ok(Decision {
+            allowed: outcome.allowed(),
+            code: outcome.denied.map_or(ALLOWED, DenyCode::code),
+            reasons,
+            tenant: outcome.tenant.map(Into::into),
+        })
+    }
+
+    /// One of the Kestra UI's checks, in `tenant`.
+    pub fn check(&self, principal: &Principal, check: &UiCheck<'_>, tenant: Option<&str>) -> Result<bool> {
+        let ask = match *check {
+            UiCheck::IsAllowed {
+                permission,
+                action,
+                namespace,
+            } => Ask::exact(permission, action, namespace),
+            UiCheck::IsAllowedGlobal { permission, action } => Ask::exact(permission, action, None),
+            UiCheck::HasAny { permission, namespace } => Ask::subtree(permission, None, namespace),
+            UiCheck::HasAnyAction {
+                permission,
+                action,
+                namespace,
+            } => Ask::subtree(permission, Some(action), namespace),
+            UiCheck::HasAnyActionOnAnyNamespace { permission, action } => Ask::subtree(permission, Some(action), None),
+            UiCheck::HasAnyRole => return self.has_any_role(principal, tenant),
+        };
+        Ok(self.decide(principal, &ask, tenant, &mut FirstGrant)?.allowed())
+    }
+
+    /// The UI's `hasAnyRole()`: any role at all in the tenant.
+    fn has_any_role(&self, principal: &Principal, tenant: Option<&str>) -> Result<bool> {
+        self.own(principal)?;
+        let Ok(view) = self.view_for(principal, tenant)? else {
+            return Ok(false);
+        };
+        Ok(view.access && (view.default_role.is_some() || view.grants().any(|(g, _)| g.has_binding)))
+    }
+
+    /// Every permission of the model x each of its valid actions -> allowed, for a namespace
+    /// (or tenant-wide grants only when `None`).
+    pub fn matrix(
+        &self,
+        principal: &Principal,
+        namespace: Option<&str>,
+        tenant: Option<&str>,
+    ) -> Result<super::Matrix> {
+        if let Some(ns) = namespace {
+            namespace::validate(ns)?;
+        }
+        let mut rows = Vec::new();
+        for def in super::catalog::PERMISSIONS {
+            let p = key_space().permission(def.name).unwrap_or(Permission(0));
+            if !p.in_model(self.model) {
+                continue;
+            }
+            let mut cells = Vec::new();
+            for action in p.actions(self.model) {
+                let ask = Ask::exact(def.name, action, namespace);
+                cells.push((
+                    *action,
+                    self.decide(principal, &ask, tenant, &mut FirstGrant)?.allowed(),
+                ));
+            }
+            rows.push((def.name, cells));
+        }
+        Ok(rows)
+    }
+
+    /// Where a (permission, action) is granted: everywhere (a tenant-wide grant), or the
+    /// namespaces whose subtrees it covers.
+    pub fn allowed_namespaces(
+        &self,
+        principal: &Principal,
+        permission: &str,
+        action: &str,
+        tenant: Option<&str>,
+    ) -> Result<NamespaceGrants> {
+        self.own(principal)?;
+        let q = self.question(&Ask::exact(permission, action, None))?;
+        let Ok(view) = self.view_for(principal, tenant)? else {
+            return Ok(NamespaceGrants::default());
+        };
+        if self.judge(&view, principal, &q, &mut FirstGrant) {
+            return Ok(NamespaceGrants {
+                everywhere: true,
+                namespaces: Vec::new(),
+            });
+        }
+        let r = &q.resolved;
+        if r.scope != Scope::Namespace || !view.access {
+            return Ok(NamespaceGrants::default());
+        }
+        let mut namespaces: Vec<String> = view
+            .grants()
+            .flat_map(|(g, _)| {
+                g.namespaces
+                    .iter()
+                    .filter(|(_, e)| q.wanted.within(&e.direct))
+                    .filter_map(|(id, _)| view.index?.namespaces.names.get(*id as usize).cloned())
+            })
+            .collect();
+        namespaces.sort();
+        namespaces.dedup();
+        // Keep only the roots: a namespace below a listed one adds nothing.
+        let roots: Vec<String> = namespaces
+            .iter()
+            .filter(|ns| {
+                !namespaces
+                    .iter()
+                    .any(|other| other != *ns && namespace::covers(other, ns))
+            })
+            .cloned()
+            .collect();
+        Ok(NamespaceGrants {
+            everywhere: false,
+            namespaces: roots,
+        })
+    }
+}
+
+fn unknown_permission(name: &str) -> Error {
+    Error::UnknownPermission {
+        name: name.to_owned(),
+        reason: "no Kestra version has this permission or resource".into(),
+    }
+}
+
+/// Does one grant table answer the question? `chain` is the namespace's numbered ancestry,
+/// `itself` its own number when a Subtree question names it.
+fn table_grants(g: &Grants, q: &Question<'_>, chain: &[u32], itself: Option<u32>) -> bool {
+    if q.wanted.within(&g.tenant_wide) {
+        return true;
+    }
+    let on_chain = || {
+        chain
+            .iter()
+            .any(|id| g.namespaces.get(id).is_some_and(|e| q.wanted.within(&e.direct)))
+    };
+    let r = &q.resolved;
+    match q.reach {
+        Reach::Exact => on_chain(),
+        Reach::Subtree if r.scope != Scope::Namespace => false,
+        Reach::Subtree => match r.namespace {
+            None => q.wanted.within(&g.any_namespace),
+            Some(_) => {
+                on_chain()
+                    || itself
+                        .and_then(|id| g.namespaces.get(&id))
+                        .is_some_and(|e| q.wanted.within(&e.subtree))
+            }
+        },
+    }
+}
+
+/// Records a reason for each binding of one grant table that grants the question on the
+/// namespace's chain (or tenant-wide); answers whether any did.
+fn record_bindings<'a, C: Collector<'a>>(
+    view: &View<'a, '_>,
+    index: &'a TenantIndex,
+    grants: &Grants,
+    via: Via,
+    q: &Question<'_>,
+    chain: &[u32],
+    found: &mut C,
+) -> bool {
+    let r = &q.resolved;
+    let role_has = |b: &BindingMeta| index.roles.get(b.role).is_some_and(|role| q.wanted.within(&role.keys));
+    let mut any = false;
+    let mut record = |b: usize| {
+        let Some(meta) = index.bindings.get(b) else { return };
+        let role = index.roles.get(meta.role);
+        any = true;
+        found.record(Reason {
+            via,
+            role: role.map(|x| x.id.as_str().into()),
+            role_name: role.map(|x| x.name.as_str().into()),
+            binding: index.binding_id(meta).map(Into::into),
+            namespace: meta
+                .namespace
+                .and_then(|id| index.namespaces.names.get(id as usize))
+                .map(|n| n.as_str().into()),
+            group: meta
+                .group
+                .and_then(|g| index.group_ids.get(g))
+                .map(|g| g.as_str().into()),
+            tenant: view.tenant.into(),
+        });
+    };
+    if q.wanted.within(&grants.tenant_wide) {
+        for b in &grants.tenant_wide_bindings {
+            if let Some(meta) = index.bindings.get(*b)
+                && role_has(meta)
+                && (meta.namespace.is_none() || r.scope == Scope::Tenant)
+            {
+                record(*b);
+            }
+        }
+    }
+    for id in chain {
+        if let Some(entry) = grants.namespaces.get(id).filter(|e| q.wanted.within(&e.direct)) {
+            for b in grants.namespaces.bindings(entry) {
+                if index.bindings.get(*b).is_some_and(role_has) {
+                    record(*b);
+                }
+            }
+        }
+    }
+    any
+}
+
+/// Why nothing granted the question.
+fn deny_code(view: &View<'_, '_>, q: &Question<'_>) -> DenyCode {
+    let r = &q.resolved;
+    if r.scope == Scope::Instance {
+        DenyCode::InstanceOwnerOnly
+    } else if !view.access {
+        DenyCode::NoTenantAccess
+    } else if r.scope == Scope::GlobalOnly
+        && view
+            .grants()
+            .any(|(g, _)| q.wanted.within(&g.global_only_from_namespace))
+    {
+        DenyCode::GlobalOnly
+    } else if r.scope == Scope::Namespace && view.grants().any(|(g, _)| q.wanted.within(&g.any_namespace)) {
+        DenyCode::NamespaceNotCovered
+    } else {
+        DenyCode::NoGrant
+    }
+}
