@@ -14,9 +14,12 @@ for target in nodejs web bundler; do
   wasm-bindgen --target "$target" --remove-name-section --out-dir "pkg/$target" "$wasm"
 done
 # wasm-bindgen's string glue writes whatever it is handed into wasm memory as if it were a
-# string; a number or an object corrupts memory. The `&str` arguments (the hot UI checks) get
-# a NUL in place of a non-string, which the Rust side refuses with a coded error (wasm.rs,
-# NOT_A_STRING). Checked once per build so a wasm-bindgen upgrade cannot silently drop it.
+# string; a number or an object corrupts memory, and wasm-bindgen has no option to check. The
+# `&str` arguments (the hot UI checks) get a NUL in place of a non-string, which the Rust side
+# refuses with a coded error (src/wasm/transport.rs, NOT_A_STRING). Taking a JsValue instead
+# would cost a call back into JS per argument. Checked here, and by tests/js/rbac.test.mjs
+# (a non-string argument must throw ERR_OPTION_INVALID), so a wasm-bindgen upgrade cannot
+# silently drop it.
 guard='    if (typeof arg !== "string") arg = "\0";'
 for glue in pkg/nodejs/kestra_authz.js pkg/web/kestra_authz.js pkg/bundler/kestra_authz_bg.js; do
   sed -i "s/^function passStringToWasm0(arg, malloc, realloc) {\$/&\n${guard//\\/\\\\}/" "$glue"
@@ -25,14 +28,10 @@ for glue in pkg/nodejs/kestra_authz.js pkg/web/kestra_authz.js pkg/bundler/kestr
     exit 1
   fi
 done
-# The decision builder (wasm.rs, inline JS) is an ES module; the Node build require()s it, so
-# there it becomes CommonJS: `export function f` -> `exports.f = function f`.
-for snippet in pkg/nodejs/snippets/*/*.js; do
-  sed -i -E 's/^export function ([A-Za-z0-9_]+)/exports.\1 = function \1/' "$snippet"
-  if grep -q '^export ' "$snippet" || ! node -e 'require(process.argv[1])' "$PWD/$snippet"; then
-    echo "build-pkg: could not make $snippet CommonJS" >&2
-    exit 1
-  fi
+# The JS of src/wasm/ are ES modules; the Node build require()s them, which Node (20.19+,
+# 22.12+) does for a file its package.json declares a module.
+for snippets in pkg/nodejs/snippets/*/; do
+  printf '{ "type": "module" }\n' > "$snippets/package.json"
 done
 # Each build declares its module kind; the package manifest maps hosts to builds.
 printf '{ "type": "commonjs" }\n' > pkg/nodejs/package.json
@@ -61,6 +60,7 @@ cat > pkg/package.json <<JSON
     "./node": "./nodejs/kestra_authz.js"
   },
   "type": "module",
+  "engines": { "node": "^20.19.0 || >=22.12.0" },
   "files": ["nodejs/", "web/", "bundler/", "remote.js", "remote.d.ts", "README.md"]
 }
 JSON

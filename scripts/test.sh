@@ -41,8 +41,9 @@ WASM_BINDGEN_USE_BROWSER=1 cargo test --target wasm32-unknown-unknown --test vec
 step "package"
 scripts/build-pkg.sh
 
-step "TypeScript: the package's types, strict (tsc --noEmit on tests/ts/usage.ts)"
+step "TypeScript: the package's types, strict (tsc --noEmit on tests/ts/usage.ts); the boundary's JS type-checked (src/wasm)"
 npx tsc -p tests/ts
+npx tsc -p src/wasm
 
 step "JS tests (node:test, against pkg/): API, RBAC, packaging, remote keys, parity in Node, Chromium, Deno and workerd, examples, demo page, properties, differential vs jose, soak"
 node --test tests/js/

@@ -1,0 +1,367 @@
+//! The classes JavaScript sees: `Authorizer` and `Session`. Each method converts its
+//! arguments (transport.rs), calls the core, and converts the answer (decision.rs, `to_js`).
+
+use super::decision::{JsStrings, decide, decide_in_batch};
+use super::transport::{
+    NoText, from_js, optional_string_arg, optional_text_arg, policy_member, text_arg, with_js_text, with_json_text,
+};
+use super::{js_error, to_js};
+use crate::authorizer::{Authorizer, AuthorizerOptions, Session};
+use crate::config::Finding;
+use crate::error::Error;
+use crate::rbac::policy::MAX_POLICY_BYTES;
+use crate::token::VerifyOptions;
+use serde::Serialize;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+
+#[derive(Serialize)]
+struct JsFinding<'a> {
+    code: &'a str,
+    path: &'a str,
+    message: &'a str,
+}
+
+impl<'a> From<&'a Finding> for JsFinding<'a> {
+    fn from(f: &'a Finding) -> Self {
+        JsFinding {
+            code: f.code,
+            path: &f.path,
+            message: &f.message,
+        }
+    }
+}
+
+/// `new Authorizer({ kestraConfig, jwks, discovery, ... })`.
+#[wasm_bindgen(js_name = Authorizer)]
+pub struct JsAuthorizer {
+    inner: Authorizer,
+    strings: JsStrings,
+}
+
+/// JS strings for the names decisions repeat (codes, roles, bindings, namespaces, groups,
+
+#[wasm_bindgen(js_class = Authorizer)]
+impl JsAuthorizer {
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "AuthorizerOptions")] options: JsValue,
+    ) -> Result<JsAuthorizer, JsValue> {
+        let inner = match policy_member(&options) {
+            // A policy (100,000 bindings is ~9 MB of JSON) goes across as its own text, and is
+            // read and compiled borrowing from it; the rest of the options as before.
+            Some(policy) => {
+                let rest = js_sys::Object::assign(&js_sys::Object::new(), options.unchecked_ref());
+                let _ = js_sys::Reflect::delete_property(&rest, &JsValue::from_str("policy"));
+                let rest = from_js(rest.into(), "options")?;
+                let rest = AuthorizerOptions::from_json(&rest).map_err(js_error)?;
+                if policy.is_string() {
+                    with_js_text(&policy, MAX_POLICY_BYTES, true, |text| {
+                        Authorizer::with_policy_text(rest, text)
+                    })
+                    .unwrap_or_else(|why| {
+                        Err(match why {
+                            NoText::Missing | NoText::Unreadable | NoText::Unsettled => Error::OptionInvalid {
+                                option: "policy",
+                                reason: "could not be read".into(),
+                            },
+                            NoText::TooLong | NoText::TooLarge => Error::InputTooLarge {
+                                what: "policy",
+                                size: policy.dyn_ref::<js_sys::JsString>().map_or(0, |t| t.length() as usize),
+                                max: MAX_POLICY_BYTES,
+                            },
+                        })
+                    })
+                } else {
+                    with_json_text(&policy, "policy", |text| Authorizer::with_policy_text(rest, text))?
+                }
+            }
+            None => AuthorizerOptions::from_json(&from_js(options, "options")?).and_then(Authorizer::new),
+        }
+        .map_err(js_error)?;
+        Ok(JsAuthorizer {
+            inner,
+            strings: JsStrings::default(),
+        })
+    }
+
+    /// Configuration findings: `[{ code, path, message }]`.
+    #[wasm_bindgen(getter, unchecked_return_type = "Finding[]")]
+    pub fn warnings(&self) -> JsValue {
+        let findings: Vec<JsFinding<'_>> = self.inner.warnings().iter().map(JsFinding::from).collect();
+        to_js(&findings)
+    }
+
+    /// The algorithms tokens may be signed with.
+    #[wasm_bindgen(getter, js_name = allowedAlgorithms)]
+    pub fn allowed_algorithms(&self) -> Vec<String> {
+        self.inner
+            .verifier()
+            .allowed_algorithms()
+            .iter()
+            .map(|a| a.name().to_owned())
+            .collect()
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn issuer(&self) -> String {
+        self.inner.verifier().issuer().to_owned()
+    }
+
+    #[wasm_bindgen(getter, js_name = clientId)]
+    pub fn client_id(&self) -> String {
+        self.inner.verifier().client_id().to_owned()
+    }
+
+    /// `authorize(session, { permission, action, namespace?, tenant? })` ->
+    /// `{ allowed, code, reasons, tenant }`. A denial is a value; bad input throws.
+    #[wasm_bindgen(unchecked_return_type = "Decision")]
+    pub fn authorize(
+        &self,
+        session: &JsSession,
+        #[wasm_bindgen(unchecked_param_type = "AuthorizationRequest")] request: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        decide(&self.inner, &session.inner, &request, &self.strings)
+    }
+
+    /// `authorizeMany(session, requests)`: one decision per request, in order. A request that
+    /// is bad input answers `{ allowed: false, code: <ERR_* code>, error: <message>, reasons: [] }`
+    /// instead of throwing, so one bad entry does not hide the others.
+    #[wasm_bindgen(js_name = authorizeMany, unchecked_return_type = "Array<Decision | BatchError>")]
+    pub fn authorize_many(
+        &self,
+        session: &JsSession,
+        #[wasm_bindgen(unchecked_param_type = "AuthorizationRequest[]")] requests: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let list: js_sys::Array = requests.dyn_into().map_err(|_| {
+            js_error(Error::OptionInvalid {
+                option: "requests",
+                reason: "must be an array".into(),
+            })
+        })?;
+        let out = js_sys::Array::new();
+        for request in list.iter() {
+            out.push(&decide_in_batch(&self.inner, &session.inner, &request, &self.strings));
+        }
+        Ok(out.into())
+    }
+
+    /// `matrix(session, { namespace?, tenant? })` -> `{ FLOW: { READ: true, ... }, ... }`: every
+    /// permission of the policy's model x each valid action.
+    #[wasm_bindgen(unchecked_return_type = "Matrix")]
+    pub fn matrix(
+        &self,
+        session: &JsSession,
+        #[wasm_bindgen(unchecked_param_type = "MatrixOptions | undefined")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let (namespace, tenant) = if options.is_object() {
+            let get = |key: &str| js_sys::Reflect::get(&options, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
+            (
+                optional_string_arg(&get("namespace"), "namespace")?,
+                optional_string_arg(&get("tenant"), "tenant")?,
+            )
+        } else {
+            (None, None)
+        };
+        let rows = self
+            .inner
+            .matrix(&session.inner, namespace.as_deref(), tenant.as_deref())
+            .map_err(js_error)?;
+        let out = js_sys::Object::new();
+        for (permission, cells) in rows {
+            let row = js_sys::Object::new();
+            for (action, allowed) in cells {
+                let _ = js_sys::Reflect::set(&row, &JsValue::from_str(action), &JsValue::from_bool(allowed));
+            }
+            let _ = js_sys::Reflect::set(&out, &JsValue::from_str(permission), &row);
+        }
+        Ok(out.into())
+    }
+
+    /// `allowedNamespaces(session, permission, action, tenant?)` -> `{ everywhere, namespaces }`.
+    #[wasm_bindgen(js_name = allowedNamespaces, unchecked_return_type = "NamespaceGrants")]
+    pub fn allowed_namespaces(
+        &self,
+        session: &JsSession,
+        permission: &str,
+        action: &str,
+        tenant: Option<String>,
+    ) -> Result<JsValue, JsValue> {
+        let tenant = optional_text_arg(&tenant, "tenant")?;
+        self.inner
+            .allowed_namespaces(
+                &session.inner,
+                text_arg(permission, "permission")?,
+                text_arg(action, "action")?,
+                tenant,
+            )
+            .map(|g| to_js(&g))
+            .map_err(js_error)
+    }
+
+    /// The verified-token cache: `{ entries, capacity, hits, misses }`.
+    #[wasm_bindgen(getter, js_name = tokenCache, unchecked_return_type = "TokenCacheStats")]
+    pub fn token_cache(&self) -> JsValue {
+        let stats = self.inner.token_cache_stats();
+        let out = js_sys::Object::new();
+        for (key, value) in [
+            ("entries", stats.entries as f64),
+            ("capacity", stats.capacity as f64),
+            ("hits", stats.hits as f64),
+            ("misses", stats.misses as f64),
+        ] {
+            let _ = js_sys::Reflect::set(&out, &JsValue::from_str(key), &JsValue::from_f64(value));
+        }
+        out.into()
+    }
+
+    /// The permission model the policy uses: `"crud"` or `"v2"`.
+    #[wasm_bindgen(getter)]
+    pub fn model(&self) -> String {
+        self.inner.policy().model().name().to_owned()
+    }
+
+    /// Verifies an ID token: `verifyIdToken(token, { now, nonce, accessToken, code, maxAge, tenant })`.
+    /// `now` (seconds since the epoch) defaults to the host clock.
+    #[wasm_bindgen(js_name = verifyIdToken)]
+    pub fn verify_id_token(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "VerifyOptions | undefined")] options: JsValue,
+    ) -> Result<JsSession, JsValue> {
+        let options = from_js(options, "verifyIdToken options")?;
+        // The host clock only when the call gives no `now`.
+        let clock = match options.get("now") {
+            Some(now) if !now.is_null() => None,
+            _ => Some(js_sys::Date::now() / 1000.0),
+        };
+        let options = VerifyOptions::from_json(&options, clock).map_err(js_error)?;
+        // Refused before it is copied: UTF-16 units never outnumber UTF-8 bytes.
+        let max = self.inner.verifier().max_token_size();
+        let inner = with_js_text(&token, max, false, |token| self.inner.verify_id_token(token, &options))
+            .unwrap_or_else(|why| {
+                Err(match why {
+                    NoText::Missing | NoText::Unreadable | NoText::Unsettled => Error::JwsInvalid {
+                        reason: "the token must be a string",
+                    },
+                    NoText::TooLong | NoText::TooLarge => Error::TokenTooLarge {
+                        size: token.dyn_ref::<js_sys::JsString>().map_or(0, |t| t.length() as usize),
+                        max,
+                    },
+                })
+            })
+            .map_err(js_error)?;
+        Ok(JsSession { inner })
+    }
+}
+
+/// A verified sign-in.
+#[wasm_bindgen(js_name = Session)]
+pub struct JsSession {
+    inner: Session,
+}
+
+#[wasm_bindgen(js_class = Session)]
+impl JsSession {
+    /// Every claim of the ID token, as a plain object.
+    #[wasm_bindgen(getter, unchecked_return_type = "IdTokenClaims")]
+    pub fn claims(&self) -> JsValue {
+        to_js(self.inner.token().claims())
+    }
+    #[wasm_bindgen(getter)]
+    pub fn subject(&self) -> String {
+        self.inner.token().subject().to_owned()
+    }
+    #[wasm_bindgen(getter)]
+    pub fn email(&self) -> Option<String> {
+        self.inner.token().email().map(str::to_owned)
+    }
+    #[wasm_bindgen(getter, js_name = emailVerified)]
+    pub fn email_verified(&self) -> bool {
+        self.inner.token().email_verified()
+    }
+    #[wasm_bindgen(getter)]
+    pub fn name(&self) -> Option<String> {
+        self.inner.token().name().map(str::to_owned)
+    }
+    #[wasm_bindgen(getter, js_name = preferredUsername)]
+    pub fn preferred_username(&self) -> Option<String> {
+        self.inner.token().preferred_username().map(str::to_owned)
+    }
+    /// The Kestra username (the `usernameClaim`, `email` by default).
+    #[wasm_bindgen(getter)]
+    pub fn username(&self) -> Option<String> {
+        self.inner.username().map(str::to_owned)
+    }
+    /// The groups Kestra takes from the token (`kestra.security.oidc.groups-claim-path`);
+    /// empty when that is not configured. The raw `groups` claim is in `claims`.
+    #[wasm_bindgen(getter)]
+    pub fn groups(&self) -> Vec<String> {
+        self.inner.groups().to_vec()
+    }
+    /// The tenant the UI checks ask about.
+    #[wasm_bindgen(getter)]
+    pub fn tenant(&self) -> Option<String> {
+        self.inner.tenant().map(str::to_owned)
+    }
+
+    /// The Kestra UI's `isAllowed(permission, action, namespace?)`.
+    #[wasm_bindgen(js_name = isAllowed)]
+    pub fn is_allowed(&self, permission: &str, action: &str, namespace: Option<String>) -> Result<bool, JsValue> {
+        let ns = optional_text_arg(&namespace, "namespace")?;
+        self.inner
+            .is_allowed(text_arg(permission, "permission")?, text_arg(action, "action")?, ns)
+            .map_err(js_error)
+    }
+    /// The Kestra UI's `isAllowedGlobal(permission, action)`.
+    #[wasm_bindgen(js_name = isAllowedGlobal)]
+    pub fn is_allowed_global(&self, permission: &str, action: &str) -> Result<bool, JsValue> {
+        self.inner
+            .is_allowed_global(text_arg(permission, "permission")?, text_arg(action, "action")?)
+            .map_err(js_error)
+    }
+    /// The Kestra UI's `hasAny(permission, namespace?)`.
+    #[wasm_bindgen(js_name = hasAny)]
+    pub fn has_any(&self, permission: &str, namespace: Option<String>) -> Result<bool, JsValue> {
+        let ns = optional_text_arg(&namespace, "namespace")?;
+        self.inner
+            .has_any(text_arg(permission, "permission")?, ns)
+            .map_err(js_error)
+    }
+    /// The Kestra UI's `hasAnyAction(permission, action, namespace?)`.
+    #[wasm_bindgen(js_name = hasAnyAction)]
+    pub fn has_any_action(&self, permission: &str, action: &str, namespace: Option<String>) -> Result<bool, JsValue> {
+        let ns = optional_text_arg(&namespace, "namespace")?;
+        self.inner
+            .has_any_action(text_arg(permission, "permission")?, text_arg(action, "action")?, ns)
+            .map_err(js_error)
+    }
+    /// The Kestra UI's `hasAnyActionOnAnyNamespace(permission, action)`.
+    #[wasm_bindgen(js_name = hasAnyActionOnAnyNamespace)]
+    pub fn has_any_action_on_any_namespace(&self, permission: &str, action: &str) -> Result<bool, JsValue> {
+        self.inner
+            .has_any_action_on_any_namespace(text_arg(permission, "permission")?, text_arg(action, "action")?)
+            .map_err(js_error)
+    }
+    /// The Kestra UI's `hasAnyRole()`.
+    #[wasm_bindgen(js_name = hasAnyRole)]
+    pub fn has_any_role(&self) -> Result<bool, JsValue> {
+        self.inner.has_any_role().map_err(js_error)
+    }
+    #[wasm_bindgen(getter)]
+    pub fn issuer(&self) -> String {
+        self.inner.token().issuer().to_owned()
+    }
+    #[wasm_bindgen(getter, js_name = expiresAt)]
+    pub fn expires_at(&self) -> f64 {
+        self.inner.token().expires_at()
+    }
+    #[wasm_bindgen(getter, js_name = issuedAt)]
+    pub fn issued_at(&self) -> f64 {
+        self.inner.token().issued_at()
+    }
+    #[wasm_bindgen(getter)]
+    pub fn alg(&self) -> String {
+        self.inner.token().alg().name().to_owned()
+    }
+}

@@ -1,0 +1,74 @@
+// How a decision becomes a JS object (src/wasm/decision.rs calls these). Decisions are
+// assembled by object literals from indexes into a table of strings the Authorizer keeps:
+// one call per decision (carrying its first reason) and one per further reason, where filling
+// objects member by member from wasm took one call per member. Literals define members
+// without running setters someone put on `Object.prototype`.
+
+/**
+ * @typedef {{ via: unknown, role: unknown, roleName: unknown, binding: unknown,
+ *   namespace: unknown, group: unknown, tenant: unknown }} Reason
+ * @typedef {{ allowed: boolean, code: unknown, reasons: Reason[], tenant: unknown }} Decision
+ */
+
+/**
+ * @param {unknown[]} s the string table
+ * @param {number} via
+ * @param {number} role
+ * @param {number} roleName
+ * @param {number} binding
+ * @param {number} namespace
+ * @param {number} group
+ * @param {number} tenant
+ * @returns {Reason}
+ */
+const reason = (s, via, role, roleName, binding, namespace, group, tenant) => ({
+  via: s[via],
+  role: s[role],
+  roleName: s[roleName],
+  binding: s[binding],
+  namespace: s[namespace],
+  group: s[group],
+  tenant: s[tenant],
+});
+
+/**
+ * Called with `d` null, makes the decision; with a decision, appends a reason to it and
+ * answers it, or null when a setter someone put on `Array.prototype` threw (caught: nothing
+ * may unwind through wasm). Numbers are indexes into the string table `s`.
+ * @param {Decision | null} d
+ * @param {unknown[]} s
+ * @param {boolean} allowed
+ * @param {number} code
+ * @param {number} tenant
+ * @param {number} hasReason 1 when the reason arguments carry a reason
+ * @param {number} via
+ * @param {number} role
+ * @param {number} roleName
+ * @param {number} binding
+ * @param {number} namespace
+ * @param {number} group
+ * @param {number} reasonTenant
+ * @returns {Decision | null}
+ */
+export function decision(d, s, allowed, code, tenant, hasReason, via, role, roleName, binding, namespace, group, reasonTenant) {
+  if (d === null) {
+    const reasons = hasReason === 0 ? [] : [reason(s, via, role, roleName, binding, namespace, group, reasonTenant)];
+    return { allowed, code: s[code], reasons, tenant: s[tenant] };
+  }
+  try {
+    const reasons = d.reasons;
+    reasons[reasons.length] = reason(s, via, role, roleName, binding, namespace, group, reasonTenant);
+    return d;
+  } catch (_) {
+    return null;
+  }
+}
+
+/**
+ * An `authorizeMany` entry for a request that was bad input: the error's code and message,
+ * so one bad entry does not hide the others.
+ * @param {{ code: string, message: string }} error the module's own error object
+ */
+export function batchError(error) {
+  return { allowed: false, code: error.code, error: error.message, reasons: [] };
+}

@@ -1,0 +1,212 @@
+//! How a decision becomes a JS object: the names it repeats are interned once per Authorizer
+//! as JS strings, and decision.js assembles the object from their indexes.
+
+use super::js_error;
+use super::transport::with_request;
+use crate::authorizer::{Authorizer, Session};
+use crate::error::Error;
+use crate::rbac::{ALLOWED, Decision, DenyCode, Reason, Via};
+use wasm_bindgen::prelude::*;
+
+// The builders, in decision.js.
+#[wasm_bindgen(module = "/src/wasm/decision.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = decision)]
+    #[allow(clippy::too_many_arguments)]
+    fn build_decision(
+        decision: &JsValue,
+        strings: &js_sys::Array,
+        allowed: bool,
+        code: u32,
+        tenant: u32,
+        has_reason: u32,
+        via: u32,
+        role: u32,
+        role_name: u32,
+        binding: u32,
+        namespace: u32,
+        group: u32,
+        reason_tenant: u32,
+    ) -> JsValue;
+    #[wasm_bindgen(js_name = batchError)]
+    fn batch_error(error: &JsValue) -> JsValue;
+}
+
+/// them was most of `authorize`. Index 0 is `null`. Bounded: started afresh when full.
+pub(super) struct JsStrings(std::cell::RefCell<StringTable>);
+
+struct StringTable {
+    ids: rustc_hash::FxHashMap<Box<str>, u32>,
+    /// The JS array the builder reads, `ids`' strings at their indexes.
+    values: js_sys::Array,
+}
+
+const JS_STRINGS_MAX: usize = 4096;
+
+impl StringTable {
+    fn new() -> Self {
+        let values = js_sys::Array::new();
+        values.push(&JsValue::NULL);
+        // `via` names and decision codes take fixed ids (`via_id`, `code_id`): no lookup.
+        for via in Via::ALL {
+            values.push(&JsValue::from_str(via.name()));
+        }
+        values.push(&JsValue::from_str(ALLOWED));
+        for deny in DenyCode::ALL {
+            values.push(&JsValue::from_str(deny.code()));
+        }
+        StringTable {
+            ids: rustc_hash::FxHashMap::default(),
+            values,
+        }
+    }
+
+    fn via_id(via: Via) -> u32 {
+        match via {
+            Via::User => 1,
+            Via::Group => 2,
+            Via::DefaultRole => 3,
+            Via::InstanceOwner => 4,
+        }
+    }
+
+    fn code_id(&mut self, code: &str) -> u32 {
+        let fixed = std::iter::once(ALLOWED).chain(DenyCode::ALL.map(DenyCode::code));
+        match (5..).zip(fixed).find(|(_, known)| *known == code) {
+            Some((id, _)) => id,
+            None => self.id(Some(code)),
+        }
+    }
+
+    /// Starts afresh if `count` new strings might not fit. Never done between handing out ids
+    /// and passing them to the builder, so every id passed is from the array passed.
+    /// Says whether it did: ids handed out before are then stale.
+    fn make_room(&mut self, count: usize) -> bool {
+        let full = self.ids.len().saturating_add(count) > JS_STRINGS_MAX;
+        if full {
+            *self = StringTable::new();
+        }
+        full
+    }
+
+    fn id(&mut self, text: Option<&str>) -> u32 {
+        let Some(text) = text else { return 0 };
+        if let Some(&id) = self.ids.get(text) {
+            return id;
+        }
+        let id = self.values.push(&JsValue::from_str(text)).saturating_sub(1);
+        self.ids.insert(text.into(), id);
+        id
+    }
+}
+
+impl Default for JsStrings {
+    fn default() -> Self {
+        JsStrings(std::cell::RefCell::new(StringTable::new()))
+    }
+}
+
+/// A reason's strings as indexes into the Authorizer's string table.
+struct ReasonIds([u32; 7]);
+
+impl ReasonIds {
+    /// `known` is a string with its id already looked up in this decision (its tenant): a
+    /// reason naming the same text in the same place needs no lookup.
+    fn of(r: &Reason<'_>, table: &mut StringTable, known: (Option<&str>, u32)) -> Self {
+        let tenant = match known {
+            (Some(text), id) if std::ptr::eq(text, &*r.tenant) => id,
+            _ => table.id(Some(&r.tenant)),
+        };
+        let role = table.id(r.role.as_deref());
+        // A role without a name of its own is named by its id.
+        let role_name = if r.role_name == r.role {
+            role
+        } else {
+            table.id(r.role_name.as_deref())
+        };
+        ReasonIds([
+            StringTable::via_id(r.via),
+            role,
+            role_name,
+            table.id(r.binding.as_deref()),
+            table.id(r.namespace.as_deref()),
+            table.id(r.group.as_deref()),
+            tenant,
+        ])
+    }
+}
+
+/// `{ allowed, code, reasons: [{ via, role, roleName, binding, namespace, group, tenant }],
+/// tenant }`, absent values as `null`: what serializing `Decision` gives, built directly.
+fn decision_to_js(decision: &Decision<'_>, strings: &JsStrings) -> Result<JsValue, JsValue> {
+    let Ok(mut table) = strings.0.try_borrow_mut() else {
+        // Only re-entrance could hold the table; a fresh one answers the same.
+        return decision_to_js(decision, &JsStrings::default());
+    };
+    let table = &mut *table;
+    let _ = table.make_room(9);
+    let code = table.code_id(decision.code);
+    let tenant = table.id(decision.tenant.as_deref());
+    let mut known = (decision.tenant.as_deref(), tenant);
+    let build = |d: &JsValue, values: &js_sys::Array, has_reason: bool, ids: ReasonIds| {
+        let ReasonIds([via, role, role_name, binding, namespace, group, reason_tenant]) = ids;
+        build_decision(
+            d,
+            values,
+            decision.allowed,
+            code,
+            tenant,
+            u32::from(has_reason),
+            via,
+            role,
+            role_name,
+            binding,
+            namespace,
+            group,
+            reason_tenant,
+        )
+    };
+    let mut reasons = decision.reasons.iter();
+    let out = match reasons.next() {
+        Some(first) => {
+            let ids = ReasonIds::of(first, table, known);
+            build(&JsValue::NULL, &table.values, true, ids)
+        }
+        None => build(&JsValue::NULL, &table.values, false, ReasonIds([0; 7])),
+    };
+    for reason in reasons {
+        if table.make_room(7) {
+            known = (None, 0);
+        }
+        let ids = ReasonIds::of(reason, table, known);
+        if build(&out, &table.values, true, ids).is_null() {
+            return Err(js_error(Error::OptionInvalid {
+                option: "Array.prototype",
+                reason: "a setter on it refused a reason of the decision".into(),
+            }));
+        }
+    }
+    Ok(out)
+}
+
+/// The decision on a JS request, as a JS decision.
+pub(super) fn decide(
+    authz: &Authorizer,
+    session: &Session,
+    request: &JsValue,
+    strings: &JsStrings,
+) -> Result<JsValue, JsValue> {
+    with_request(request, |request| {
+        decision_to_js(&authz.authorize(session, request).map_err(js_error)?, strings)
+    })
+}
+
+/// `authorizeMany`'s entry for one request: its decision, or the error it is as an entry.
+pub(super) fn decide_in_batch(
+    authz: &Authorizer,
+    session: &Session,
+    request: &JsValue,
+    strings: &JsStrings,
+) -> JsValue {
+    decide(authz, session, request, strings).unwrap_or_else(|error| batch_error(&error))
+}

@@ -1,0 +1,257 @@
+/** A JWS algorithm this module verifies (`none` is none of them). */
+export type Algorithm =
+  | "HS256" | "HS384" | "HS512" | "RS256" | "RS384" | "RS512"
+  | "PS256" | "PS384" | "PS512" | "ES256" | "ES384" | "ES512" | "EdDSA";
+
+/** A JSON value, as claims and configuration objects hold them. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** One key of a JWKS (RFC 7517); members this module does not read are allowed. */
+export interface Jwk {
+  kty: string;
+  kid?: string;
+  use?: string;
+  alg?: string;
+  key_ops?: string[];
+  n?: string;
+  e?: string;
+  crv?: string;
+  x?: string;
+  y?: string;
+  [member: string]: JsonValue | undefined;
+}
+
+/** A JWKS; authentik serves `{}` for a provider without a signing key. */
+export interface Jwks {
+  keys?: Jwk[];
+  [member: string]: unknown;
+}
+
+/** The parts of an OpenID Provider discovery document this module reads. */
+export interface DiscoveryDocument {
+  issuer: string;
+  jwks_uri?: string;
+  id_token_signing_alg_values_supported: string[];
+  [member: string]: JsonValue | undefined;
+}
+
+/** A role's permissions: permission -> actions, or Kestra's list shape. */
+export type RolePermissions =
+  | { [permission: string]: string[] }
+  | Array<{ permission?: string; resource?: string; actions: string[] }>;
+
+export interface Role {
+  id: string;
+  name?: string;
+  description?: string;
+  permissions?: RolePermissions;
+  isDefault?: boolean;
+  isManaged?: boolean;
+}
+
+export interface Group {
+  id: string;
+  name?: string;
+  description?: string;
+}
+
+export interface User {
+  id?: string;
+  username?: string;
+  email?: string;
+  groups?: Array<string | { id: string; name?: string } | { groupId: string }>;
+  superAdmin?: boolean;
+  instanceOwner?: boolean;
+}
+
+/** A binding in the stored shape (`externalId`, `roleId`, `namespaceId`) or the detail shape. */
+export interface Binding {
+  id?: string;
+  type: "USER" | "GROUP";
+  externalId?: string;
+  roleId?: string;
+  namespaceId?: string | null;
+  namespace?: string | null;
+  role?: { id: string; name?: string };
+  user?: { id: string; username?: string } | null;
+  group?: { id: string; name?: string } | null;
+}
+
+export interface TenantPolicy {
+  roles?: Role[];
+  groups?: Group[];
+  users?: User[];
+  bindings?: Binding[];
+}
+
+/** One answer of `GET /api/v1/{tenant}/tenant-access/{userId}`. */
+export interface TenantAccess {
+  tenantId: string;
+  userId: string;
+  username?: string;
+  groups?: Group[];
+  roles?: Array<{
+    id: string;
+    name?: string;
+    namespace?: string | null;
+    origin?: "BINDING" | "GROUP";
+    sourceId?: string;
+    permissions?: RolePermissions;
+  }>;
+  superAdmin?: boolean;
+  instanceOwner?: boolean;
+}
+
+/** Roles, groups, users and bindings in Kestra's shapes, per tenant or for one tenant. */
+export interface Policy extends TenantPolicy {
+  model?: "auto" | "crud" | "v2";
+  tenants?: { [tenant: string]: TenantPolicy };
+  tenant?: string;
+  tenantAccess?: TenantAccess[];
+}
+
+export interface AuthorizerOptions {
+  /** Kestra's application.yaml, as text or as an object of the same shape. */
+  kestraConfig?: string | { [key: string]: JsonValue };
+  /** The provider's JWKS, as text or object. */
+  jwks?: string | Jwks;
+  /** The provider's discovery document, as text or object. */
+  discovery?: string | DiscoveryDocument;
+  client?: string;
+  issuer?: string;
+  clientId?: string;
+  clientSecret?: string;
+  algorithms?: Algorithm[];
+  trustedAudiences?: string[];
+  /** Seconds, 0 to 300 (default 0). */
+  clockTolerance?: number;
+  /** Largest `exp - iat` in seconds (default 86400). */
+  maxTokenLifetime?: number;
+  /** Largest token in bytes (default 65536). */
+  maxTokenSize?: number;
+  policy?: string | Policy;
+  model?: "auto" | "crud" | "v2";
+  usernameClaim?: string;
+  defaultTenant?: string;
+  /** Refuse tokens whose email_verified is not true when the username is the email claim. */
+  requireVerifiedEmail?: boolean;
+  /** Values for `${NAME}` placeholders of kestraConfig, as Micronaut resolves them from the environment. */
+  placeholders?: Record<string, string>;
+  /** Verified tokens remembered (default 1000, at most 100000; 0 turns the cache off). */
+  tokenCacheSize?: number;
+}
+
+export interface VerifyOptions {
+  /** Seconds since the epoch; defaults to the host clock. */
+  now?: number;
+  nonce?: string;
+  accessToken?: string;
+  code?: string;
+  maxAge?: number;
+  tenant?: string;
+}
+
+/** The claims of a verified ID token. */
+export interface IdTokenClaims {
+  iss: string;
+  sub: string;
+  aud: string | string[];
+  exp: number;
+  iat: number;
+  auth_time?: number;
+  nonce?: string;
+  email?: string;
+  email_verified?: boolean;
+  name?: string;
+  given_name?: string;
+  preferred_username?: string;
+  groups?: string[];
+  [claim: string]: JsonValue | undefined;
+}
+
+export interface Finding {
+  code:
+    | "WARN_DEFAULT_ROLE_MISPLACED" | "WARN_ISSUER_SHAPE" | "WARN_UNRESOLVED_PLACEHOLDER"
+    | "WARN_OAUTH2_DISABLED" | "WARN_CLIENT_SECRET_IN_USE" | "WARN_DEFAULT_ROLE_IAM_WRITE"
+    | "WARN_DEFAULT_ROLE_EMPTY" | "WARN_PERMISSION_IGNORED" | "WARN_ACTION_IGNORED" | "WARN_LEGACY_ACTION"
+    | "WARN_DEFAULT_ROLE_MIGRATED" | "WARN_TENANTS_KEY_REMOVED" | "WARN_BINDING_USER_UNLISTED"
+    | "WARN_USER_WITHOUT_USERNAME" | "WARN_JWKS_PRIVATE_KEY" | "WARN_EMAIL_UNVERIFIED_ACCEPTED";
+  path: string;
+  message: string;
+}
+
+export interface AuthorizationRequest {
+  permission: string;
+  action: string;
+  namespace?: string | null;
+  tenant?: string | null;
+}
+
+export interface Reason {
+  via: "user" | "group" | "default-role" | "instance-owner";
+  role: string | null;
+  roleName: string | null;
+  binding: string | null;
+  namespace: string | null;
+  group: string | null;
+  tenant: string;
+}
+
+export type DecisionCode =
+  | "ALLOWED" | "DENIED_NO_GRANT" | "DENIED_NAMESPACE_NOT_COVERED" | "DENIED_GLOBAL_ONLY"
+  | "DENIED_TENANT_REQUIRED" | "DENIED_NO_TENANT_ACCESS" | "DENIED_INSTANCE_OWNER_ONLY" | "DENIED_NO_USERNAME";
+
+export interface Decision {
+  allowed: boolean;
+  code: DecisionCode;
+  reasons: Reason[];
+  tenant: string | null;
+}
+
+export type ErrorCode =
+  | "ERR_JWS_INVALID" | "ERR_JWT_INVALID" | "ERR_JOSE_ALG_NOT_ALLOWED" | "ERR_JOSE_NOT_SUPPORTED"
+  | "ERR_JWKS_NO_MATCHING_KEY" | "ERR_JWKS_MULTIPLE_MATCHING_KEYS" | "ERR_JWS_SIGNATURE_VERIFICATION_FAILED"
+  | "ERR_JWT_EXPIRED" | "ERR_JWT_CLAIM_VALIDATION_FAILED" | "ERR_JWKS_INVALID" | "ERR_JWKS_TOO_MANY_KEYS"
+  | "ERR_TOKEN_TOO_LARGE" | "ERR_KID_TOO_LONG" | "ERR_INPUT_TOO_LARGE" | "ERR_DISCOVERY_INVALID"
+  | "ERR_CONFIG_INVALID" | "ERR_OPTION_INVALID" | "ERR_POLICY_INVALID" | "ERR_UNKNOWN_PERMISSION"
+  | "ERR_UNKNOWN_ACTION" | "ERR_NAMESPACE_INVALID" | "ERR_TENANT_INVALID"
+  | "ERR_SESSION_FOREIGN";
+
+/** What every method throws: a real Error with a stable code. */
+export interface KestraAuthzError extends Error {
+  name: "KestraAuthzError";
+  code: ErrorCode;
+  /** For claim failures: the claim, as in jose. */
+  claim?: string;
+  /** For claim failures: missing, invalid, check_failed, ... */
+  reason?: string;
+}
+
+/** An `authorizeMany` entry whose request was bad input. */
+export interface BatchError {
+  allowed: false;
+  code: ErrorCode;
+  error: string;
+  reasons: [];
+}
+
+export interface MatrixOptions {
+  namespace?: string | null;
+  tenant?: string | null;
+}
+
+/** permission -> action -> allowed. */
+export type Matrix = { [permission: string]: { [action: string]: boolean } };
+
+export interface TokenCacheStats {
+  entries: number;
+  capacity: number;
+  hits: number;
+  misses: number;
+}
+
+export interface NamespaceGrants {
+  everywhere: boolean;
+  namespaces: string[];
+}
+

@@ -1,0 +1,187 @@
+// How text crosses into wasm memory (src/wasm/transport.rs calls these). One call each,
+// where reading a string from wasm-bindgen's glue or driving `TextEncoder.encodeInto` from
+// wasm took several.
+//
+// `writeText` / `writeJson` (which runs `JSON.stringify` first) write a string's UTF-8 at `at`
+// (`room` bytes) and answer its length in bytes; -1 when there is no string (not a string,
+// or stringify threw or gave none); -2 when it has more than `maxUnits` UTF-16 units; else
+// the room it needs, negated, and `writePending` then writes that same text. Lone surrogates
+// become U+FFFD, as in wasm-bindgen's glue.
+//
+// `readRequest` reads a request's four members and writes them in one call (reading each
+// member, then each string, from wasm took seven). Layout at `at`: four little-endian u32
+// lengths (ABSENT: undefined or null; NOT_A_STRING: anything else), then the UTF-8 of each
+// string in order. It answers the bytes written, -1 when `request` is not an object, -3 when
+// it could not be read, else the room it needs, negated. A throwing getter reads as absent.
+//
+// Nothing thrown leaves these functions: an exception must not unwind through wasm, and
+// catching it here spares the cost of wasm-bindgen's `catch` wrapper.
+
+/** A request member's length slot when the member is undefined or null. */
+export const ABSENT = 0xffffffff;
+/** A request member's length slot when the member is there but not a string. */
+export const NOT_A_STRING = 0xfffffffe;
+
+const encoder = new TextEncoder();
+/** @type {Uint8Array<ArrayBufferLike>} */
+let memoryView = new Uint8Array(0);
+/** @type {string | null} */
+let pending = null;
+
+/**
+ * A view of wasm memory, renewed when memory has grown (its buffer is then another).
+ * @param {{ buffer: ArrayBufferLike }} memory
+ */
+function heapOf(memory) {
+  let heap = memoryView;
+  if (heap.buffer !== memory.buffer) heap = memoryView = new Uint8Array(memory.buffer);
+  return heap;
+}
+
+/**
+ * @param {{ buffer: ArrayBufferLike }} memory
+ * @param {string} text
+ * @param {number} at
+ * @param {number} room
+ */
+function write(memory, text, at, room) {
+  const units = text.length;
+  if (units <= room) {
+    const { read, written } = encoder.encodeInto(text, heapOf(memory).subarray(at, at + room));
+    if (read === units) {
+      pending = null;
+      return written;
+    }
+    pending = text;
+    return -(written + (units - read) * 3 + 8);
+  }
+  pending = text;
+  return -(units + 8);
+}
+
+/**
+ * @param {{ buffer: ArrayBufferLike }} memory
+ * @param {unknown} text
+ * @param {number} at
+ * @param {number} room
+ * @param {number} maxUnits
+ */
+export function writeText(memory, text, at, room, maxUnits) {
+  pending = null;
+  if (typeof text !== "string") return -1;
+  if (text.length > maxUnits) return -2;
+  try {
+    return write(memory, text, at, room);
+  } catch (_) {
+    return -1;
+  }
+}
+
+/**
+ * @param {{ buffer: ArrayBufferLike }} memory
+ * @param {unknown} value
+ * @param {number} at
+ * @param {number} room
+ */
+export function writeJson(memory, value, at, room) {
+  pending = null;
+  try {
+    const text = JSON.stringify(value);
+    return typeof text === "string" ? write(memory, text, at, room) : -1;
+  } catch (_) {
+    return -1;
+  }
+}
+
+/**
+ * @param {{ buffer: ArrayBufferLike }} memory
+ * @param {number} at
+ * @param {number} room
+ */
+export function writePending(memory, at, room) {
+  const text = pending;
+  if (text === null) return -1;
+  try {
+    return write(memory, text, at, room);
+  } catch (_) {
+    return -1;
+  }
+}
+
+/**
+ * @param {Uint8Array} heap
+ * @param {number} at
+ * @param {number} n
+ */
+function setLength(heap, at, n) {
+  heap[at] = n & 255;
+  heap[at + 1] = (n >>> 8) & 255;
+  heap[at + 2] = (n >>> 16) & 255;
+  heap[at + 3] = n >>> 24;
+}
+
+/**
+ * Writes one member's length at `slot` and its UTF-8 at `end`; answers the new end, or -1
+ * past `limit`.
+ * @param {Uint8Array} heap
+ * @param {unknown} value
+ * @param {number} slot
+ * @param {number} end
+ * @param {number} limit
+ */
+function put(heap, value, slot, end, limit) {
+  if (value === undefined || value === null) {
+    setLength(heap, slot, ABSENT);
+    return end;
+  }
+  if (typeof value !== "string") {
+    setLength(heap, slot, NOT_A_STRING);
+    return end;
+  }
+  const units = value.length;
+  if (end + units > limit) return -1;
+  let i = 0;
+  for (; i < units; i++) {
+    const c = value.charCodeAt(i);
+    if (c > 0x7f) break;
+    heap[end + i] = c;
+  }
+  if (i < units) {
+    const rest = value.slice(i);
+    if (end + i + rest.length * 3 > limit) return -1;
+    i += encoder.encodeInto(rest, heap.subarray(end + i, limit)).written;
+  }
+  setLength(heap, slot, i);
+  return end + i;
+}
+
+/** @param {unknown} value */
+const units = (value) => (typeof value === "string" ? value.length : 0);
+
+/**
+ * @param {{ buffer: ArrayBufferLike }} memory
+ * @param {any} request
+ * @param {number} at
+ * @param {number} room
+ */
+export function readRequest(memory, request, at, room) {
+  if (typeof request !== "object" || request === null) return -1;
+  try {
+    let permission, action, namespace, tenant;
+    try { permission = request.permission; } catch (_) {}
+    try { action = request.action; } catch (_) {}
+    try { namespace = request.namespace; } catch (_) {}
+    try { tenant = request.tenant; } catch (_) {}
+    // After the getters: one may have called back into the module and grown its memory.
+    const heap = heapOf(memory);
+    const limit = at + room;
+    let end = put(heap, permission, at, at + 16, limit);
+    if (end >= 0) end = put(heap, action, at + 4, end, limit);
+    if (end >= 0) end = put(heap, namespace, at + 8, end, limit);
+    if (end >= 0) end = put(heap, tenant, at + 12, end, limit);
+    if (end >= 0) return end - at;
+    return -(16 + 3 * (units(permission) + units(action) + units(namespace) + units(tenant)) + 8);
+  } catch (_) {
+    return -3;
+  }
+}

@@ -1,0 +1,148 @@
+// Unit tests of the JS half of the wasm boundary (src/wasm/*.js), run on their own: a
+// WebAssembly.Memory stands in for the module's memory.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { ABSENT, NOT_A_STRING, readRequest, writeJson, writePending, writeText } from "../../src/wasm/transport.js";
+import { batchError, decision } from "../../src/wasm/decision.js";
+
+const memory = () => new WebAssembly.Memory({ initial: 1 });
+const bytes = (m, at, n) => new Uint8Array(m.buffer, at, n);
+const text = (m, at, n) => new TextDecoder().decode(bytes(m, at, n));
+const u32 = (m, at) => new DataView(m.buffer).getUint32(at, true);
+
+test("writeText writes UTF-8 and answers its length", () => {
+  const m = memory();
+  assert.equal(writeText(m, "FLOW", 8, 64, 100), 4);
+  assert.equal(text(m, 8, 4), "FLOW");
+  assert.equal(writeText(m, "é€😀", 0, 64, 100), 2 + 3 + 4);
+  assert.equal(text(m, 0, 9), "é€😀");
+});
+
+test("writeText answers -1 for a non-string and -2 past maxUnits", () => {
+  const m = memory();
+  for (const value of [undefined, null, 42, {}, [], Symbol("s"), 1n]) assert.equal(writeText(m, value, 0, 64, 100), -1);
+  assert.equal(writeText(m, "abcdef", 0, 64, 5), -2);
+  assert.equal(writeText(m, "abcde", 0, 64, 5), 5);
+});
+
+test("too little room answers the room needed, negated; writePending then writes the same text", () => {
+  const m = memory();
+  const long = "é".repeat(40);
+  let status = writeText(m, long, 0, 16, 1000);
+  assert.ok(status < -3, `status ${status}`);
+  // The first need counts a byte per UTF-16 unit; a second, once some text is written, three
+  // bytes for each unit not yet written: enough by then.
+  status = writePending(m, 100, -status);
+  if (status < 0) status = writePending(m, 100, -status);
+  assert.equal(status, 80);
+  assert.equal(text(m, 100, 80), long);
+  // Once written, nothing is pending.
+  assert.equal(writePending(m, 100, 200), -1);
+});
+
+test("longer in UTF-16 units than the room: the need counts every unit", () => {
+  const m = memory();
+  const status = writeText(m, "a".repeat(100), 0, 10, 1000);
+  assert.ok(-status >= 100);
+  assert.equal(writePending(m, 0, -status), 100);
+});
+
+test("lone surrogates become U+FFFD", () => {
+  const m = memory();
+  const n = writeText(m, "a\uD800b", 0, 64, 100);
+  assert.equal(text(m, 0, n), "a\uFFFDb");
+});
+
+test("writeJson stringifies, and answers -1 when stringify throws or gives nothing", () => {
+  const m = memory();
+  const n = writeJson(m, { a: [1, "é"] }, 0, 64);
+  assert.equal(text(m, 0, n), '{"a":[1,"é"]}');
+  const cycle = {};
+  cycle.self = cycle;
+  for (const value of [undefined, () => 1, Symbol("s"), 1n, cycle, { toJSON() { throw new Error("no"); } }]) {
+    assert.equal(writeJson(m, value, 0, 64), -1);
+  }
+  // A failed write leaves nothing pending.
+  assert.equal(writePending(m, 0, 64), -1);
+});
+
+test("readRequest writes four lengths, then each member's UTF-8 in order", () => {
+  const m = memory();
+  const n = readRequest(m, { permission: "FLOW", action: "READ", namespace: "company.é" }, 32, 256);
+  assert.equal(n, 16 + 4 + 4 + 10);
+  assert.deepEqual([u32(m, 32), u32(m, 36), u32(m, 40), u32(m, 44)], [4, 4, 10, ABSENT]);
+  assert.equal(text(m, 48, 18), "FLOWREADcompany.é");
+});
+
+test("readRequest marks members that are not strings, and reads throwing getters as absent", () => {
+  const m = memory();
+  const request = {
+    permission: 7,
+    action: null,
+    get namespace() {
+      throw new Error("getter");
+    },
+    tenant: { toString: () => "main" },
+  };
+  assert.equal(readRequest(m, request, 0, 64), 16);
+  assert.deepEqual([u32(m, 0), u32(m, 4), u32(m, 8), u32(m, 12)], [NOT_A_STRING, ABSENT, ABSENT, NOT_A_STRING]);
+});
+
+test("readRequest: -1 for a non-object, the room needed when it does not fit", () => {
+  const m = memory();
+  for (const value of [undefined, null, "FLOW", 3]) assert.equal(readRequest(m, value, 0, 64), -1);
+  const status = readRequest(m, { permission: "FLOW", action: "€".repeat(20) }, 0, 24);
+  assert.ok(status < -3);
+  assert.ok(readRequest(m, { permission: "FLOW", action: "€".repeat(20) }, 0, -status) > 0);
+});
+
+test("readRequest sees memory grown by a getter", () => {
+  const m = memory();
+  const request = {
+    permission: "FLOW",
+    get action() {
+      m.grow(1);
+      return "READ";
+    },
+  };
+  const n = readRequest(m, request, 70000, 64);
+  assert.equal(n, 24);
+  assert.equal(text(m, 70016, 8), "FLOWREAD");
+});
+
+test("decision builds a decision from string indexes, then appends reasons", () => {
+  const s = [null, "user", "group", "ALLOWED", "admin", "Admin", "b1", "company", "main"];
+  const d = decision(null, s, true, 3, 8, 1, 1, 4, 5, 6, 7, 0, 8);
+  assert.deepEqual(d, {
+    allowed: true,
+    code: "ALLOWED",
+    reasons: [{ via: "user", role: "admin", roleName: "Admin", binding: "b1", namespace: "company", group: null, tenant: "main" }],
+    tenant: "main",
+  });
+  assert.equal(decision(d, s, true, 3, 8, 1, 2, 4, 5, 0, 0, 0, 8), d);
+  assert.equal(d.reasons.length, 2);
+  assert.equal(d.reasons[1].via, "group");
+  const none = decision(null, s, false, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+  assert.deepEqual(none.reasons, []);
+  assert.equal(none.tenant, null);
+});
+
+test("decision answers null when a setter on Array.prototype refuses a reason, and ignores setters on Object.prototype", () => {
+  const s = [null, "user"];
+  const d = decision(null, s, true, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+  Object.defineProperty(Array.prototype, "0", { set() { throw new Error("no"); }, configurable: true });
+  Object.defineProperty(Object.prototype, "via", { set() { throw new Error("no"); }, configurable: true });
+  try {
+    assert.equal(decision(d, s, true, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0), null);
+    const fresh = decision(null, s, true, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0);
+    assert.equal(fresh.reasons[0].via, "user");
+  } finally {
+    delete Array.prototype[0];
+    delete Object.prototype.via;
+  }
+});
+
+test("batchError is an entry with the error's code and message", () => {
+  const error = Object.assign(new Error("bad request"), { code: "ERR_OPTION_INVALID" });
+  assert.deepEqual(batchError(error), { allowed: false, code: "ERR_OPTION_INVALID", error: "bad request", reasons: [] });
+});
