@@ -53,12 +53,8 @@ fn setup(bindings: usize) -> (Authorizer, Session) {
     let options = json!({"issuer": "https://sso.example.com/application/o/kestra/", "clientId": "kestra-client",
         "clientSecret": SECRET, "jwks": "{}", "policy": policy(bindings)});
     let authz = Authorizer::new(AuthorizerOptions::from_json(&options).unwrap()).unwrap();
-    let session = authz
-        .verify_id_token(
-            &token(),
-            &VerifyOptions::from_json(&json!({"now": 1_800_000_060u64}), None).unwrap(),
-        )
-        .unwrap();
+    let (now, options) = VerifyOptions::from_json(&json!({"now": 1_800_000_060u64}), None).unwrap();
+    let session = authz.verify_id_token(&token(), now, &options).unwrap();
     (authz, session)
 }
 

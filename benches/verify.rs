@@ -35,10 +35,10 @@ fn bench(c: &mut Criterion) {
             .unwrap();
         let authz = authorizer(&doc["providers"][case["provider"].as_str().unwrap()]);
         let token = case["token"].as_str().unwrap().to_owned();
-        let options = VerifyOptions::from_json(&case["options"], None).unwrap();
-        authz.verify_id_token(&token, &options).unwrap();
+        let (now, options) = VerifyOptions::from_json(&case["options"], None).unwrap();
+        authz.verify_id_token(&token, now, &options).unwrap();
         group.bench_function(label, |b| {
-            b.iter(|| authz.verify_id_token(black_box(&token), &options).unwrap())
+            b.iter(|| authz.verify_id_token(black_box(&token), now, &options).unwrap())
         });
     }
 
@@ -50,10 +50,10 @@ fn bench(c: &mut Criterion) {
         "jwks": fixture("kestra.jwks.json"),
     }));
     let token = fixture("tokens/kestra.alice.authcode.1.id_token.jwt").trim().to_owned();
-    let options = VerifyOptions::from_json(&json!({"now": 1_795_885_258u64}), None).unwrap();
-    authz.verify_id_token(&token, &options).unwrap();
+    let (now, options) = VerifyOptions::from_json(&json!({"now": 1_795_885_258u64}), None).unwrap();
+    authz.verify_id_token(&token, now, &options).unwrap();
     group.bench_function("RS256 (authentik RSA-4096 fixture)", |b| {
-        b.iter(|| authz.verify_id_token(black_box(&token), &options).unwrap())
+        b.iter(|| authz.verify_id_token(black_box(&token), now, &options).unwrap())
     });
     // The same token again with the cache on: the signature is skipped.
     let cached = Authorizer::new(
@@ -66,7 +66,7 @@ fn bench(c: &mut Criterion) {
     )
     .unwrap();
     group.bench_function("repeat of a verified token (cache)", |b| {
-        b.iter(|| cached.verify_id_token(black_box(&token), &options).unwrap())
+        b.iter(|| cached.verify_id_token(black_box(&token), now, &options).unwrap())
     });
     group.finish();
 }

@@ -6,6 +6,7 @@ use crate::error::{Error, Result};
 use crate::rbac::{
     CompiledPolicy, Decision, Matrix, NamespaceGrants, PolicyInput, Principal, RbacOptions, Request, UiCheck,
 };
+use crate::time::UnixTime;
 use crate::token::alg::Alg;
 use crate::token::{
     DEFAULT_CLOCK_TOLERANCE, DEFAULT_MAX_TOKEN_LIFETIME, DEFAULT_MAX_TOKEN_SIZE, Discovery, Jwks, TokenVerifier,
@@ -16,33 +17,59 @@ use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
-/// How to build an [`Authorizer`]. Values given here override the Kestra configuration.
+/// How to build an [`Authorizer`]: every option with its default. Values given here override
+/// the Kestra configuration.
 #[derive(Clone, Default)]
 pub struct AuthorizerOptions {
-    /// Kestra's `application.yaml`, parsed.
+    /// Kestra's `application.yaml`, parsed. Default: none (then `issuer` and `client_id` are
+    /// required, and no default role applies).
     pub kestra_config: Option<KestraConfig>,
-    /// The provider's JWKS (`/application/o/<slug>/jwks/`).
+    /// The provider's JWKS (`/application/o/<slug>/jwks/`). Default: none (then only HS*
+    /// tokens, with `client_secret`, can verify).
     pub jwks: Option<Jwks>,
     /// The provider's discovery document; its issuer must equal the configured one and its
-    /// algorithms become the allow-list unless `algorithms` is given.
+    /// algorithms become the allow-list unless `algorithms` is given. Default: none.
     pub discovery: Option<Discovery>,
     /// Which `micronaut.security.oauth2.clients.<name>` to use when there are several.
+    /// Default: the only one (several without a choice are an error).
     pub client: Option<String>,
+    /// The expected `iss`, byte for byte. Default: the client's `openid.issuer`, else the
+    /// discovery document's `issuer`.
     pub issuer: Option<String>,
+    /// The expected audience. Default: the client's `client-id`.
     pub client_id: Option<String>,
+    /// The HS256/384/512 key. Default: the client's `client-secret`, used only when an HS*
+    /// algorithm is allowed.
     pub client_secret: Option<String>,
+    /// The algorithms tokens may be signed with. Default: the discovery document's
+    /// `id_token_signing_alg_values_supported`, else what the JWKS's keys support.
     pub algorithms: Option<Vec<Alg>>,
+    /// Audiences besides the client id that a token may also name. Default: none.
     pub trusted_audiences: Vec<String>,
+    /// Seconds of clock skew allowed on `exp`, `iat`, `nbf` and `auth_time`, at most 300.
+    /// Default: 0.
     pub clock_tolerance: Option<u32>,
+    /// The largest `exp - iat`, in seconds. Default: 86400.
     pub max_token_lifetime: Option<u64>,
+    /// The largest token, in bytes. Default: 65536.
     pub max_token_size: Option<usize>,
-    /// Roles, groups, users and bindings in Kestra's shapes; none: every verified user has
-    /// the default role.
+    /// Roles, groups, users and bindings in Kestra's shapes. Default: none (every verified
+    /// user has the default role).
     pub policy: Option<PolicyInput<'static>>,
-    /// Permission model, username claim, default tenant.
+    /// Permission model, username claim, default tenant, verified email: each documents its
+    /// default.
     pub rbac: RbacOptions,
-    /// Verified tokens remembered (default 1000; 0 turns the cache off).
+    /// Verified tokens remembered, at most 100000; 0 turns the cache off. Default: 1000.
     pub token_cache_size: Option<usize>,
+}
+
+impl AuthorizerOptions {
+    /// Reads the options as a JS host writes them (`new Authorizer({ kestraConfig, jwks,
+    /// discovery, clientId, ... })`, camelCase); documents may be text or objects. Unknown
+    /// members are errors, so a misspelt option never goes unnoticed.
+    pub fn from_json(value: &serde_json::Value) -> Result<Self> {
+        crate::options::authorizer_options(value)
+    }
 }
 
 /// Default number of verified tokens remembered, and the most that may be asked for.
@@ -332,10 +359,11 @@ impl Authorizer {
         &self.policy
     }
 
-    /// Verifies an ID token and opens a session for it in `tenant` (for the UI checks).
-    /// A token verified before (same text) skips the signature; every check that depends on
-    /// the clock or on `options` runs again.
-    pub fn verify_id_token(&self, token: &str, options: &VerifyOptions) -> Result<Session> {
+    /// Verifies an ID token at `now` (the host's clock: the core reads none) and opens a
+    /// session for it in `options.tenant` (for the UI checks). A token verified before (same
+    /// text) skips the signature; every check that depends on the clock or on `options` runs
+    /// again.
+    pub fn verify_id_token(&self, token: &str, now: UnixTime, options: &VerifyOptions) -> Result<Session> {
         let cached = self.cache.lock().ok().and_then(|mut cache| {
             let found = cache.get(token);
             match found {
@@ -346,11 +374,11 @@ impl Authorizer {
         });
         let verified = match cached {
             Some(verified) => {
-                self.verifier.recheck(&verified, options)?;
+                self.verifier.recheck(&verified, now, options)?;
                 verified
             }
             None => {
-                let verified = Arc::new(self.verifier.verify(token, options)?);
+                let verified = Arc::new(self.verifier.verify(token, now, options)?);
                 if let Ok(mut cache) = self.cache.lock() {
                     cache.insert(token, Arc::clone(&verified));
                 }

@@ -1,4 +1,4 @@
-#![doc = include_str!("../README.md")]
+#![doc = include_str!("../docs/rust.md")]
 #![cfg_attr(
     not(test),
     deny(
@@ -29,3 +29,8 @@ pub use error::{ClaimReason, Error, Result};
 pub use time::UnixTime;
 pub use token::alg::Alg;
 pub use token::{Discovery, Jwks, PublicKey, TokenVerifier, VerifiedIdToken, VerifierConfig, VerifyOptions};
+
+/// The README's Rust example, compiled and run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

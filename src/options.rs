@@ -86,98 +86,96 @@ fn document<T>(
     }
 }
 
-impl AuthorizerOptions {
-    /// Reads `{ kestraConfig, jwks, discovery, client, issuer, clientId, clientSecret,
-    /// algorithms, trustedAudiences, clockTolerance, maxTokenLifetime, maxTokenSize }`.
-    /// Unknown members are errors, so a misspelt option never goes unnoticed.
-    pub fn from_json(value: &Value) -> Result<Self> {
-        if !value.is_object() {
-            return Err(Error::OptionInvalid {
-                option: "options",
-                reason: "pass an object such as { kestraConfig, jwks }".into(),
-            });
-        }
-        let raw: RawAuthorizerOptions = parse(value, "options")?;
-        let algorithms = match raw.algorithms {
-            None => None,
-            Some(names) => Some(
-                names
-                    .iter()
-                    .map(|name| {
-                        Alg::parse(name).ok_or_else(|| Error::OptionInvalid {
-                            option: "algorithms",
-                            reason: format!("unknown or forbidden algorithm \"{}\"", shorten(name)),
-                        })
-                    })
-                    .collect::<Result<Vec<_>>>()?,
-            ),
-        };
-        let placeholders = raw.placeholders.unwrap_or_default();
-        Ok(AuthorizerOptions {
-            kestra_config: document(
-                value.get("kestraConfig"),
-                |text| KestraConfig::parse_with(text, &placeholders),
-                |object| KestraConfig::from_json_with(object, &placeholders),
-            )?,
-            jwks: document(value.get("jwks"), Jwks::parse, Jwks::from_json)?,
-            discovery: document(value.get("discovery"), Discovery::parse, Discovery::from_json)?,
-            client: raw.client,
-            issuer: raw.issuer,
-            client_id: raw.client_id,
-            client_secret: raw.client_secret,
-            algorithms,
-            trusted_audiences: raw.trusted_audiences.unwrap_or_default(),
-            clock_tolerance: whole(raw.clock_tolerance, "clockTolerance", f64::from(u32::MAX))?.map(|v| v as u32),
-            max_token_lifetime: whole(raw.max_token_lifetime, "maxTokenLifetime", MAX_SAFE_SECONDS)?,
-            max_token_size: whole(raw.max_token_size, "maxTokenSize", f64::from(u32::MAX))?.map(|v| v as usize),
-            policy: document(
-                value.get("policy"),
-                |text| PolicyInput::parse(text).map(PolicyInput::into_owned),
-                PolicyInput::from_json,
-            )?,
-            token_cache_size: whole(raw.token_cache_size, "tokenCacheSize", f64::from(u32::MAX))?.map(|v| v as usize),
-            rbac: RbacOptions {
-                model: match raw.model.as_deref() {
-                    None | Some("auto") => None,
-                    Some("crud") | Some("v1") => Some(ModelChoice::Crud),
-                    Some("v2") => Some(ModelChoice::V2),
-                    Some(_) => {
-                        return Err(Error::OptionInvalid {
-                            option: "model",
-                            reason: "must be \"auto\", \"crud\" or \"v2\"".into(),
-                        });
-                    }
-                },
-                username_claim: raw.username_claim,
-                default_tenant: raw.default_tenant,
-                require_verified_email: raw.require_verified_email.unwrap_or(false),
-            },
-        })
+/// `AuthorizerOptions::from_json`: see there.
+pub(crate) fn authorizer_options(value: &Value) -> Result<AuthorizerOptions> {
+    if !value.is_object() {
+        return Err(Error::OptionInvalid {
+            option: "options",
+            reason: "pass an object such as { kestraConfig, jwks }".into(),
+        });
     }
+    let raw: RawAuthorizerOptions = parse(value, "options")?;
+    let algorithms = match raw.algorithms {
+        None => None,
+        Some(names) => Some(
+            names
+                .iter()
+                .map(|name| {
+                    Alg::parse(name).ok_or_else(|| Error::OptionInvalid {
+                        option: "algorithms",
+                        reason: format!("unknown or forbidden algorithm \"{}\"", shorten(name)),
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?,
+        ),
+    };
+    let placeholders = raw.placeholders.unwrap_or_default();
+    Ok(AuthorizerOptions {
+        kestra_config: document(
+            value.get("kestraConfig"),
+            |text| KestraConfig::parse_with(text, &placeholders),
+            |object| KestraConfig::from_json_with(object, &placeholders),
+        )?,
+        jwks: document(value.get("jwks"), Jwks::parse, Jwks::from_json)?,
+        discovery: document(value.get("discovery"), Discovery::parse, Discovery::from_json)?,
+        client: raw.client,
+        issuer: raw.issuer,
+        client_id: raw.client_id,
+        client_secret: raw.client_secret,
+        algorithms,
+        trusted_audiences: raw.trusted_audiences.unwrap_or_default(),
+        clock_tolerance: whole(raw.clock_tolerance, "clockTolerance", f64::from(u32::MAX))?.map(|v| v as u32),
+        max_token_lifetime: whole(raw.max_token_lifetime, "maxTokenLifetime", MAX_SAFE_SECONDS)?,
+        max_token_size: whole(raw.max_token_size, "maxTokenSize", f64::from(u32::MAX))?.map(|v| v as usize),
+        policy: document(
+            value.get("policy"),
+            |text| PolicyInput::parse(text).map(PolicyInput::into_owned),
+            PolicyInput::from_json,
+        )?,
+        token_cache_size: whole(raw.token_cache_size, "tokenCacheSize", f64::from(u32::MAX))?.map(|v| v as usize),
+        rbac: RbacOptions {
+            model: match raw.model.as_deref() {
+                None | Some("auto") => None,
+                Some("crud") | Some("v1") => Some(ModelChoice::Crud),
+                Some("v2") => Some(ModelChoice::V2),
+                Some(_) => {
+                    return Err(Error::OptionInvalid {
+                        option: "model",
+                        reason: "must be \"auto\", \"crud\" or \"v2\"".into(),
+                    });
+                }
+            },
+            username_claim: raw.username_claim,
+            default_tenant: raw.default_tenant,
+            require_verified_email: raw.require_verified_email.unwrap_or(false),
+        },
+    })
 }
 
-impl VerifyOptions {
-    /// Reads `{ now, nonce, accessToken, code, maxAge }`; `default_now` fills a missing `now`.
-    pub fn from_json(value: &Value, default_now: Option<f64>) -> Result<Self> {
-        let raw: RawVerifyOptions = match value {
-            Value::Null => RawVerifyOptions {
-                now: None,
-                nonce: None,
-                access_token: None,
-                code: None,
-                max_age: None,
-                tenant: None,
-            },
-            _ => parse(value, "verifyIdToken options")?,
-        };
-        let now = raw.now.or(default_now).map(UnixTime::from_seconds).transpose()?;
-        Ok(VerifyOptions {
-            now,
-            nonce: raw.nonce,
-            access_token: raw.access_token,
-            code: raw.code,
-            max_age: whole(raw.max_age, "maxAge", MAX_SAFE_SECONDS)?,
-            tenant: raw.tenant,
-        })
-    }
+/// `VerifyOptions::from_json`: see there.
+pub(crate) fn verify_options(value: &Value, default_now: Option<f64>) -> Result<(UnixTime, VerifyOptions)> {
+    let raw: RawVerifyOptions = match value {
+        Value::Null => RawVerifyOptions {
+            now: None,
+            nonce: None,
+            access_token: None,
+            code: None,
+            max_age: None,
+            tenant: None,
+        },
+        _ => parse(value, "verifyIdToken options")?,
+    };
+    let now = raw.now.or(default_now).ok_or_else(|| Error::OptionInvalid {
+        option: "now",
+        reason: "the current time is required (the core reads no clock)".into(),
+    })?;
+    let now = UnixTime::from_seconds(now)?;
+    let options = VerifyOptions {
+        nonce: raw.nonce,
+        access_token: raw.access_token,
+        code: raw.code,
+        max_age: whole(raw.max_age, "maxAge", MAX_SAFE_SECONDS)?,
+        tenant: raw.tenant,
+    };
+    Ok((now, options))
 }

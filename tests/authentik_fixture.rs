@@ -17,9 +17,12 @@ fn verifier() -> TokenVerifier {
     TokenVerifier::new(config).unwrap()
 }
 
-fn at(now: f64) -> VerifyOptions {
+fn at(now: f64) -> UnixTime {
+    UnixTime::from_seconds(now).unwrap()
+}
+
+fn with_nonce() -> VerifyOptions {
     VerifyOptions {
-        now: Some(UnixTime::from_seconds(now).unwrap()),
         nonce: Some(NONCE.into()),
         ..Default::default()
     }
@@ -28,7 +31,9 @@ fn at(now: f64) -> VerifyOptions {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn real_token_verifies_at_iat_plus_60() {
-    let token = verifier().verify(ID_TOKEN.trim(), &at(IAT + 60.0)).unwrap();
+    let token = verifier()
+        .verify(ID_TOKEN.trim(), at(IAT + 60.0), &with_nonce())
+        .unwrap();
     assert_eq!(token.email(), Some("alice@example.com"));
     assert!(token.email_verified());
     assert_eq!(token.groups(), ["kestra-admins", "data-team"]);
@@ -43,9 +48,9 @@ fn real_token_verifies_at_iat_plus_60() {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn real_token_is_expired_at_exp() {
-    let err = verifier().verify(ID_TOKEN.trim(), &at(EXP)).unwrap_err();
+    let err = verifier().verify(ID_TOKEN.trim(), at(EXP), &with_nonce()).unwrap_err();
     assert_eq!(err.code(), "ERR_JWT_EXPIRED");
-    let ok = verifier().verify(ID_TOKEN.trim(), &at(EXP - 1.0));
+    let ok = verifier().verify(ID_TOKEN.trim(), at(EXP - 1.0), &with_nonce());
     assert!(ok.is_ok());
 }
 
@@ -59,14 +64,16 @@ fn one_byte_changed_in_payload_fails_signature() {
     let i = dot + 20;
     bytes[i] = if bytes[i] == b'A' { b'B' } else { b'A' };
     let tampered = String::from_utf8(bytes).unwrap();
-    let err = verifier().verify(&tampered, &at(IAT + 60.0)).unwrap_err();
+    let err = verifier().verify(&tampered, at(IAT + 60.0), &with_nonce()).unwrap_err();
     assert_eq!(err.code(), "ERR_JWS_SIGNATURE_VERIFICATION_FAILED");
 }
 
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn access_token_is_not_an_id_token() {
-    let err = verifier().verify(ACCESS_TOKEN.trim(), &at(IAT + 60.0)).unwrap_err();
+    let err = verifier()
+        .verify(ACCESS_TOKEN.trim(), at(IAT + 60.0), &with_nonce())
+        .unwrap_err();
     assert_eq!(err.code(), "ERR_JWT_CLAIM_VALIDATION_FAILED");
     assert_eq!(err.claim(), Some("azp"));
     assert_eq!(err.reason(), Some("access_token"));
@@ -88,29 +95,35 @@ fn verifier_with_cache(size: usize) -> kestra_authz::Authorizer {
 fn a_cached_token_is_checked_again_for_time_and_options() {
     let authz = verifier_with_cache(10);
     let token = ID_TOKEN.trim();
-    authz.verify_id_token(token, &at(IAT + 60.0)).unwrap();
-    authz.verify_id_token(token, &at(IAT + 61.0)).unwrap();
+    authz.verify_id_token(token, at(IAT + 60.0), &with_nonce()).unwrap();
+    authz.verify_id_token(token, at(IAT + 61.0), &with_nonce()).unwrap();
     let stats = authz.token_cache_stats();
     assert_eq!((stats.entries, stats.hits, stats.misses), (1, 1, 1));
     // The repeat skips the signature, not the clock or the options.
     assert_eq!(
-        authz.verify_id_token(token, &at(EXP)).unwrap_err().code(),
+        authz.verify_id_token(token, at(EXP), &with_nonce()).unwrap_err().code(),
         "ERR_JWT_EXPIRED"
     );
     let wrong_nonce = VerifyOptions {
         nonce: Some("other".into()),
-        ..at(IAT + 60.0)
+        ..with_nonce()
     };
     assert_eq!(
-        authz.verify_id_token(token, &wrong_nonce).unwrap_err().reason(),
+        authz
+            .verify_id_token(token, at(IAT + 60.0), &wrong_nonce)
+            .unwrap_err()
+            .reason(),
         Some("check_failed")
     );
     let too_old = VerifyOptions {
         max_age: Some(10),
-        ..at(IAT + 60.0)
+        ..with_nonce()
     };
     assert_eq!(
-        authz.verify_id_token(token, &too_old).unwrap_err().reason(),
+        authz
+            .verify_id_token(token, at(IAT + 60.0), &too_old)
+            .unwrap_err()
+            .reason(),
         Some("auth_time_too_old")
     );
     assert_eq!(authz.token_cache_stats().hits, 4);
@@ -118,7 +131,7 @@ fn a_cached_token_is_checked_again_for_time_and_options() {
     let mut tampered = token.to_owned();
     tampered.pop();
     tampered.push(if token.ends_with('A') { 'B' } else { 'A' });
-    assert!(authz.verify_id_token(&tampered, &at(IAT + 60.0)).is_err());
+    assert!(authz.verify_id_token(&tampered, at(IAT + 60.0), &with_nonce()).is_err());
     // Nor is one with the cached token's length and signature but another payload (the cache
     // finds entries by the length and the last bytes, then compares the whole text).
     let dot = token.find('.').unwrap() + 1;
@@ -127,7 +140,10 @@ fn a_cached_token_is_checked_again_for_time_and_options() {
     let forged = String::from_utf8(forged).unwrap();
     assert_eq!(forged.len(), token.len());
     assert_eq!(
-        authz.verify_id_token(&forged, &at(IAT + 60.0)).unwrap_err().code(),
+        authz
+            .verify_id_token(&forged, at(IAT + 60.0), &with_nonce())
+            .unwrap_err()
+            .code(),
         "ERR_JWS_SIGNATURE_VERIFICATION_FAILED"
     );
     assert_eq!(authz.token_cache_stats().entries, 1);
@@ -138,16 +154,18 @@ fn a_cached_token_is_checked_again_for_time_and_options() {
 fn the_cache_is_bounded_and_can_be_turned_off() {
     let off = verifier_with_cache(0);
     for _ in 0..3 {
-        off.verify_id_token(ID_TOKEN.trim(), &at(IAT + 60.0)).unwrap();
+        off.verify_id_token(ID_TOKEN.trim(), at(IAT + 60.0), &with_nonce())
+            .unwrap();
     }
     let stats = off.token_cache_stats();
     assert_eq!((stats.entries, stats.hits, stats.misses), (0, 0, 3));
     // Capacity one: a second token pushes the first out.
     let one = verifier_with_cache(1);
     let access = include_str!("fixtures/authentik-2025.8.1/tokens/kestra.alice.authcode.1.access_token.jwt").trim();
-    one.verify_id_token(ID_TOKEN.trim(), &at(IAT + 60.0)).unwrap();
+    one.verify_id_token(ID_TOKEN.trim(), at(IAT + 60.0), &with_nonce())
+        .unwrap();
     assert!(
-        one.verify_id_token(access, &at(IAT + 60.0)).is_err(),
+        one.verify_id_token(access, at(IAT + 60.0), &with_nonce()).is_err(),
         "failures are not cached"
     );
     assert_eq!(one.token_cache_stats().entries, 1);

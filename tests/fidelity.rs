@@ -111,16 +111,16 @@ fn an_unverified_email_is_refused_only_when_asked() {
             .iter()
             .any(|w| w.code == "WARN_EMAIL_UNVERIFIED_ACCEPTED")
     );
-    let options = VerifyOptions::from_json(&json!({"now": NOW}), None).unwrap();
+    let (now, options) = VerifyOptions::from_json(&json!({"now": NOW}), None).unwrap();
     let unverified = token("alice@example.com", json!({"email_verified": false}));
-    assert!(open.verify_id_token(&unverified, &options).is_ok());
-    let err = strict.verify_id_token(&unverified, &options).unwrap_err();
+    assert!(open.verify_id_token(&unverified, now, &options).is_ok());
+    let err = strict.verify_id_token(&unverified, now, &options).unwrap_err();
     assert_eq!(
         (err.code(), err.claim()),
         ("ERR_JWT_CLAIM_VALIDATION_FAILED", Some("email_verified"))
     );
     let verified = token("alice@example.com", json!({"email_verified": true}));
-    assert!(strict.verify_id_token(&verified, &options).is_ok());
+    assert!(strict.verify_id_token(&verified, now, &options).is_ok());
     // The option concerns the email only: another username claim is unaffected.
     let by_name = authz_with(
         "",
@@ -131,7 +131,7 @@ fn an_unverified_email_is_refused_only_when_asked() {
         "alice@example.com",
         json!({"email_verified": false, "preferred_username": "alice"}),
     );
-    assert!(by_name.verify_id_token(&t, &options).is_ok());
+    assert!(by_name.verify_id_token(&t, now, &options).is_ok());
 }
 
 #[test]

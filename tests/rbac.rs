@@ -446,12 +446,8 @@ fn the_authentik_guide_end_to_end_with_the_real_token() {
     )
     .unwrap();
     let token = include_str!("fixtures/authentik-2025.8.1/tokens/kestra.alice.authcode.1.id_token.jwt").trim();
-    let s = a
-        .verify_id_token(
-            token,
-            &VerifyOptions::from_json(&json!({"now": 1_795_885_258u64}), None).unwrap(),
-        )
-        .unwrap();
+    let (now, options) = VerifyOptions::from_json(&json!({"now": 1_795_885_258u64}), None).unwrap();
+    let s = a.verify_id_token(token, now, &options).unwrap();
     assert_eq!(s.username(), Some("alice@example.com"));
     let role = a.kestra_config().default_role.clone().unwrap();
     assert_eq!(role.permissions.len(), 12);

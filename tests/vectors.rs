@@ -96,8 +96,8 @@ fn token_vectors_through_the_rust_api() {
             let authorizer = build(options).map_err(|e| outcome_of_error(e.code(), None, None))?;
             let secret = options["clientSecret"].as_str().map(str::to_owned);
             Ok(Box::new(move |token: &str, verify_options: &Value| {
-                let result =
-                    VerifyOptions::from_json(verify_options, None).and_then(|o| authorizer.verify_id_token(token, &o));
+                let result = VerifyOptions::from_json(verify_options, None)
+                    .and_then(|(now, o)| authorizer.verify_id_token(token, now, &o));
                 if let Err(e) = &result {
                     assert_discreet(&e.to_string(), token, secret.as_deref());
                 }
@@ -172,9 +172,9 @@ fn rbac_outcomes() -> Vec<(String, Value, Value)> {
     for scenario in doc["scenarios"].as_array().unwrap() {
         let name = scenario["name"].as_str().unwrap();
         let authz = build(&scenario["options"]).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let verify = VerifyOptions::from_json(&scenario["verify"], None).unwrap();
+        let (now, verify) = VerifyOptions::from_json(&scenario["verify"], None).unwrap();
         let session = authz
-            .verify_id_token(scenario["token"].as_str().unwrap(), &verify)
+            .verify_id_token(scenario["token"].as_str().unwrap(), now, &verify)
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         // `judgedBy`: a second Authorizer decides on the first one's session.
         let judge = scenario
@@ -269,7 +269,8 @@ fn parity_output_of_the_native_build() {
     for case in doc["cases"].as_array().unwrap() {
         let authz = build(&providers[case["provider"].as_str().unwrap()]).unwrap();
         let token = case["token"].as_str().unwrap();
-        let result = VerifyOptions::from_json(&case["options"], None).and_then(|o| authz.verify_id_token(token, &o));
+        let result =
+            VerifyOptions::from_json(&case["options"], None).and_then(|(now, o)| authz.verify_id_token(token, now, &o));
         lines.push(json!({"name": case["name"], "outcome": outcome(result)}));
     }
     for case in doc["setup"].as_array().unwrap() {

@@ -24,8 +24,8 @@ fn setup() -> &'static (Authorizer, Session) {
         });
         let authz = Authorizer::new(AuthorizerOptions::from_json(&options).unwrap()).unwrap();
         let token = include_str!("../../tests/fixtures/authentik-2025.8.1/tokens/kestra.alice.authcode.1.id_token.jwt");
-        let verify = VerifyOptions::from_json(&serde_json::json!({"now": 1_795_885_258u64}), None).unwrap();
-        let session = authz.verify_id_token(token.trim(), &verify).unwrap();
+        let (now, verify) = VerifyOptions::from_json(&serde_json::json!({"now": 1_795_885_258u64}), None).unwrap();
+        let session = authz.verify_id_token(token.trim(), now, &verify).unwrap();
         (authz, session)
     })
 }

@@ -20,7 +20,7 @@ fn authorizer() -> &'static Authorizer {
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(token) = std::str::from_utf8(data) {
-        let options = VerifyOptions::from_json(&serde_json::json!({"now": 1_795_885_258u64, "nonce": "n"}), None).unwrap();
-        let _ = authorizer().verify_id_token(token, &options);
+        let (now, options) = VerifyOptions::from_json(&serde_json::json!({"now": 1_795_885_258u64, "nonce": "n"}), None).unwrap();
+        let _ = authorizer().verify_id_token(token, now, &options);
     }
 });

@@ -21,8 +21,6 @@ pub(crate) struct Expectations<'a> {
 /// What the host knows about this one sign-in (per call).
 #[derive(Debug, Clone, Default)]
 pub struct VerifyOptions {
-    /// The clock, from the host.
-    pub now: Option<UnixTime>,
     /// The nonce this client sent with the authorization request. When given, the token must
     /// carry it.
     pub nonce: Option<String>,
@@ -37,6 +35,15 @@ pub struct VerifyOptions {
     pub max_age: Option<u64>,
     /// The tenant the session's UI checks ask about.
     pub tenant: Option<String>,
+}
+
+impl VerifyOptions {
+    /// Reads a JS host's `{ now?, nonce?, accessToken?, code?, maxAge?, tenant? }` (as
+    /// `verifyIdToken` takes it): the time (`now`, else `default_now`; one of them is required)
+    /// and the options. Unknown members are errors.
+    pub fn from_json(value: &serde_json::Value, default_now: Option<f64>) -> Result<(UnixTime, VerifyOptions)> {
+        crate::options::verify_options(value, default_now)
+    }
 }
 
 /// A token whose signature and claims have been verified. Only [`super::TokenVerifier`]

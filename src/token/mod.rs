@@ -11,6 +11,7 @@ mod signature;
 
 use crate::error::{Error, Result};
 use crate::json;
+use crate::time::UnixTime;
 use alg::{Alg, Family};
 pub use claims::{VerifiedIdToken, VerifyOptions};
 pub use discovery::Discovery;
@@ -269,12 +270,8 @@ impl TokenVerifier {
         self.max_token_size
     }
 
-    /// Verifies a compact ID token. `options.now` is required: the core reads no clock.
-    pub fn verify(&self, token: &str, options: &VerifyOptions) -> Result<VerifiedIdToken> {
-        let now = options.now.ok_or_else(|| Error::OptionInvalid {
-            option: "now",
-            reason: "the current time is required (the core reads no clock)".into(),
-        })?;
+    /// Verifies a compact ID token at `now`, which the host supplies: the core reads no clock.
+    pub fn verify(&self, token: &str, now: UnixTime, options: &VerifyOptions) -> Result<VerifiedIdToken> {
         if token.len() > self.max_token_size {
             return Err(Error::TokenTooLarge {
                 size: token.len(),
@@ -346,11 +343,7 @@ impl TokenVerifier {
 
     /// The checks that depend on the clock and the call's options, for a token verified
     /// before (the verified-token cache): time, nonce, max_age, at_hash, c_hash.
-    pub fn recheck(&self, token: &VerifiedIdToken, options: &VerifyOptions) -> Result<()> {
-        let now = options.now.ok_or_else(|| Error::OptionInvalid {
-            option: "now",
-            reason: "the current time is required (the core reads no clock)".into(),
-        })?;
+    pub fn recheck(&self, token: &VerifiedIdToken, now: UnixTime, options: &VerifyOptions) -> Result<()> {
         claims::check_per_call(token, self.clock_tolerance, options, now)
     }
 

@@ -235,22 +235,24 @@ impl JsAuthorizer {
             Some(now) if !now.is_null() => None,
             _ => Some(js_sys::Date::now() / 1000.0),
         };
-        let options = VerifyOptions::from_json(&options, clock).map_err(js_error)?;
+        let (now, options) = VerifyOptions::from_json(&options, clock).map_err(js_error)?;
         // Refused before it is copied: UTF-16 units never outnumber UTF-8 bytes.
         let max = self.inner.verifier().max_token_size();
-        let inner = with_js_text(&token, max, false, |token| self.inner.verify_id_token(token, &options))
-            .unwrap_or_else(|why| {
-                Err(match why {
-                    NoText::Missing | NoText::Unreadable | NoText::Unsettled => Error::JwsInvalid {
-                        reason: "the token must be a string",
-                    },
-                    NoText::TooLong | NoText::TooLarge => Error::TokenTooLarge {
-                        size: token.dyn_ref::<js_sys::JsString>().map_or(0, |t| t.length() as usize),
-                        max,
-                    },
-                })
+        let inner = with_js_text(&token, max, false, |token| {
+            self.inner.verify_id_token(token, now, &options)
+        })
+        .unwrap_or_else(|why| {
+            Err(match why {
+                NoText::Missing | NoText::Unreadable | NoText::Unsettled => Error::JwsInvalid {
+                    reason: "the token must be a string",
+                },
+                NoText::TooLong | NoText::TooLarge => Error::TokenTooLarge {
+                    size: token.dyn_ref::<js_sys::JsString>().map_or(0, |t| t.length() as usize),
+                    max,
+                },
             })
-            .map_err(js_error)?;
+        })
+        .map_err(js_error)?;
         Ok(JsSession { inner })
     }
 }

@@ -48,8 +48,8 @@ pub fn token(email: &str, extra: Value) -> String {
 }
 
 pub fn session_in(authz: &Authorizer, email: &str, extra: Value, tenant: Option<&str>) -> Session {
-    let options = VerifyOptions::from_json(&json!({"now": NOW, "tenant": tenant}), None).unwrap();
-    authz.verify_id_token(&token(email, extra), &options).unwrap()
+    let (now, options) = VerifyOptions::from_json(&json!({"now": NOW, "tenant": tenant}), None).unwrap();
+    authz.verify_id_token(&token(email, extra), now, &options).unwrap()
 }
 
 pub fn session(authz: &Authorizer, email: &str) -> Session {
