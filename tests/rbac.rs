@@ -3,6 +3,10 @@
 
 mod common;
 
+use common::rbac_fixtures::{
+    ALICE, GUIDE_ROLE_PERMISSIONS, group_only_policy, guide_yaml, instance_owner_policy, launcher_role,
+    one_tenant_policy, user_binding, username_and_groups_policy, viewer_role, yaml,
+};
 use common::*;
 use kestra_authz::rbac::{Decision, Request};
 use kestra_authz::{Authorizer, Session};
@@ -42,29 +46,10 @@ fn code(a: &Authorizer, s: &Session, permission: &str, action: &str, namespace: 
     ask(a, s, permission, action, namespace).code
 }
 
-/// One tenant `main`, user alice listed with tenant access, and the given roles and bindings.
-fn policy(model: &str, roles: Value, bindings: Value) -> Value {
-    json!({
-        "model": model,
-        "tenants": {"main": {
-            "roles": roles,
-            "groups": [{"id": "g1", "name": "data-team"}],
-            "users": [{"id": "u-alice", "username": "alice@example.com", "email": "alice@example.com", "groups": ["g1"]}],
-            "bindings": bindings,
-        }}
-    })
-}
-
-fn user_binding(role: &str, namespace: Option<&str>) -> Value {
-    json!({"type": "USER", "externalId": "u-alice", "roleId": role, "namespaceId": namespace})
-}
-
-const ALICE: &str = "alice@example.com";
-
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn rows_1_to_5_namespace_subtree_on_whole_segments() {
-    let a = authz(policy(
+    let a = authz(one_tenant_policy(
         "v2",
         json!([{"id": "r", "name": "R", "permissions": {"FLOW": ["UPDATE"]}}]),
         json!([user_binding("r", Some("io.acme.data"))]),
@@ -99,7 +84,7 @@ fn rows_1_to_5_namespace_subtree_on_whole_segments() {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn company_does_not_cover_companyx() {
-    let a = authz(policy(
+    let a = authz(one_tenant_policy(
         "crud",
         json!([{"id": "r", "permissions": {"FLOW": ["READ"]}}]),
         json!([user_binding("r", Some("company"))]),
@@ -114,7 +99,7 @@ fn company_does_not_cover_companyx() {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn row_6_tenant_wide_binding_covers_every_namespace() {
-    let a = authz(policy(
+    let a = authz(one_tenant_policy(
         "v2",
         json!([{"id": "r", "permissions": {"FLOW": ["VIEW"]}}]),
         json!([user_binding("r", None)]),
@@ -129,13 +114,7 @@ fn row_6_tenant_wide_binding_covers_every_namespace() {
 fn row_7_group_membership_from_the_token_gives_tenant_access_in_both_models() {
     // bob is in no tenant's users: his groups come from the token only. Kestra's SSO sync adds
     // him to the group at login, and group membership creates tenant access (decision 23).
-    let p = json!({"model": "v2", "tenants": {"main": {
-        "roles": [{"id": "r", "permissions": {"FLOW": ["VIEW"]}}],
-        "groups": [{"id": "g1", "name": "data-team"}],
-        "bindings": [{"type": "GROUP", "externalId": "g1", "roleId": "r"}],
-    }}});
-    let yaml = "kestra.security.oidc.groups-claim-path: groups\n";
-    let a = authz_with(yaml, p.clone(), json!({}));
+    let a = authz_with(yaml::GROUPS_CLAIM, group_only_policy("v2", "VIEW"), json!({}));
     let s = session_in(&a, "bob@example.com", json!({"groups": ["data-team"]}), None);
     assert_eq!(s.groups(), ["data-team"]);
     assert!(allowed(&a, &s, "FLOW", "VIEW", Some("x")));
@@ -143,30 +122,17 @@ fn row_7_group_membership_from_the_token_gives_tenant_access_in_both_models() {
     // A group the token does not carry gives nothing.
     let s = session_in(&a, "bob@example.com", json!({"groups": ["other"]}), None);
     assert_eq!(code(&a, &s, "FLOW", "VIEW", Some("x")), "DENIED_NO_TENANT_ACCESS");
-    let mut crud = p;
-    crud["model"] = json!("crud");
-    crud["tenants"]["main"]["roles"][0]["permissions"] = json!({"FLOW": ["READ"]});
-    let a = authz_with(yaml, crud, json!({}));
+    let a = authz_with(yaml::GROUPS_CLAIM, group_only_policy("crud", "READ"), json!({}));
     let s = session_in(&a, "bob@example.com", json!({"groups": ["data-team"]}), None);
     assert!(allowed(&a, &s, "FLOW", "READ", Some("x")));
     assert_eq!(ask(&a, &s, "FLOW", "READ", Some("x")).reasons[0].via.name(), "group");
 }
 
-const VIEWER: &str = r#"{"id": "viewer", "name": "Viewer", "permissions": {
-    "FLOW": ["VIEW", "LIST", "EXPORT"], "EXECUTION": ["VIEW", "LIST", "EXPORT", "ACCESS_LOGS", "ACCESS_OUTPUTS", "ACCESS_FILES", "FOLLOW"],
-    "TRIGGER": ["VIEW", "LIST", "EXPORT"], "NAMESPACE": ["VIEW", "LIST"]}}"#;
-const LAUNCHER: &str = r#"{"id": "launcher", "name": "Launcher", "permissions": {
-    "FLOW": ["VIEW", "LIST", "EXECUTE"], "EXECUTION": ["VIEW", "LIST", "EXECUTE_MISSING_OK", "REPLAY", "RESTART", "CHANGE_LABELS", "ACCESS_LOGS", "ACCESS_OUTPUTS", "ACCESS_FILES", "FOLLOW", "EXPORT"]}}"#;
-
-fn role(text: &str) -> Value {
-    serde_json::from_str(text).unwrap()
-}
-
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn row_8_grants_add_up() {
-    let roles = json!([role(VIEWER), {"id": "custom", "permissions": {"FLOW": ["VIEW"]}}]);
-    let a = authz(policy(
+    let roles = json!([viewer_role(), {"id": "custom", "permissions": {"FLOW": ["VIEW"]}}]);
+    let a = authz(one_tenant_policy(
         "v2",
         roles,
         json!([user_binding("viewer", None), user_binding("custom", Some("x"))]),
@@ -193,7 +159,7 @@ fn rows_9_to_11_scope_classes() {
         user_binding("blueprints", Some("prod")),
         user_binding("delegate", Some("team"))
     ]);
-    let a = authz(policy("v2", roles, bindings));
+    let a = authz(one_tenant_policy("v2", roles, bindings));
     let s = session(&a, ALICE);
     assert!(
         allowed(&a, &s, "USER", "VIEW", None),
@@ -212,10 +178,7 @@ fn rows_9_to_11_scope_classes() {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn rows_12_13_instance_owner() {
-    let p = json!({"model": "v2", "tenants": {"main": {
-        "users": [{"id": "root", "username": "root@example.com", "superAdmin": true}],
-    }}});
-    let a = authz(p);
+    let a = authz(instance_owner_policy());
     let s = session(&a, "root@example.com");
     assert!(!allowed(&a, &s, "FLOW", "VIEW", Some("x")));
     assert_eq!(code(&a, &s, "FLOW", "VIEW", Some("x")), "DENIED_NO_GRANT");
@@ -239,7 +202,7 @@ fn rows_12_13_instance_owner() {
         .unwrap()
         .allowed
     );
-    let alice = authz(policy("v2", json!([]), json!([])));
+    let alice = authz(one_tenant_policy("v2", json!([]), json!([])));
     let s = session(&alice, ALICE);
     assert_eq!(code(&alice, &s, "TENANT", "CREATE", None), "DENIED_INSTANCE_OWNER_ONLY");
 }
@@ -247,18 +210,17 @@ fn rows_12_13_instance_owner() {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn rows_14_15_managed_roles() {
-    let launcher = role(&LAUNCHER.replace("\"EXECUTE_MISSING_OK\", ", ""));
-    let a = authz(policy(
+    let a = authz(one_tenant_policy(
         "v2",
-        json!([launcher, role(VIEWER)]),
+        json!([launcher_role(), viewer_role()]),
         json!([user_binding("launcher", None)]),
     ));
     let s = session(&a, ALICE);
     assert!(allowed(&a, &s, "EXECUTION", "RESTART", Some("x")));
     assert!(!allowed(&a, &s, "FLOW", "UPDATE", Some("x")));
-    let a = authz(policy(
+    let a = authz(one_tenant_policy(
         "v2",
-        json!([role(VIEWER)]),
+        json!([viewer_role()]),
         json!([user_binding("viewer", None)]),
     ));
     let s = session(&a, ALICE);
@@ -269,7 +231,7 @@ fn rows_14_15_managed_roles() {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn row_16_compound_check_needs_each_part() {
-    let a = authz(policy(
+    let a = authz(one_tenant_policy(
         "v2",
         json!([{"id": "mcp", "permissions": {"MCP_SERVER": ["VIEW", "LIST"]}}]),
         json!([user_binding("mcp", None)]),
@@ -284,13 +246,13 @@ fn row_16_compound_check_needs_each_part() {
 fn rows_17_18_group_bindings_and_deleted_groups() {
     let roles = json!([{"id": "r", "permissions": {"FLOW": ["VIEW"]}}]);
     let group_binding = json!({"type": "GROUP", "externalId": "g1", "roleId": "r", "namespaceId": "x"});
-    let a = authz(policy("v2", roles.clone(), json!([group_binding])));
+    let a = authz(one_tenant_policy("v2", roles.clone(), json!([group_binding])));
     let s = session(&a, ALICE);
     assert!(allowed(&a, &s, "FLOW", "VIEW", Some("x.y")));
     let reason = &ask(&a, &s, "FLOW", "VIEW", Some("x.y")).reasons[0];
     assert_eq!((reason.via.name(), reason.group.as_deref()), ("group", Some("g1")));
     // The group deleted: its bindings go with it.
-    let mut gone = policy("v2", roles, json!([]));
+    let mut gone = one_tenant_policy("v2", roles, json!([]));
     gone["tenants"]["main"]["groups"] = json!([]);
     gone["tenants"]["main"]["users"][0]["groups"] = json!([]);
     let a = authz(gone);
@@ -301,7 +263,7 @@ fn rows_17_18_group_bindings_and_deleted_groups() {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn row_19_ui_checks_without_namespace() {
-    let a = authz(policy(
+    let a = authz(one_tenant_policy(
         "v2",
         json!([{"id": "k", "permissions": {"EXECUTION": ["KILL"]}}]),
         json!([user_binding("k", Some("x"))]),
@@ -326,7 +288,7 @@ fn row_19_ui_checks_without_namespace() {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn has_any_action_with_a_namespace_sees_grants_below_it() {
-    let a = authz(policy(
+    let a = authz(one_tenant_policy(
         "v2",
         json!([{"id": "r", "permissions": {"FLOW": ["VIEW"]}}]),
         json!([user_binding("r", Some("company.team.data"))]),
@@ -340,7 +302,7 @@ fn has_any_action_with_a_namespace_sees_grants_below_it() {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn rows_20_to_22_crud_policy_answers_v2_requests_by_the_expansion() {
-    let a = authz(policy(
+    let a = authz(one_tenant_policy(
         "crud",
         json!([{"id": "r", "permissions": {"FLOW": ["READ"], "IMPERSONATE": ["READ"], "SETTING": ["UPDATE"]}}]),
         json!([user_binding("r", None)]),
@@ -364,7 +326,7 @@ fn rows_20_to_22_crud_policy_answers_v2_requests_by_the_expansion() {
     assert!(allowed(&a, &s, "SYSTEM_SETTINGS", "UPDATE", None));
     assert!(allowed(&a, &s, "TENANT_SETTINGS", "UPDATE", None));
     // 2.0 policy from kestractl: READ is an alias of VIEW only.
-    let a = authz(policy(
+    let a = authz(one_tenant_policy(
         "v2",
         json!([{"id": "r", "permissions": {"FLOW": ["READ"]}}]),
         json!([user_binding("r", None)]),
@@ -400,7 +362,7 @@ fn rows_23_to_27_and_30_31_crud_semantics() {
         user_binding("impersonate", None),
         user_binding("flows", Some("dev")),
     ]);
-    let a = authz(policy("crud", roles, bindings));
+    let a = authz(one_tenant_policy("crud", roles, bindings));
     let s = session(&a, ALICE);
     assert!(allowed(&a, &s, "FLOW", "READ", Some("prod.engineering")));
     assert!(allowed(&a, &s, "NAMESPACE", "READ", None));
@@ -418,25 +380,20 @@ fn rows_23_to_27_and_30_31_crud_semantics() {
         "a new namespace needs NAMESPACE:CREATE too"
     );
     // Row 24's second half and row 32: a user with no role at all.
-    let a = authz(policy("crud", json!([]), json!([])));
+    let a = authz(one_tenant_policy("crud", json!([]), json!([])));
     let s = session(&a, ALICE);
     assert!(!allowed(&a, &s, "NAMESPACE", "READ", None));
     assert!(!s.has_any_role().unwrap());
 }
 
-const GUIDE_MICRONAUT: &str = include_str!("fixtures/kestra/guide-micronaut.yaml");
-const GUIDE_KESTRA: &str = include_str!("fixtures/kestra/guide-kestra.yaml");
-
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn the_authentik_guide_end_to_end_with_the_real_token() {
     use kestra_authz::{AuthorizerOptions, VerifyOptions};
-    let yaml = format!(
-        "{}\n{GUIDE_KESTRA}",
-        GUIDE_MICRONAUT
-            .replace("CLIENT_ID", "kestra-client")
-            .replace("http://localhost:9000", "http://127.0.0.1:9000")
-    );
+    // The guide's configuration for the authentik that issued the real token: its client id is
+    // the token's audience, its issuer the token's. (tests/kestra_config.rs reads the guide's
+    // snippets pasted verbatim the same as the joined file.)
+    let yaml = guide_yaml("kestra-client", SECRET, "http://127.0.0.1:9000/application/o/kestra/");
     let a = Authorizer::new(
         AuthorizerOptions::from_json(&json!({
             "kestraConfig": yaml,
@@ -450,7 +407,12 @@ fn the_authentik_guide_end_to_end_with_the_real_token() {
     let s = a.verify_id_token(token, now, &options).unwrap();
     assert_eq!(s.username(), Some("alice@example.com"));
     let role = a.kestra_config().default_role.clone().unwrap();
-    assert_eq!(role.permissions.len(), 12);
+    let granted: Vec<&str> = role
+        .permissions
+        .iter()
+        .map(|(permission, _)| permission.as_str())
+        .collect();
+    assert_eq!(granted, GUIDE_ROLE_PERMISSIONS);
     for (permission, actions) in &role.permissions {
         assert_eq!(actions.len(), 4);
         for action in actions {
@@ -512,13 +474,12 @@ fn the_authentik_guide_end_to_end_with_the_real_token() {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn row_33_default_role_for_users_the_policy_does_not_know() {
-    let yaml = "kestra.security.default-role:\n  name: viewer\n  permissions:\n    FLOW: [READ]\n";
-    let p = policy(
+    let p = one_tenant_policy(
         "crud",
         json!([{"id": "r", "permissions": {"KVSTORE": ["READ"]}}]),
         json!([user_binding("r", None)]),
     );
-    let a = authz_with(yaml, p.clone(), json!({}));
+    let a = authz_with(yaml::DEFAULT_VIEWER, p, json!({}));
     let newcomer = session(&a, "new@example.com");
     for tenant in ["main", "other"] {
         let d = a
@@ -539,8 +500,7 @@ fn row_33_default_role_for_users_the_policy_does_not_know() {
     assert!(!allowed(&a, &alice, "FLOW", "READ", Some("x")));
     assert!(allowed(&a, &alice, "KVSTORE", "READ", Some("x")));
     // tenant-id limits the default role to one tenant.
-    let yaml = "kestra.security.default-role:\n  name: viewer\n  tenant-id: main\n  permissions:\n    FLOW: [READ]\n";
-    let a = authz_with(yaml, Value::Null, json!({}));
+    let a = authz_with(yaml::DEFAULT_VIEWER_IN_MAIN, Value::Null, json!({}));
     let s = session(&a, "new@example.com");
     let ask_in = |tenant| {
         a.authorize(
@@ -561,19 +521,16 @@ fn row_33_default_role_for_users_the_policy_does_not_know() {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn tenants_required_fallback_and_default() {
-    let role = "kestra.security.default-role.name: r\nkestra.security.default-role.permissions.FLOW: READ\n";
-    let required = format!("{role}kestra.ee.tenants.enabled: true\nkestra.ee.tenants.defaultTenant: false\n");
-    let a = authz_with(&required, Value::Null, json!({}));
+    let a = authz_with(&yaml::tenant_required(), Value::Null, json!({}));
     let s = session(&a, ALICE);
     assert_eq!(code(&a, &s, "FLOW", "READ", None), "DENIED_TENANT_REQUIRED");
     assert!(!s.is_allowed("FLOW", "READ", Some("x")).unwrap());
     let s = session_in(&a, ALICE, json!({}), Some("main"));
     assert!(s.is_allowed("FLOW", "READ", Some("x")).unwrap(), "the session's tenant");
-    let fallback = format!("{required}kestra.ee.tenants.fallbackTenant: prod\n");
-    let a = authz_with(&fallback, Value::Null, json!({}));
+    let a = authz_with(&yaml::fallback_tenant(), Value::Null, json!({}));
     let s = session(&a, ALICE);
     assert_eq!(ask(&a, &s, "FLOW", "READ", None).tenant.as_deref(), Some("prod"));
-    let a = authz_with(role, Value::Null, json!({}));
+    let a = authz_with(yaml::DEFAULT_FLOW_READER, Value::Null, json!({}));
     let s = session(&a, ALICE);
     assert_eq!(ask(&a, &s, "FLOW", "READ", None).tenant.as_deref(), Some("main"));
 }
@@ -581,17 +538,12 @@ fn tenants_required_fallback_and_default() {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn identity_mapping_username_claim_and_groups_by_name_or_id() {
-    let p = json!({"model": "crud", "tenants": {"main": {
-        "roles": [{"id": "r", "permissions": {"FLOW": ["READ"]}}, {"id": "k", "permissions": {"KVSTORE": ["READ"]}}],
-        "groups": [{"id": "g-data", "name": "data-team"}, {"id": "g-ops", "name": "ops"}],
-        "users": [{"id": "u1", "username": "alice"}],
-        "bindings": [
-            {"type": "GROUP", "externalId": "g-data", "roleId": "r"},
-            {"type": "GROUP", "externalId": "g-ops", "roleId": "k"},
-        ],
-    }}});
-    let yaml = "kestra.security.oidc.groups-claim-path: realm.groups\n";
-    let a = authz_with(yaml, p.clone(), json!({"usernameClaim": "preferred_username"}));
+    let p = username_and_groups_policy();
+    let a = authz_with(
+        yaml::REALM_GROUPS_CLAIM,
+        p.clone(),
+        json!({"usernameClaim": "preferred_username"}),
+    );
     let s = session_in(
         &a,
         ALICE,
@@ -673,7 +625,7 @@ fn matrix_and_allowed_namespaces() {
         user_binding("r", Some("ops")),
         user_binding("all", None)
     ]);
-    let a = authz(policy("crud", roles, bindings));
+    let a = authz(one_tenant_policy("crud", roles, bindings));
     let s = session(&a, ALICE);
     let matrix = a.matrix(&s, Some("company.team.x"), None).unwrap();
     let cell = |p: &str, act: &str| {
@@ -708,7 +660,7 @@ fn matrix_and_allowed_namespaces() {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn unknown_names_are_errors_not_denials() {
-    let a = authz(policy(
+    let a = authz(one_tenant_policy(
         "crud",
         json!([{"id": "r", "permissions": {"FLOW": ["READ"]}}]),
         json!([user_binding("r", None)]),

@@ -1,27 +1,18 @@
 //! Helpers for RBAC tests: an authorizer for a policy and sessions for verified HS256 tokens.
 #![allow(dead_code)]
 
-use kestra_authz::{Authorizer, AuthorizerOptions, Session, VerifyOptions};
-use serde_json::{Value, json};
+pub mod rbac_fixtures;
 
-pub const ISSUER: &str = "https://sso.example.com/application/o/kestra/";
-pub const CLIENT_ID: &str = "kestra-client";
-pub const SECRET: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
-pub const NOW: u64 = 1_800_000_060;
+use kestra_authz::{Authorizer, AuthorizerOptions, Session, VerifyOptions};
+// Each test binary uses some of them (dead_code, allowed above, does not cover re-exports).
+#[allow(unused_imports)]
+pub use rbac_fixtures::{CLIENT_ID, ISSUER, NOW, SECRET};
+use rbac_fixtures::{authorizer_options, id_token_claims, merge};
+use serde_json::{Value, json};
 
 /// An authorizer over `yaml` (may be empty) and `policy` (may be null), keyed for HS256.
 pub fn authz_with(yaml: &str, policy: Value, extra: Value) -> Authorizer {
-    let mut options = json!({
-        "kestraConfig": yaml,
-        "issuer": ISSUER,
-        "clientId": CLIENT_ID,
-        "clientSecret": SECRET,
-        "jwks": "{}",
-        "policy": policy,
-    });
-    if let (Value::Object(o), Value::Object(e)) = (&mut options, extra) {
-        o.extend(e);
-    }
+    let options = authorizer_options(yaml, policy, extra);
     Authorizer::new(AuthorizerOptions::from_json(&options).unwrap()).unwrap()
 }
 
@@ -31,13 +22,8 @@ pub fn authz(policy: Value) -> Authorizer {
 
 /// A signed ID token for `email` with extra claims.
 pub fn token(email: &str, extra: Value) -> String {
-    let mut claims = json!({
-        "iss": ISSUER, "sub": format!("sub-{email}"), "aud": CLIENT_ID,
-        "iat": NOW - 60, "exp": NOW + 240, "email": email,
-    });
-    if let (Value::Object(c), Value::Object(e)) = (&mut claims, extra) {
-        c.extend(e);
-    }
+    let mut claims = id_token_claims(&format!("sub-{email}"), json!({"email": email}));
+    merge(&mut claims, extra);
     let header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256);
     jsonwebtoken::encode(
         &header,
