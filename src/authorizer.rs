@@ -1,7 +1,7 @@
 //! The public entry point: a Kestra configuration and the provider's keys, compiled once;
 //! ID tokens verified against them. The JS `Authorizer` is a thin wrapper around this.
 
-use crate::config::{Finding, KestraConfig};
+use crate::config::{Finding, FindingCode, KestraConfig};
 use crate::error::{Error, Result};
 use crate::rbac::{
     CompiledPolicy, Decision, Matrix, NamespaceGrants, PolicyInput, Principal, RbacOptions, Request, UiCheck,
@@ -287,7 +287,7 @@ impl Authorizer {
         let mut warnings = config.findings.clone();
         for index in published_private {
             warnings.push(Finding {
-                code: "WARN_JWKS_PRIVATE_KEY",
+                code: FindingCode::JwksPrivateKey,
                 path: format!("jwks.keys[{index}]"),
                 message: "a key that is not for signatures (e.g. use: enc) carries private key material: it is not used, but the private key was published; rotate it".into(),
             });
@@ -296,14 +296,14 @@ impl Authorizer {
         let require_verified_email = options.rbac.require_verified_email;
         if policy.username_claim() == "email" && !require_verified_email {
             warnings.push(Finding {
-                code: "WARN_EMAIL_UNVERIFIED_ACCEPTED",
+                code: FindingCode::EmailUnverifiedAccepted,
                 path: "requireVerifiedEmail".into(),
                 message: "usernames are the email claim and tokens with email_verified false are accepted: where authentik lets users edit their email, a user can take another's email and their Kestra rights (Kestra itself has the same exposure); set requireVerifiedEmail".into(),
             });
         }
         if verifier.uses_client_secret() {
             warnings.push(Finding {
-                code: "WARN_CLIENT_SECRET_IN_USE",
+                code: FindingCode::ClientSecretInUse,
                 path: "micronaut.security.oauth2.clients.<name>.client-secret".into(),
                 message: "HS256 tokens are verified with the client secret: wherever this configuration is loaded in a browser, the secret ships to every user (verify HS256 in an edge worker or server, or select a signing key in authentik)".into(),
             });

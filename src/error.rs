@@ -4,6 +4,91 @@
 
 use std::fmt;
 
+/// The stable machine code of an [`Error`]: the codes JS hosts see as `error.code`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    TokenTooLarge,
+    JoseNotSupported,
+    JwsInvalid,
+    JwtInvalid,
+    JoseAlgNotAllowed,
+    KidTooLong,
+    JwksNoMatchingKey,
+    JwksMultipleMatchingKeys,
+    JwsSignatureVerificationFailed,
+    JwtExpired,
+    JwtClaimValidationFailed,
+    JwksInvalid,
+    JwksTooManyKeys,
+    InputTooLarge,
+    DiscoveryInvalid,
+    ConfigInvalid,
+    OptionInvalid,
+    PolicyInvalid,
+    UnknownPermission,
+    UnknownAction,
+    NamespaceInvalid,
+    TenantInvalid,
+    SessionForeign,
+}
+
+impl ErrorCode {
+    /// Every code, in the order they are documented.
+    pub const ALL: [ErrorCode; 23] = [
+        ErrorCode::TokenTooLarge,
+        ErrorCode::JoseNotSupported,
+        ErrorCode::JwsInvalid,
+        ErrorCode::JwtInvalid,
+        ErrorCode::JoseAlgNotAllowed,
+        ErrorCode::KidTooLong,
+        ErrorCode::JwksNoMatchingKey,
+        ErrorCode::JwksMultipleMatchingKeys,
+        ErrorCode::JwsSignatureVerificationFailed,
+        ErrorCode::JwtExpired,
+        ErrorCode::JwtClaimValidationFailed,
+        ErrorCode::JwksInvalid,
+        ErrorCode::JwksTooManyKeys,
+        ErrorCode::InputTooLarge,
+        ErrorCode::DiscoveryInvalid,
+        ErrorCode::ConfigInvalid,
+        ErrorCode::OptionInvalid,
+        ErrorCode::PolicyInvalid,
+        ErrorCode::UnknownPermission,
+        ErrorCode::UnknownAction,
+        ErrorCode::NamespaceInvalid,
+        ErrorCode::TenantInvalid,
+        ErrorCode::SessionForeign,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::TokenTooLarge => "ERR_TOKEN_TOO_LARGE",
+            ErrorCode::JoseNotSupported => "ERR_JOSE_NOT_SUPPORTED",
+            ErrorCode::JwsInvalid => "ERR_JWS_INVALID",
+            ErrorCode::JwtInvalid => "ERR_JWT_INVALID",
+            ErrorCode::JoseAlgNotAllowed => "ERR_JOSE_ALG_NOT_ALLOWED",
+            ErrorCode::KidTooLong => "ERR_KID_TOO_LONG",
+            ErrorCode::JwksNoMatchingKey => "ERR_JWKS_NO_MATCHING_KEY",
+            ErrorCode::JwksMultipleMatchingKeys => "ERR_JWKS_MULTIPLE_MATCHING_KEYS",
+            ErrorCode::JwsSignatureVerificationFailed => "ERR_JWS_SIGNATURE_VERIFICATION_FAILED",
+            ErrorCode::JwtExpired => "ERR_JWT_EXPIRED",
+            ErrorCode::JwtClaimValidationFailed => "ERR_JWT_CLAIM_VALIDATION_FAILED",
+            ErrorCode::JwksInvalid => "ERR_JWKS_INVALID",
+            ErrorCode::JwksTooManyKeys => "ERR_JWKS_TOO_MANY_KEYS",
+            ErrorCode::InputTooLarge => "ERR_INPUT_TOO_LARGE",
+            ErrorCode::DiscoveryInvalid => "ERR_DISCOVERY_INVALID",
+            ErrorCode::ConfigInvalid => "ERR_CONFIG_INVALID",
+            ErrorCode::OptionInvalid => "ERR_OPTION_INVALID",
+            ErrorCode::PolicyInvalid => "ERR_POLICY_INVALID",
+            ErrorCode::UnknownPermission => "ERR_UNKNOWN_PERMISSION",
+            ErrorCode::UnknownAction => "ERR_UNKNOWN_ACTION",
+            ErrorCode::NamespaceInvalid => "ERR_NAMESPACE_INVALID",
+            ErrorCode::TenantInvalid => "ERR_TENANT_INVALID",
+            ErrorCode::SessionForeign => "ERR_SESSION_FOREIGN",
+        }
+    }
+}
+
 /// Why a claim failed. `as_str` is the stable `reason` that reaches JS.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ClaimReason {
@@ -28,6 +113,19 @@ pub enum ClaimReason {
 }
 
 impl ClaimReason {
+    /// Every reason, in the order they are documented.
+    pub const ALL: [ClaimReason; 9] = [
+        ClaimReason::Missing,
+        ClaimReason::Invalid,
+        ClaimReason::CheckFailed,
+        ClaimReason::UntrustedAudience,
+        ClaimReason::LifetimeExceeded,
+        ClaimReason::InTheFuture,
+        ClaimReason::AuthenticationTooOld,
+        ClaimReason::LogoutToken,
+        ClaimReason::AccessToken,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ClaimReason::Missing => "missing",
@@ -118,32 +216,38 @@ pub type Result<T> = std::result::Result<T, Error>;
 
 impl Error {
     /// The stable machine code.
+    /// The stable machine code: `ERR_*`.
     pub fn code(&self) -> &'static str {
+        self.error_code().as_str()
+    }
+
+    /// The code as an enum.
+    pub fn error_code(&self) -> ErrorCode {
         match self {
-            Error::TokenTooLarge { .. } => "ERR_TOKEN_TOO_LARGE",
-            Error::EncryptedTokenUnsupported => "ERR_JOSE_NOT_SUPPORTED",
-            Error::JwsInvalid { .. } => "ERR_JWS_INVALID",
-            Error::JwtInvalid { .. } => "ERR_JWT_INVALID",
-            Error::AlgNotAllowed { .. } => "ERR_JOSE_ALG_NOT_ALLOWED",
-            Error::NotSupported { .. } => "ERR_JOSE_NOT_SUPPORTED",
-            Error::KidTooLong { .. } => "ERR_KID_TOO_LONG",
-            Error::NoMatchingKey { .. } => "ERR_JWKS_NO_MATCHING_KEY",
-            Error::MultipleMatchingKeys { .. } => "ERR_JWKS_MULTIPLE_MATCHING_KEYS",
-            Error::SignatureInvalid => "ERR_JWS_SIGNATURE_VERIFICATION_FAILED",
-            Error::Expired { .. } => "ERR_JWT_EXPIRED",
-            Error::ClaimInvalid { .. } => "ERR_JWT_CLAIM_VALIDATION_FAILED",
-            Error::JwksInvalid { .. } => "ERR_JWKS_INVALID",
-            Error::JwksTooManyKeys { .. } => "ERR_JWKS_TOO_MANY_KEYS",
-            Error::InputTooLarge { .. } => "ERR_INPUT_TOO_LARGE",
-            Error::DiscoveryInvalid { .. } => "ERR_DISCOVERY_INVALID",
-            Error::ConfigInvalid { .. } => "ERR_CONFIG_INVALID",
-            Error::OptionInvalid { .. } => "ERR_OPTION_INVALID",
-            Error::PolicyInvalid { .. } => "ERR_POLICY_INVALID",
-            Error::UnknownPermission { .. } => "ERR_UNKNOWN_PERMISSION",
-            Error::UnknownAction { .. } => "ERR_UNKNOWN_ACTION",
-            Error::NamespaceInvalid { .. } => "ERR_NAMESPACE_INVALID",
-            Error::TenantInvalid { .. } => "ERR_TENANT_INVALID",
-            Error::SessionForeign { .. } => "ERR_SESSION_FOREIGN",
+            Error::TokenTooLarge { .. } => ErrorCode::TokenTooLarge,
+            Error::EncryptedTokenUnsupported => ErrorCode::JoseNotSupported,
+            Error::JwsInvalid { .. } => ErrorCode::JwsInvalid,
+            Error::JwtInvalid { .. } => ErrorCode::JwtInvalid,
+            Error::AlgNotAllowed { .. } => ErrorCode::JoseAlgNotAllowed,
+            Error::NotSupported { .. } => ErrorCode::JoseNotSupported,
+            Error::KidTooLong { .. } => ErrorCode::KidTooLong,
+            Error::NoMatchingKey { .. } => ErrorCode::JwksNoMatchingKey,
+            Error::MultipleMatchingKeys { .. } => ErrorCode::JwksMultipleMatchingKeys,
+            Error::SignatureInvalid => ErrorCode::JwsSignatureVerificationFailed,
+            Error::Expired { .. } => ErrorCode::JwtExpired,
+            Error::ClaimInvalid { .. } => ErrorCode::JwtClaimValidationFailed,
+            Error::JwksInvalid { .. } => ErrorCode::JwksInvalid,
+            Error::JwksTooManyKeys { .. } => ErrorCode::JwksTooManyKeys,
+            Error::InputTooLarge { .. } => ErrorCode::InputTooLarge,
+            Error::DiscoveryInvalid { .. } => ErrorCode::DiscoveryInvalid,
+            Error::ConfigInvalid { .. } => ErrorCode::ConfigInvalid,
+            Error::OptionInvalid { .. } => ErrorCode::OptionInvalid,
+            Error::PolicyInvalid { .. } => ErrorCode::PolicyInvalid,
+            Error::UnknownPermission { .. } => ErrorCode::UnknownPermission,
+            Error::UnknownAction { .. } => ErrorCode::UnknownAction,
+            Error::NamespaceInvalid { .. } => ErrorCode::NamespaceInvalid,
+            Error::TenantInvalid { .. } => ErrorCode::TenantInvalid,
+            Error::SessionForeign { .. } => ErrorCode::SessionForeign,
         }
     }
 

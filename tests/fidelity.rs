@@ -158,7 +158,7 @@ fn unlisted_binding_ids_and_users_without_usernames_are_findings() {
     let a = authz(json!({"roles": [{"id": "r", "permissions": {"FLOW": ["READ"]}}],
         "users": [{"id": "u2", "email": "x@example.com"}],
         "bindings": [{"type": "USER", "externalId": "alice@example.com", "roleId": "r"}]}));
-    let codes: Vec<&str> = a.warnings().iter().map(|w| w.code).collect();
+    let codes: Vec<&str> = a.warnings().iter().map(|w| w.code.as_str()).collect();
     assert!(codes.contains(&"WARN_BINDING_USER_UNLISTED"), "{codes:?}");
     assert!(codes.contains(&"WARN_USER_WITHOUT_USERNAME"), "{codes:?}");
     // The binding's externalId equals the token's email: still nobody's.

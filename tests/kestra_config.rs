@@ -7,7 +7,7 @@ const GUIDE_KESTRA: &str = include_str!("fixtures/kestra/guide-kestra.yaml");
 const GUIDE_JOINED: &str = include_str!("fixtures/kestra/guide-joined.yaml");
 
 fn codes(config: &KestraConfig) -> Vec<&'static str> {
-    config.findings.iter().map(|f| f.code).collect()
+    config.findings.iter().map(|f| f.code.as_str()).collect()
 }
 
 #[cfg_attr(not(target_arch = "wasm32"), test)]

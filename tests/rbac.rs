@@ -829,7 +829,7 @@ fn model_auto_detection_and_config_lints() {
     let yaml = "kestra.security.default-role.name: nothing\nkestra.security.default-role.permissions.TEMPLATE: [READ]\n\
                 micronaut.security.oauth2.enabled: false\nmicronaut.security.oauth2.clients.a.client-id: x\n";
     let a = authz_with(yaml, json!({"model": "v2"}), json!({}));
-    let codes: Vec<&str> = a.warnings().iter().map(|w| w.code).collect();
+    let codes: Vec<&str> = a.warnings().iter().map(|w| w.code.as_str()).collect();
     assert!(codes.contains(&"WARN_DEFAULT_ROLE_EMPTY"), "{codes:?}");
     assert!(codes.contains(&"WARN_OAUTH2_DISABLED"), "{codes:?}");
     use kestra_authz::AuthorizerOptions;

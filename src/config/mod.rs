@@ -11,14 +11,85 @@ use serde_json::Value;
 pub use yaml::MAX_YAML_BYTES;
 use yaml::Node;
 
-/// A configuration finding: not fatal, but worth an admin's attention (decision 20).
+/// A configuration finding: not fatal, but worth an admin's attention. Values that could
+/// grant or narrow access are never findings: they are errors.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
     /// Stable machine code, `WARN_*`.
-    pub code: &'static str,
+    pub code: FindingCode,
     /// Where in the configuration, as a dotted path.
     pub path: String,
     pub message: String,
+}
+
+/// The stable machine code of a [`Finding`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FindingCode {
+    DefaultRoleMisplaced,
+    IssuerShape,
+    UnresolvedPlaceholder,
+    Oauth2Disabled,
+    ClientSecretInUse,
+    DefaultRoleIamWrite,
+    DefaultRoleEmpty,
+    PermissionIgnored,
+    ActionIgnored,
+    LegacyAction,
+    DefaultRoleMigrated,
+    TenantsKeyRemoved,
+    BindingUserUnlisted,
+    UserWithoutUsername,
+    JwksPrivateKey,
+    EmailUnverifiedAccepted,
+}
+
+impl FindingCode {
+    /// Every code, in the order they are documented.
+    pub const ALL: [FindingCode; 16] = [
+        FindingCode::DefaultRoleMisplaced,
+        FindingCode::IssuerShape,
+        FindingCode::UnresolvedPlaceholder,
+        FindingCode::Oauth2Disabled,
+        FindingCode::ClientSecretInUse,
+        FindingCode::DefaultRoleIamWrite,
+        FindingCode::DefaultRoleEmpty,
+        FindingCode::PermissionIgnored,
+        FindingCode::ActionIgnored,
+        FindingCode::LegacyAction,
+        FindingCode::DefaultRoleMigrated,
+        FindingCode::TenantsKeyRemoved,
+        FindingCode::BindingUserUnlisted,
+        FindingCode::UserWithoutUsername,
+        FindingCode::JwksPrivateKey,
+        FindingCode::EmailUnverifiedAccepted,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingCode::DefaultRoleMisplaced => "WARN_DEFAULT_ROLE_MISPLACED",
+            FindingCode::IssuerShape => "WARN_ISSUER_SHAPE",
+            FindingCode::UnresolvedPlaceholder => "WARN_UNRESOLVED_PLACEHOLDER",
+            FindingCode::Oauth2Disabled => "WARN_OAUTH2_DISABLED",
+            FindingCode::ClientSecretInUse => "WARN_CLIENT_SECRET_IN_USE",
+            FindingCode::DefaultRoleIamWrite => "WARN_DEFAULT_ROLE_IAM_WRITE",
+            FindingCode::DefaultRoleEmpty => "WARN_DEFAULT_ROLE_EMPTY",
+            FindingCode::PermissionIgnored => "WARN_PERMISSION_IGNORED",
+            FindingCode::ActionIgnored => "WARN_ACTION_IGNORED",
+            FindingCode::LegacyAction => "WARN_LEGACY_ACTION",
+            FindingCode::DefaultRoleMigrated => "WARN_DEFAULT_ROLE_MIGRATED",
+            FindingCode::TenantsKeyRemoved => "WARN_TENANTS_KEY_REMOVED",
+            FindingCode::BindingUserUnlisted => "WARN_BINDING_USER_UNLISTED",
+            FindingCode::UserWithoutUsername => "WARN_USER_WITHOUT_USERNAME",
+            FindingCode::JwksPrivateKey => "WARN_JWKS_PRIVATE_KEY",
+            FindingCode::EmailUnverifiedAccepted => "WARN_EMAIL_UNVERIFIED_ACCEPTED",
+        }
+    }
+}
+
+impl PartialEq<&str> for FindingCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
 }
 
 /// One `micronaut.security.oauth2.clients.<name>` entry.
@@ -373,7 +444,7 @@ struct Reader<'c> {
 }
 
 impl Reader<'_> {
-    fn finding(&mut self, code: &'static str, path: impl Into<String>, message: impl Into<String>) {
+    fn finding(&mut self, code: FindingCode, path: impl Into<String>, message: impl Into<String>) {
         self.config.findings.push(Finding {
             code,
             path: path.into(),
@@ -412,7 +483,7 @@ impl Reader<'_> {
                     "pass its value in the placeholders option"
                 };
                 self.finding(
-                    "WARN_UNRESOLVED_PLACEHOLDER",
+                    FindingCode::UnresolvedPlaceholder,
                     shown,
                     format!("{shown}: {}; {what}", unresolved.describe()),
                 );
@@ -519,13 +590,13 @@ impl Reader<'_> {
             if let Some(issuer) = &client.issuer
                 && let Some(problem) = issuer_shape_problem(issuer)
             {
-                self.finding("WARN_ISSUER_SHAPE", format!("{base}.openid.issuer"), problem);
+                self.finding(FindingCode::IssuerShape, format!("{base}.openid.issuer"), problem);
             }
             self.config.clients.push(client);
         }
         if self.config.oauth2_enabled == Some(false) && !self.config.clients.is_empty() {
             self.finding(
-                "WARN_OAUTH2_DISABLED",
+                FindingCode::Oauth2Disabled,
                 "micronaut.security.oauth2.enabled",
                 "OAuth2 is disabled, so Kestra itself will not sign anyone in with these clients",
             );
@@ -536,7 +607,7 @@ impl Reader<'_> {
     fn read_kestra_security(&mut self, props: &Properties<'_>) -> Result<()> {
         if props.under(&["micronaut", "security", "defaultrole"]).next().is_some() {
             self.finding(
-                "WARN_DEFAULT_ROLE_MISPLACED",
+                FindingCode::DefaultRoleMisplaced,
                 "micronaut.security.defaultRole",
                 "defaultRole is under micronaut.security, where Kestra ignores it: move it to kestra.security.defaultRole",
             );
@@ -618,7 +689,7 @@ impl Reader<'_> {
         ] {
             if present {
                 self.finding(
-                    "WARN_TENANTS_KEY_REMOVED",
+                    FindingCode::TenantsKeyRemoved,
                     format!("kestra.ee.tenants.{key}"),
                     format!(
                         "Kestra 0.23 removed kestra.ee.tenants.{key} (tenants are always on; kestra.ee.tenants.fallbackTenant routes requests without one): this authorizer still honours it, Kestra does not"

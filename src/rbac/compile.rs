@@ -6,7 +6,7 @@ use super::catalog::{KeySet, Model};
 use super::policy::{BindingKind, ModelChoice, PolicyInput, TenantInput, valid_tenant};
 use super::roles::{IAM, READ_ONLY, RoleSource, compile_policy_role, compile_role, finding, uses_v2_action};
 use super::tenant::{BindingMeta, Grants, TenantIndex};
-use crate::config::{Finding, KestraConfig};
+use crate::config::{Finding, FindingCode, KestraConfig};
 use crate::error::{Error, Result, shorten};
 use rustc_hash::FxHashMap;
 use std::collections::hash_map::Entry;
@@ -210,7 +210,7 @@ fn compile_default_role(
         .collect();
     if !iam_write.is_empty() {
         findings.push(finding(
-            "WARN_DEFAULT_ROLE_IAM_WRITE",
+            FindingCode::DefaultRoleIamWrite,
             format!("{}.permissions", role.path),
             format!(
                 "the default role lets every SSO user change access control ({}): any new user can grant themselves anything",
@@ -220,7 +220,7 @@ fn compile_default_role(
     }
     if keys.is_empty() {
         findings.push(finding(
-            "WARN_DEFAULT_ROLE_EMPTY",
+            FindingCode::DefaultRoleEmpty,
             role.path.clone(),
             "the default role grants nothing",
         ));
@@ -453,7 +453,7 @@ fn lint_users(
     if let Some(id) = unlisted.next() {
         let more = unlisted.count();
         findings.push(finding(
-            "WARN_BINDING_USER_UNLISTED",
+            FindingCode::BindingUserUnlisted,
             "bindings",
             format!(
                 "user bindings name the user id \"{}\"{} that no tenant lists among its users: they reach no one, since a token is matched to users by username only",
@@ -469,7 +469,7 @@ fn lint_users(
         .find(|u| u.username.is_none())
     {
         findings.push(finding(
-            "WARN_USER_WITHOUT_USERNAME",
+            FindingCode::UserWithoutUsername,
             "users",
             format!(
                 "user \"{}\" has no username, so no token can be them (tokens are matched to users by username only)",

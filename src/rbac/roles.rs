@@ -4,10 +4,10 @@
 use super::catalog::{self, CRUD, INERT_NAMES, KeySet, Model, Permission, key_space};
 use super::policy::RoleInput;
 use super::tenant::CompiledRole;
-use crate::config::Finding;
+use crate::config::{Finding, FindingCode};
 use crate::error::{Error, Result, shorten};
 
-pub(super) fn finding(code: &'static str, path: impl Into<String>, message: impl Into<String>) -> Finding {
+pub(super) fn finding(code: FindingCode, path: impl Into<String>, message: impl Into<String>) -> Finding {
     Finding {
         code,
         path: path.into(),
@@ -47,7 +47,7 @@ pub(super) fn compile_role(
     let migrated = matches!(source, RoleSource::DefaultRole) && model == Model::V2 && !uses_v2_action(permissions);
     if migrated && !permissions.is_empty() {
         findings.push(finding(
-            "WARN_DEFAULT_ROLE_MIGRATED",
+            FindingCode::DefaultRoleMigrated,
             path,
             "the default role is written in CRUD actions: in this 2.0 policy it is read through Kestra's migration table (READ -> VIEW, LIST, ...), as Kestra migrates the role it created",
         ));
@@ -56,7 +56,11 @@ pub(super) fn compile_role(
         let at = format!("{path}.{name}");
         let Some(permission) = space.permission(name) else {
             if INERT_NAMES.contains(&name.as_str()) {
-                findings.push(finding("WARN_PERMISSION_IGNORED", at, format!("{name} grants nothing")));
+                findings.push(finding(
+                    FindingCode::PermissionIgnored,
+                    at,
+                    format!("{name} grants nothing"),
+                ));
                 continue;
             }
             return Err(source.error(&at, format!("unknown permission \"{}\"", shorten(name))));
@@ -72,7 +76,7 @@ pub(super) fn compile_role(
         }
         if !permission.in_model(model) {
             findings.push(finding(
-                "WARN_PERMISSION_IGNORED",
+                FindingCode::PermissionIgnored,
                 at,
                 format!(
                     "{name} is not a permission of the {} model, so it grants nothing here",
@@ -89,7 +93,7 @@ pub(super) fn compile_role(
                 Model::Crud => {
                     if !CRUD.contains(&action_name.as_str()) {
                         findings.push(finding(
-                            "WARN_ACTION_IGNORED",
+                            FindingCode::ActionIgnored,
                             at.clone(),
                             format!("{action_name} is a Kestra 2.0 action; this policy uses the CRUD model"),
                         ));
@@ -105,7 +109,7 @@ pub(super) fn compile_role(
                     // kestractl's legacy alias: READ means VIEW only.
                     let effective = if action_name == "READ" {
                         findings.push(finding(
-                            "WARN_LEGACY_ACTION",
+                            FindingCode::LegacyAction,
                             at.clone(),
                             "READ is read as VIEW in the 2.0 model (VIEW only, not LIST)",
                         ));
@@ -119,12 +123,12 @@ pub(super) fn compile_role(
                     {
                         Some(key) => keys.insert(key),
                         None if REMOVED_IN_V2.contains(&action_name.as_str()) => findings.push(finding(
-                            "WARN_ACTION_IGNORED",
+                            FindingCode::ActionIgnored,
                             at.clone(),
                             format!("{action_name} was removed in Kestra 2.0, so it grants nothing"),
                         )),
                         None => findings.push(finding(
-                            "WARN_ACTION_IGNORED",
+                            FindingCode::ActionIgnored,
                             at.clone(),
                             format!("{action_name} is not an action of {name}, so it grants nothing"),
                         )),

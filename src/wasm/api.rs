@@ -25,7 +25,7 @@ struct JsFinding<'a> {
 impl<'a> From<&'a Finding> for JsFinding<'a> {
     fn from(f: &'a Finding) -> Self {
         JsFinding {
-            code: f.code,
+            code: f.code.as_str(),
             path: &f.path,
             message: &f.message,
         }
