@@ -415,8 +415,8 @@ impl Authorizer {
 
     /// Whether this Authorizer takes the identity a verified token proves: verified by a
     /// verifier identical to its own (issuer, client, keys, secret, algorithms, audiences,
-    /// limits: decision 22), and with a verified email when the username is the
-    /// email and `requireVerifiedEmail` is set.
+    /// limits), and with a verified email when the username is the email and
+    /// `requireVerifiedEmail` is set.
     fn accept_identity(&self, token: &VerifiedIdToken) -> Result<()> {
         if !self.verifier.accepts_tokens_of(token) {
             return Err(Error::SessionForeign {
@@ -436,7 +436,7 @@ impl Authorizer {
     /// The session's principal in this Authorizer's policy: its own when this policy resolved
     /// it, else resolved afresh from the verified claims (a policy reloaded while sessions
     /// live on judges them by the new policy), or `ERR_SESSION_FOREIGN` when this Authorizer
-    /// would not have accepted the session's token itself (decision 22).
+    /// would not have accepted the session's token itself.
     fn principal_of<'s>(&self, session: &'s Session) -> Result<Cow<'s, Principal>> {
         if self.policy.resolved(&session.principal) {
             return Ok(Cow::Borrowed(&session.principal));

@@ -208,7 +208,7 @@ pub enum Error {
     /// A tenant id that does not match Kestra's pattern.
     TenantInvalid { tenant: String },
     /// A session or verified token used with an Authorizer (or a principal with a compiled
-    /// policy) it does not belong to: verified for another issuer or client (decision 22).
+    /// policy) it does not belong to: verified for another issuer or client.
     SessionForeign { reason: &'static str },
 }
 

@@ -28,7 +28,8 @@ impl UnixTime {
     }
 }
 
-/// True when a JSON number is usable as a NumericDate under decision 5.
+/// True when a JSON number is usable as a NumericDate: finite, from 0 to 2^53 - 1, fractions
+/// allowed.
 pub(crate) fn is_valid_seconds(seconds: f64) -> bool {
     seconds.is_finite() && (0.0..=MAX_SAFE_SECONDS).contains(&seconds)
 }

@@ -1,5 +1,5 @@
-//! Identity, provenance and configuration as Kestra reads them (decisions 21-29): the Rust
-//! API's own guarantees, beside what the shared vectors check in every host.
+//! Identity, provenance and configuration as Kestra reads them: the Rust API's own guarantees,
+//! beside what the shared vectors check in every host.
 
 mod common;
 

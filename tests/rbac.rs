@@ -1,4 +1,5 @@
-//! Kestra's RBAC, decided: the rows of kestra-rbac.md §7 that a decision engine can answer,
+//! Kestra's RBAC, decided: the cases of Kestra's RBAC documentation, migration guide and
+//! permissions reference that a decision engine can answer (numbered rows, as in the vectors),
 //! the authentik guide's scenario end to end, and the edges around them.
 
 mod common;
@@ -113,7 +114,7 @@ fn row_6_tenant_wide_binding_covers_every_namespace() {
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn row_7_group_membership_from_the_token_gives_tenant_access_in_both_models() {
     // bob is in no tenant's users: his groups come from the token only. Kestra's SSO sync adds
-    // him to the group at login, and group membership creates tenant access (decision 23).
+    // him to the group at login, and group membership creates tenant access.
     let a = authz_with(yaml::GROUPS_CLAIM, group_only_policy("v2", "VIEW"), json!({}));
     let s = session_in(&a, "bob@example.com", json!({"groups": ["data-team"]}), None);
     assert_eq!(s.groups(), ["data-team"]);

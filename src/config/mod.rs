@@ -761,7 +761,7 @@ fn node_from_json(value: &Value, depth: usize) -> Result<Node> {
 }
 
 /// authentik's issuer is `<origin>/application/o/<slug>/` (per provider) or `<origin>/`
-/// (global mode), always with the trailing slash (decision 6).
+/// (global mode), always with the trailing slash; issuers are compared byte for byte.
 pub(crate) fn issuer_shape_problem(issuer: &str) -> Option<String> {
     let Some(after_scheme) = issuer
         .strip_prefix("https://")

@@ -1,7 +1,7 @@
-//! Kestra's permission vocabulary (kestra-rbac.md §1, decisions 12–14, 19): the CRUD model of
-//! Kestra up to 1.3 and the resource/action model of 2.0, the scope class of every name, the
-//! official CRUD -> action expansion, and a dense numbering of every valid
-//! (permission, action) pair so that a grant set is a small bitset.
+//! Kestra's permission vocabulary: the CRUD model of Kestra up to 1.3 and the resource/action
+//! model of 2.0, the scope class of every name, the official CRUD -> action expansion, and a
+//! dense numbering of every valid (permission, action) pair so that a grant set is a small
+//! bitset.
 
 use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
@@ -24,7 +24,8 @@ impl Model {
     }
 }
 
-/// How a binding's namespace applies to a permission (decision 14).
+/// How a binding's namespace applies to a permission, as Kestra's 2.0 RBAC documentation
+/// classes it; a name only the CRUD model has takes the class of its 2.0 successor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
     /// A namespace binding covers its namespace and the subtree below it.
@@ -223,7 +224,7 @@ pub(crate) const PERMISSIONS: &[PermissionDef] = &[
         false,
     ),
     // In 2.0's published `Resource` list though documented nowhere: they load, and grant only
-    // requests that name them (decision 28).
+    // requests that name them: a policy copied from Kestra's API never fails on a name it uses.
     def("APP_EXECUTION", false, Namespace, Some(COMMON), Namespace, false),
     def("NAMESPACE_FILE", false, Namespace, Some(COMMON), Namespace, false),
     def("TESTSUITE_RUN", false, Namespace, Some(COMMON), Namespace, false),
@@ -324,7 +325,8 @@ pub(crate) const PERMISSIONS: &[PermissionDef] = &[
 /// Names Kestra knows but that never grant anything (`UNKNOWN` of both enums).
 pub(crate) const INERT_NAMES: &[&str] = &["UNKNOWN"];
 
-/// The official CRUD -> 2.0 expansion (`V2_1RolePermissionMigration`, kestra-rbac.md §1.4):
+/// The official CRUD -> 2.0 expansion (Kestra's `V2_1RolePermissionMigration`,
+/// <https://kestra.io/docs/migration-guide/v2.0.0/rbac-action-model>):
 /// what one CRUD grant becomes in 2.0. `BINDING:UPDATE`, `IMPERSONATE`, `TEMPLATE`, `ME`,
 /// `APITOKEN`, `TENANT` and `INFRASTRUCTURE` become nothing.
 pub fn expand(permission: &str, crud_action: &str) -> &'static [(&'static str, &'static [&'static str])] {

@@ -1,16 +1,15 @@
 //! Kestra namespaces: dot-separated segments. A binding on `N` covers `N` and every namespace
-//! below it on whole segments: `company` covers `company.team`, not `companyx`, not the
-//! parent (decision 13).
+//! below it on whole segments: `company` covers `company.team`, not `companyx`, not the parent.
 
 use crate::error::{Error, Result, shorten};
 
-/// Kestra's limit on a namespace's length (decision 27).
+/// Kestra's limit on a namespace's length.
 pub const MAX_NAMESPACE_BYTES: usize = 150;
 /// Segments a namespace can have within that length (`a` and 149 dots).
 pub const MAX_NAMESPACE_DEPTH: usize = MAX_NAMESPACE_BYTES;
 
-/// Checks a namespace against what Kestra accepts (decision 27): `^[a-z0-9][a-z0-9._-]*`, at
-/// most 150 characters, and nothing more (Kestra creates `company.` and `company..team`).
+/// Checks a namespace against what Kestra accepts: `^[a-z0-9][a-z0-9._-]*`, at most 150
+/// characters, and nothing more (Kestra creates `company.` and `company..team`).
 pub fn validate(namespace: &str) -> Result<()> {
     let invalid = |reason: &str| Error::NamespaceInvalid {
         namespace: shorten(namespace),

@@ -1,4 +1,5 @@
-//! ID-token claim validation (OIDC Core §3.1.3.7, decisions 4–9) and the verified identity.
+//! ID-token claim validation (OIDC Core §3.1.3.7, with the stricter rules of `docs/decisions.md`
+//! under "Tokens") and the verified identity.
 
 use super::alg::{Alg, HashSize};
 use super::b64;
@@ -56,7 +57,7 @@ pub struct VerifiedIdToken {
     pub(crate) subject: String,
     pub(crate) audiences: Vec<String>,
     /// The client id it was verified for (one of `audiences`): with `issuer`, whose identity
-    /// it is (decision 22).
+    /// it is, so a verifier for another issuer or client never vouches for it.
     pub(crate) client_id: String,
     /// The fingerprint of the verifier that accepted it (`TokenVerifier::accepts_tokens_of`).
     pub(crate) verified_by: [u8; 32],
@@ -384,8 +385,8 @@ pub(crate) fn check_per_call(
 }
 
 /// `at_hash` / `c_hash`: the left half of the hash of the ASCII value, base64url. authentik
-/// always uses SHA-256 (authentik-tokens.md §2.5), so for ES384 / ES512 that variant is
-/// accepted as well (decision 8).
+/// always uses SHA-256 whatever the `alg`, so for ES384 / ES512 that variant is accepted
+/// beside the algorithm's own hash (OIDC Core §3.1.3.6).
 pub(crate) fn token_hash_matches(alg: Alg, value: &str, claimed: &str) -> bool {
     let spec = half_hash(alg.hash_size(), value);
     if claimed == spec {

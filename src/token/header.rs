@@ -1,4 +1,4 @@
-//! The JOSE header: what is read, what is refused, what is ignored (authentik-tokens.md §5).
+//! The JOSE header: what is read, what is refused, what is ignored.
 
 use super::alg::Alg;
 use super::jwks::MAX_KID_BYTES;

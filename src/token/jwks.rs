@@ -1,4 +1,6 @@
-//! JWKS parsing and strict key selection (decision 10, authentik-tokens.md §3.2 and §5.9).
+//! JWKS parsing and strict key selection: `use`, `key_ops`, type, curve and the key's own `alg`
+//! must fit the token's `alg` before `kid` is compared (authentik may list an encryption key
+//! under its signing key's `kid`).
 //!
 //! Every signing key is checked when the JWKS is loaded, so a weak or malformed key fails
 //! loudly at start-up instead of at the first token. Keys for other purposes (`use: enc`,
@@ -319,7 +321,8 @@ fn rsa_key(jwk: &Map<String, Value>) -> std::result::Result<Option<KeyMaterial>,
 
 fn ed25519_key(jwk: &Map<String, Value>) -> std::result::Result<Option<KeyMaterial>, String> {
     let x = required_bytes(jwk, "x")?;
-    // A key of any other length is refused here, before any verifier sees it (authentik-tokens.md §6 #32).
+    // A key of any other length is refused here, before any verifier sees it: a short Ed25519 key
+    // makes some verifiers panic, and no input may reach a panic.
     let Ok(bytes) = <[u8; 32]>::try_from(x.as_slice()) else {
         return Err("Ed25519 \"x\" is not 32 bytes".into());
     };

@@ -18,12 +18,13 @@ pub use discovery::Discovery;
 pub use jwks::{Jwks, PublicKey};
 use signature::VerifyKey;
 
-/// Default and ceiling of the clock tolerance in seconds (decision 4).
+/// Default and ceiling of the clock tolerance in seconds: none by default, as jose, and at
+/// most five minutes.
 pub const DEFAULT_CLOCK_TOLERANCE: u32 = 0;
 pub const MAX_CLOCK_TOLERANCE: u32 = 300;
-/// Default bound on `exp - iat` (decision 5).
+/// Default bound on `exp - iat` (one day): it refuses tokens that never expire.
 pub const DEFAULT_MAX_TOKEN_LIFETIME: u64 = 86_400;
-/// Default and ceiling of the compact token size (decision 9).
+/// Default and ceiling of the compact token size; a larger token is refused before parsing.
 pub const DEFAULT_MAX_TOKEN_SIZE: usize = 64 * 1024;
 pub const MAX_TOKEN_SIZE_CEILING: usize = 1024 * 1024;
 
@@ -89,7 +90,8 @@ pub struct TokenVerifier {
     max_token_lifetime: u64,
     max_token_size: usize,
     /// A digest of everything above: the tokens this verifier accepts carry it, so another
-    /// verifier can tell whether it would have accepted them too (decision 22).
+    /// verifier can tell whether it would have accepted them too: none vouches for a token it
+    /// would have refused.
     fingerprint: [u8; 32],
 }
 
@@ -347,8 +349,8 @@ impl TokenVerifier {
         claims::check_per_call(token, self.clock_tolerance, options, now)
     }
 
-    /// Strict key selection (decision 10): family, curve and the JWK's own `alg` must fit the
-    /// token's `alg`; then `kid`. Without a `kid` exactly one key may fit.
+    /// Strict key selection: family, curve and the JWK's own `alg` must fit the token's `alg`;
+    /// then `kid`. Without a `kid` exactly one key may fit.
     fn select_key(&self, alg: Alg, kid: Option<&str>) -> Result<VerifyKey<'_>> {
         if alg.family() == Family::Hmac {
             return match &self.secret {

@@ -62,7 +62,7 @@ pub(super) fn id_of(value: &Value, path: &str) -> Result<String> {
 }
 
 /// A binding's namespace: absent or `null` is "no namespace" (tenant-wide); an empty string
-/// is an error, never "no namespace" (decision 27).
+/// is an error, never "no namespace".
 pub(super) fn checked_namespace<'a>(
     value: Option<Cow<'a, str>>,
     path: impl FnOnce() -> String,

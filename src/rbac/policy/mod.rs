@@ -1,8 +1,8 @@
-//! Policy input in Kestra's own JSON shapes (kestra-rbac.md §2): roles, groups, users and
-//! bindings per tenant, bindings in both the stored shape (`type, externalId, roleId,
-//! namespaceId`) and the detail shape (`type, namespace, role{id}, group{id}, user{id}`), and
-//! one user's `GET /api/v1/{tenant}/tenant-access/{userId}` answer. Every error names the path
-//! of the bad entry.
+//! Policy input in the JSON shapes of Kestra's own API: roles, groups, users and bindings per
+//! tenant, bindings in both the stored shape (`type, externalId, roleId, namespaceId`) and the
+//! detail shape (`type, namespace, role{id}, group{id}, user{id}`), and one user's
+//! `GET /api/v1/{tenant}/tenant-access/{userId}` answer. Every error names the path of the bad
+//! entry.
 //!
 //! Two readers give the same answer for every text: `typed` reads the common shape straight
 //! from the text (fast, borrowing), `general` reads every shape through a JSON tree; `parse`
@@ -27,7 +27,7 @@ pub const MAX_POLICY_BYTES: usize = 64 * 1024 * 1024;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ModelChoice {
-    /// 2.0 when any role uses a 2.0-only action name, else CRUD (decision 12).
+    /// 2.0 when any role uses a 2.0-only action name, else CRUD.
     Auto,
     Crud,
     V2,
@@ -45,7 +45,7 @@ pub struct RoleInput {
     pub name: String,
     /// Permission -> actions, in input order.
     pub permissions: Vec<(String, Vec<String>)>,
-    /// `isDefault`: a first-login role of its tenant (decision 25).
+    /// `isDefault`: a first-login role of its tenant, held by users the policy does not list.
     pub is_default: bool,
     pub path: String,
 }
@@ -60,7 +60,7 @@ pub struct GroupInput {
 pub struct UserInput {
     /// How bindings and memberships refer to the user; never matched against a token.
     pub id: String,
-    /// What a token's username is matched against, exactly (decision 21).
+    /// What a token's username is matched against, exactly: the user's only identity.
     pub username: Option<String>,
     /// Informational only: an email is not an identity.
     pub email: Option<String>,

@@ -1,5 +1,5 @@
-//! The configuration read as SnakeYAML reads it (decision 26): merge keys, placeholders
-//! resolved from the host's values, YAML 1.1 booleans.
+//! The configuration read as SnakeYAML reads it: merge keys, placeholders resolved from the
+//! host's values, YAML 1.1 booleans.
 
 use super::checks::{deny, request};
 use super::fixtures::{one_tenant_policy, user_binding, viewer_role};

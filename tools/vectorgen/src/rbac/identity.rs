@@ -1,7 +1,6 @@
-//! Who a session is and who may judge it. Identity (decision 21): a token is matched to the
-//! policy's users by username only. Provenance (decision 22): a session verified by one
-//! Authorizer is judged by another only for its own identity, and is foreign to an Authorizer
-//! of another issuer, client or secret.
+//! Who a session is and who may judge it. Identity: a token is matched to the policy's users by
+//! username only. Provenance: a session verified by one Authorizer is judged by another only
+//! for its own identity, and is foreign to an Authorizer of another issuer, client or secret.
 
 use super::checks::{allow, deny, error, ui};
 use super::fixtures::{one_tenant_policy, user_binding, viewer_role, yaml};
@@ -9,7 +8,7 @@ use super::{Scenarios, alice};
 use serde_json::json;
 
 pub fn add(s: &mut Scenarios) {
-    // Identity (decision 21): a token is matched to policy users by username only.
+    // Identity: a token is matched to policy users by username only.
     let owner_policy = json!({"model": "v2", "tenants": {"main": {
         "roles": [{"id": "admin", "permissions": {"FLOW": ["VIEW", "DELETE"]}}, viewer_role()],
         "groups": [{"id": "g-ops", "name": "ops"}, {"id": "ops", "name": "shadow"}],
@@ -80,7 +79,7 @@ pub fn add(s: &mut Scenarios) {
         vec![allow("FLOW", "DELETE", Some("x"))],
     );
 
-    // Provenance (decision 22): a session judged by another Authorizer.
+    // Provenance: a session judged by another Authorizer.
     let alice_viewer = one_tenant_policy("v2", json!([viewer_role()]), json!([user_binding("viewer", None)]));
     let bob_admin = json!({"model": "v2", "tenants": {"main": {
         "roles": [{"id": "admin", "permissions": {"FLOW": ["VIEW", "DELETE"]}}],

@@ -1,6 +1,7 @@
-//! What a user gets without a binding of their own: the groups the token names (decisions 23,
-//! 24), the tenant's first-login roles (decision 25), and a CRUD default role read through
-//! Kestra's migration table (decision 29).
+//! What a user gets without a binding of their own: the groups the token names (with
+//! `groups-claim-path` set they are the user's groups, and membership gives tenant access),
+//! the tenant's first-login roles (`isDefault`, else the configured `defaultRole`), and a CRUD
+//! default role read through Kestra's migration table, as an upgraded 2.0 server reads it.
 
 use super::checks::{allow, deny, request, ui};
 use super::fixtures::{one_tenant_policy, viewer_role, yaml};
@@ -8,7 +9,7 @@ use super::{Scenarios, alice};
 use serde_json::{Value, json};
 
 pub fn add(s: &mut Scenarios) {
-    // Decisions 23, 24: token groups are the user's groups when the claim path is set.
+    // With `groups-claim-path` set, the token's groups are the user's groups.
     let groups_policy = json!({"model": "v2", "tenants": {"main": {
         "roles": [viewer_role(), {"id": "editor", "permissions": {"FLOW": ["UPDATE"]}}],
         "groups": [{"id": "g1", "name": "data-team"}, {"id": "g2", "name": "editors"}],
@@ -52,8 +53,7 @@ pub fn add(s: &mut Scenarios) {
         vec![allow("FLOW", "VIEW", Some("x")), ui("hasAnyRole", &[], true)],
     );
 
-    // Decision 25: isDefault roles are first-login roles; the tenant's own wins over the
-    // configuration's.
+    // `isDefault` roles are first-login roles; the tenant's own wins over the configuration's.
     let default_policy = json!({"model": "v2", "tenants": {
         "main": {
             "roles": [viewer_role(), {"id": "starter", "name": "Starter", "isDefault": true, "permissions": {"KVSTORE": ["VIEW"]}}],
@@ -127,7 +127,7 @@ pub fn add(s: &mut Scenarios) {
         ],
     );
 
-    // Decision 29: a CRUD default role in a 2.0 policy reads through the migration table.
+    // A CRUD default role in a 2.0 policy reads through the migration table.
     s.add(
         "a CRUD default role in a 2.0 policy is expanded as Kestra's migration does",
         "kestra.security.defaultRole:\n  name: viewer\n  permissions:\n    FLOW: [READ]\n    NAMESPACE: [UPDATE]\n",

@@ -1,8 +1,8 @@
 //! `tests/vectors/rbac.json`: scenarios (authorizer options with a Kestra configuration and a
-//! policy, a signed ID token, verify options) and the checks each runs on its session, with
-//! the expected answers, written from kestra-rbac.md §7, the authentik guide and decisions
-//! 12-29. The policies and configurations `tests/rbac.rs` also decides come from
-//! `fixtures`, the same file those tests read.
+//! policy, a signed ID token, verify options) and the checks each runs on its session, with the
+//! expected answers, written from Kestra's RBAC documentation, the authentik guide and the
+//! rules of `docs/decisions.md`. The policies and configurations `tests/rbac.rs` also decides
+//! come from `fixtures`, the same file those tests read.
 
 mod checks;
 mod config_reading;

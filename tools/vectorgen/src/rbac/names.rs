@@ -1,6 +1,6 @@
-//! Names as Kestra accepts them (decisions 27, 28): namespaces, permissions and actions, and
-//! the claims that name a user and their groups; requests naming what does not exist are
-//! errors, not denials; and the permission matrix over those names.
+//! Names as Kestra accepts them: namespaces, permissions and actions, and the claims that name
+//! a user and their groups; requests naming what does not exist are errors, not denials; and
+//! the permission matrix over those names.
 
 use super::checks::{allow, deny, error};
 use super::fixtures::{one_tenant_policy, user_binding, username_and_groups_policy, viewer_role, yaml};

@@ -1,6 +1,7 @@
-//! The rows of kestra-rbac.md §7 a decision engine can answer (rows 1-32): namespace subtrees,
-//! tenant-wide and group bindings, scope classes, the Instance Owner, the managed roles, the
-//! UI's checks, and both permission models.
+//! The cases of Kestra's RBAC documentation, migration guide and permissions reference a
+//! decision engine can answer (numbered rows 1-32): namespace subtrees, tenant-wide and group
+//! bindings, scope classes, the Instance Owner, the managed roles, the UI's checks, and both
+//! permission models.
 
 use super::checks::{allow, deny, request, ui};
 use super::fixtures::{

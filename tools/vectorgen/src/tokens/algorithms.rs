@@ -1,5 +1,5 @@
 //! Which algorithm and which key: every algorithm signed correctly, those outside the
-//! allow-list refused, and the algorithm-confusion attacks of authentik-tokens.md §6 (1-4):
+//! allow-list refused, and the algorithm-confusion attacks (numbered 1-4 in the vectors):
 //! `none`, HMAC keyed with the public key, an algorithm the key cannot do, a swapped `kid`.
 
 use super::{Cases, claims, err, ok, rs256};
@@ -175,7 +175,8 @@ pub fn add(v: &mut Cases, k: &Keys) {
         err("ERR_JWS_SIGNATURE_VERIFICATION_FAILED"),
     );
 
-    // The attack matrix of authentik-tokens.md §6, attacks 1-4.
+    // The algorithm-confusion attacks 1-4: `none`, HMAC keyed with the public key, an algorithm
+    // the key cannot do, a swapped `kid`.
     for (i, alg) in ["none", "None", "NONE", "nOnE"].iter().enumerate() {
         let t = compact(
             &format!(r#"{{"alg":"{alg}","typ":"JWT"}}"#),

@@ -1,6 +1,5 @@
-//! The checklist of authentik-tokens.md §5 (checks 12, 15, 23, 24): the issuer compared
-//! exactly, expiry at the second, `sub` and the identity claims' types; and verify options
-//! that are refused.
+//! Relying-party checks (OIDC Core §3.1.3.7): the issuer compared exactly, expiry at the
+//! second, `sub` and the identity claims' types; and verify options that are refused.
 
 use super::{Cases, ISSUER, NONCE, NOW, claim_err, claims, expired, ok, rs256, with, without};
 use crate::jose::token;

@@ -1,5 +1,5 @@
-//! Duplicate JSON members (authentik-tokens.md §6, 11-12): a parser keeping the first and
-//! one keeping the last would read different tokens, so any duplicate is refused.
+//! Duplicate JSON members: a parser keeping the first and one keeping the last would read
+//! different tokens, so any duplicate is refused.
 
 use super::{Cases, NONCE, T0, claims, err, rs256, with};
 use crate::jose::compact;

@@ -1,6 +1,6 @@
-//! The compact serialization read strictly (authentik-tokens.md §6, 25-28): base64url without
-//! padding or non-canonical bits, exactly three segments, a header and a payload that are
-//! JSON objects, and the size and nesting limits.
+//! The compact serialization read strictly: base64url without padding or non-canonical bits,
+//! exactly three segments, a header and a payload that are JSON objects, and the size and
+//! nesting limits.
 
 use super::{Cases, claims, err, ok, rs256, with, without};
 use crate::jose::{b64, compact, sign, token};

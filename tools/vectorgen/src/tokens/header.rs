@@ -1,6 +1,6 @@
-//! Header members an attacker controls (authentik-tokens.md §6, 5-7): `kid` values that must
-//! find no key, keys offered by `jku`, `x5u`, `jwk` or `x5c` that must never be fetched or
-//! trusted, and `crit` extensions that must be refused.
+//! Header members an attacker controls: `kid` values that must find no key, keys offered by
+//! `jku`, `x5u`, `jwk` or `x5c` that must never be fetched or trusted, and `crit` extensions
+//! that must be refused.
 
 use super::{Cases, claims, err, ok, rs256, with};
 use crate::jose::{Sig, header, token};

@@ -1,5 +1,5 @@
-//! Which JWKS entry verifies (authentik-tokens.md §6, 29-31, and check 9): the client secret
-//! when the JWKS is `{}`, `kid` and `use` and `key_ops`, and tokens without a `kid`.
+//! Which JWKS entry verifies: the client secret when the JWKS is `{}`, `kid` and `use` and
+//! `key_ops`, and tokens without a `kid`.
 
 use super::{Cases, NONCE, claims, err, ok, rs256};
 use crate::jose::{Sig, header, token};

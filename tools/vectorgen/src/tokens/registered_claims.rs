@@ -1,5 +1,5 @@
-//! `exp`, `iss`, `aud`, `iat` and `nbf` (authentik-tokens.md §6, 13-20): their types, the
-//! clock and its tolerance, the lifetime bound, and audiences beyond the client.
+//! `exp`, `iss`, `aud`, `iat` and `nbf`: their types, the clock and its tolerance, the lifetime
+//! bound, and audiences beyond the client.
 
 use super::{CLIENT_ID, Cases, ISSUER, NOW, T0, claim_err, claims, expired, ok, rs256, with, without};
 use crate::jose::token;

@@ -1,5 +1,5 @@
-//! What ties a token to this sign-in (authentik-tokens.md §6, 21-23): `nonce`, `auth_time`
-//! against `max_age`, and `at_hash` / `c_hash` over the access token and the code.
+//! What ties a token to this sign-in: `nonce`, `auth_time` against `max_age`, and `at_hash` /
+//! `c_hash` over the access token and the code.
 
 use super::{ACCESS_TOKEN, CODE, Cases, NONCE, T0, claim_err, claims, ok, rs256, with, without};
 use crate::jose::{Sig, b64, header, token};

@@ -1,5 +1,5 @@
-//! ECDSA signatures that must not verify (authentik-tokens.md §6, 8): zero and out-of-range
-//! `r` or `s` (CVE-2022-21449), wrong lengths, DER instead of JOSE's fixed-width `r || s`.
+//! ECDSA signatures that must not verify: zero and out-of-range `r` or `s` (CVE-2022-21449),
+//! wrong lengths, DER instead of JOSE's fixed-width `r || s`.
 
 use super::{Cases, claims, err};
 use crate::jose::{Sig, b64, header, token};

@@ -1,5 +1,6 @@
-//! Tokens that verify but are not ID tokens (authentik-tokens.md §6, 24): access tokens
-//! (`azp`, `uid`, `scope`), logout tokens (`events`, `typ`), and the `typ` values accepted.
+//! Tokens that verify but are not ID tokens: access tokens (`azp`, `uid`, `scope`; authentik
+//! signs them with the ID token's key, issuer and audience), logout tokens (`events`, `typ`),
+//! and the `typ` values accepted.
 
 use super::{CLIENT_ID, Cases, claim_err, claims, ok, rs256, with, without};
 use crate::jose::{header, token};
