@@ -1,5 +1,5 @@
 //! Strict JSON: serde_json parses, and a visitor refuses duplicate member names at every depth,
-//! so that no two parsers can read different claims out of the same bytes (RFC 8725 §3.7).
+//! so that no two parsers can read different claims out of the same bytes (RFC 7519 §4).
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};

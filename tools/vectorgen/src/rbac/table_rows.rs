@@ -82,7 +82,7 @@ pub fn add(s: &mut Scenarios) {
     );
     let bob = json!({"email": "bob@example.com", "groups": ["data-team"]});
     s.add(
-        "row 7 (revised, decision 23): group membership from the token gives tenant access (2.0)",
+        "row 7 (revised): group membership from the token gives tenant access (2.0)",
         yaml::GROUPS_CLAIM,
         group_only_policy("v2", "VIEW"),
         json!({}),
