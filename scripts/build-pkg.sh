@@ -8,7 +8,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 # Extra arguments go to cargo: `scripts/build-pkg.sh --no-default-features --features rsa`
 # builds a package that verifies RS*/PS* only.
 cargo build --quiet --profile wasm --target wasm32-unknown-unknown "$@"
-wasm=target/wasm32-unknown-unknown/wasm/kestra_authz.wasm
+wasm="${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/wasm/kestra_authz.wasm"
 rm -rf pkg
 for target in nodejs web bundler; do
   wasm-bindgen --target "$target" --remove-name-section --out-dir "pkg/$target" "$wasm"

@@ -511,6 +511,11 @@ impl KeySpace {
             .copied()
             .flatten()
     }
+    /// Every key of a permission, by reference: no copy of the set.
+    pub(crate) fn mask_ref(&self, permission: Permission) -> Option<&KeySet> {
+        self.permission_masks.get(usize::from(permission.0))
+    }
+
     pub(crate) fn mask(&self, permission: Permission) -> KeySet {
         self.permission_masks
             .get(usize::from(permission.0))

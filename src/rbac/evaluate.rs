@@ -73,17 +73,19 @@ struct Resolved<'r> {
 }
 
 /// The keys that answer a question: one permission and action, or any action of a permission.
+/// Small, so a question is cheap to pass around.
 #[derive(Debug, Clone, Copy)]
 enum Wanted {
     One(Key),
-    AnyOf(KeySet),
+    AnyOf(Permission),
 }
 
 impl Wanted {
+    #[inline(always)]
     fn within(&self, keys: &KeySet) -> bool {
         match self {
             Wanted::One(key) => keys.contains(*key),
-            Wanted::AnyOf(wanted) => keys.intersects(wanted),
+            Wanted::AnyOf(permission) => key_space().mask_ref(*permission).is_some_and(|m| keys.intersects(m)),
         }
     }
 }
@@ -175,6 +177,7 @@ impl Outcome<'_> {
 
 impl CompiledPolicy {
     /// The decision routine: see the module's documentation.
+    #[inline(always)]
     fn decide<'a, C: Collector<'a>>(
         &'a self,
         principal: &Principal,
@@ -203,6 +206,7 @@ impl CompiledPolicy {
 
     /// The view a question looks through, or the outcome when it cannot have one: a request
     /// that must name a tenant and does not, or a token without a username.
+    #[inline(always)]
     fn view_for<'a, 'p>(
         &'a self,
         principal: &'p Principal,
@@ -227,6 +231,7 @@ impl CompiledPolicy {
     }
 
     /// Whether anything grants the question in the view, recording what does.
+    #[inline(always)]
     fn judge<'a, C: Collector<'a>>(
         &'a self,
         view: &View<'a, '_>,
@@ -294,30 +299,30 @@ impl CompiledPolicy {
     }
 
     /// A question's names resolved; with no action, any of the permission's keys answers.
+    #[inline(always)]
     fn question<'r>(&self, ask: &Ask<'r>) -> Result<Question<'r>> {
-        let space = key_space();
-        let Some(action) = ask.action else {
-            let p = space
-                .permission(ask.permission)
-                .ok_or_else(|| unknown_permission(ask.permission))?;
+        let action = match ask.action {
+            Some(action) => action,
             // Resolved with one valid action: the permission's scope, and the namespace checked.
-            let probe = p
-                .actions(self.model)
-                .first()
-                .or_else(|| p.actions(Model::V2).first())
-                .copied()
-                .unwrap_or("VIEW");
-            let resolved = self.resolve(ask.permission, probe, ask.namespace)?;
-            return Ok(Question {
-                resolved,
-                wanted: Wanted::AnyOf(space.mask(resolved.permission)),
-                reach: ask.reach,
-            });
+            None => {
+                let p = key_space()
+                    .permission(ask.permission)
+                    .ok_or_else(|| unknown_permission(ask.permission))?;
+                p.actions(self.model)
+                    .first()
+                    .or_else(|| p.actions(Model::V2).first())
+                    .copied()
+                    .unwrap_or("VIEW")
+            }
         };
         let resolved = self.resolve(ask.permission, action, ask.namespace)?;
+        let wanted = match ask.action {
+            Some(_) => Wanted::One(resolved.key),
+            None => Wanted::AnyOf(resolved.permission),
+        };
         Ok(Question {
             resolved,
-            wanted: Wanted::One(resolved.key),
+            wanted,
             reach: ask.reach,
         })
     }
@@ -559,6 +564,7 @@ fn unknown_permission(name: &str) -> Error {
 
 /// Does one grant table answer the question? `chain` is the namespace's numbered ancestry,
 /// `itself` its own number when a Subtree question names it.
+#[inline(always)]
 fn table_grants(g: &Grants, q: &Question<'_>, chain: &[u32], itself: Option<u32>) -> bool {
     if q.wanted.within(&g.tenant_wide) {
         return true;
