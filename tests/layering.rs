@@ -28,7 +28,13 @@ fn forbidden(layer: &str) -> &'static [&'static str] {
     match layer {
         "wasm" | "lib" => &[],
         "authorizer" | "options" => &JS,
-        "rbac" => &["wasm_bindgen", "js_sys", "serde_wasm_bindgen", "crate::wasm", "crate::authorizer"],
+        "rbac" => &[
+            "wasm_bindgen",
+            "js_sys",
+            "serde_wasm_bindgen",
+            "crate::wasm",
+            "crate::authorizer",
+        ],
         "token" => &[
             "wasm_bindgen",
             "js_sys",
