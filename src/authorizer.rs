@@ -3,6 +3,8 @@
 
 use crate::config::{Finding, FindingCode, KestraConfig};
 use crate::error::{Error, Result};
+use crate::http::decision::{Caller, HttpDecision};
+use crate::http::{HttpOptions, HttpRequest};
 use crate::rbac::{
     CompiledPolicy, Decision, Matrix, NamespaceGrants, PolicyInput, Principal, RbacOptions, Request, UiCheck,
 };
@@ -455,6 +457,27 @@ impl Authorizer {
             ..*request
         };
         self.policy.authorize(&*self.principal_of(session)?, &request)
+    }
+
+    /// May the session's user (or, with `None`, an anonymous caller) make this request to
+    /// Kestra's API? The request is mapped to the checks Kestra makes for its route in the
+    /// policy's model (`crate::http`), and each is decided; the answer carries an HTTP
+    /// status (200, 401 or 403) and, where the request does not name its namespace, what the
+    /// host must look up.
+    pub fn authorize_http(
+        &self,
+        session: Option<&Session>,
+        request: &HttpRequest<'_>,
+        options: &HttpOptions,
+    ) -> Result<HttpDecision> {
+        let mapped = crate::http::map(request, self.policy.model(), options.mode, &options.namespaces);
+        let principal = session.map(|s| self.principal_of(s)).transpose()?;
+        let caller = Caller {
+            principal: principal.as_deref(),
+            tenant: session.and_then(Session::tenant),
+            impersonate: request.impersonate,
+        };
+        crate::http::decision::decide(&self.policy, &mapped, &caller)
     }
 
     /// Several requests at once; each answer as `authorize` gives it.

@@ -16,6 +16,7 @@
 pub mod authorizer;
 pub mod config;
 pub mod error;
+pub mod http;
 mod json;
 mod options;
 pub mod rbac;

@@ -28,6 +28,13 @@ fn forbidden(layer: &str) -> &'static [&'static str] {
     match layer {
         "wasm" | "lib" => &[],
         "authorizer" | "options" => &JS,
+        "http" => &[
+            "wasm_bindgen",
+            "js_sys",
+            "serde_wasm_bindgen",
+            "crate::wasm",
+            "crate::authorizer",
+        ],
         "rbac" => &[
             "wasm_bindgen",
             "js_sys",

@@ -443,6 +443,28 @@ impl CompiledPolicy {
         })
     }
 
+    /// One check of an HTTP route: `permission` with `action` (or any of its actions), on
+    /// `namespace` or tenant-wide, or (`anywhere`) tenant-wide or on any namespace. Answers
+    /// the denial's code, `None` when granted.
+    pub fn route_check(
+        &self,
+        principal: &Principal,
+        permission: &str,
+        action: Option<&str>,
+        namespace: Option<&str>,
+        anywhere: bool,
+        tenant: Option<&str>,
+    ) -> Result<Option<DenyCode>> {
+        let ask = Ask {
+            permission,
+            action,
+            namespace,
+            reach: if anywhere { Reach::Subtree } else { Reach::Exact },
+        };
+        let mut reasons = Vec::new();
+        Ok(self.decide(principal, &ask, tenant, &mut reasons)?.denied)
+    }
+
     /// One of the Kestra UI's checks, in `tenant`.
     pub fn check(&self, principal: &Principal, check: &UiCheck<'_>, tenant: Option<&str>) -> Result<bool> {
         let ask = match *check {

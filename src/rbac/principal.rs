@@ -67,6 +67,12 @@ impl CompiledPolicy {
         self.resolve_identity(username, groups)
     }
 
+    /// The principal of a policy user named by username alone (an impersonated user): no
+    /// token groups, so only the policy's memberships count.
+    pub fn principal_for_username(&self, username: &str) -> Principal {
+        self.resolve_identity(Some(username.to_owned()), Vec::new())
+    }
+
     /// The principal of a username and token groups: the username
     /// finds a policy user by `username` only, exactly; the user's id then finds their
     /// bindings in each tenant. With `groups-claim-path` set the token's groups are the user's

@@ -1,0 +1,246 @@
+//! Namespaces read from request bodies: the top-level `namespace:` of a YAML flow (every
+//! document of a multi-document body), the `namespace` of each item of a JSON array, the
+//! execution ids of a JSON array. Bounded, and strict: what cannot be read with certainty is a
+//! denial with its own code, never a guess.
+
+/// The largest body read for a namespace, in bytes.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// The most items of a JSON array body checked one by one.
+pub const MAX_LIST_ITEMS: usize = 1000;
+
+/// Why a body's namespace cannot be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyFault {
+    Missing,
+    TooLarge,
+    /// Two top-level `namespace:` keys in one document.
+    Duplicated,
+    /// `{{ ... }}` or `${ ... }`: decided by the server at run time.
+    Templated,
+    /// Written in a way this reader does not follow (flow style, tags, anchors, block
+    /// scalars, quoted keys, a JSON array item without a namespace string, ...).
+    Unreadable,
+    TooManyItems,
+}
+
+impl BodyFault {
+    pub fn code(self) -> &'static str {
+        match self {
+            BodyFault::Missing => "BODY_NAMESPACE_MISSING",
+            BodyFault::TooLarge => "BODY_TOO_LARGE",
+            BodyFault::Duplicated => "BODY_NAMESPACE_DUPLICATED",
+            BodyFault::Templated => "BODY_NAMESPACE_TEMPLATED",
+            BodyFault::Unreadable => "BODY_UNREADABLE",
+            BodyFault::TooManyItems => "BODY_TOO_MANY_ITEMS",
+        }
+    }
+}
+
+/// A plain or quoted scalar on one line, without a trailing comment.
+fn scalar(value: &str) -> Result<String, BodyFault> {
+    let value = value.trim();
+    let (text, rest) = if let Some(inner) = value.strip_prefix('"') {
+        let end = inner.find('"').ok_or(BodyFault::Unreadable)?;
+        let text = inner.get(..end).ok_or(BodyFault::Unreadable)?;
+        if text.contains('\\') {
+            return Err(BodyFault::Unreadable);
+        }
+        (text, inner.get(end.saturating_add(1)..).unwrap_or(""))
+    } else if let Some(inner) = value.strip_prefix('\'') {
+        let end = inner.find('\'').ok_or(BodyFault::Unreadable)?;
+        (
+            inner.get(..end).ok_or(BodyFault::Unreadable)?,
+            inner.get(end.saturating_add(1)..).unwrap_or(""),
+        )
+    } else {
+        // A plain scalar ends at ` #` (a comment).
+        let end = value.find(" #").unwrap_or(value.len());
+        (value.get(..end).unwrap_or("").trim_end(), "")
+    };
+    let rest = rest.trim();
+    if !(rest.is_empty() || rest.starts_with('#')) {
+        return Err(BodyFault::Unreadable);
+    }
+    if text.contains("{{") || text.contains("${") {
+        return Err(BodyFault::Templated);
+    }
+    if text.is_empty() || text.starts_with(['&', '*', '!', '|', '>', '[', '{', '@', '`', '%']) || text.contains(": ") {
+        return Err(BodyFault::Unreadable);
+    }
+    Ok(text.to_owned())
+}
+
+/// The top-level `namespace:` of each YAML document of `body`.
+pub fn yaml_namespaces(body: &str) -> Result<Vec<String>, BodyFault> {
+    if body.len() > MAX_BODY_BYTES {
+        return Err(BodyFault::TooLarge);
+    }
+    let mut out = Vec::new();
+    let mut current: Option<String> = None;
+    let mut any_content = false;
+    let mut finish = |current: &mut Option<String>, any: &mut bool| -> Result<(), BodyFault> {
+        if *any {
+            out.push(current.take().ok_or(BodyFault::Missing)?);
+        }
+        *current = None;
+        *any = false;
+        Ok(())
+    };
+    for line in body.lines() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line == "---" || line.starts_with("--- ") {
+            finish(&mut current, &mut any_content)?;
+            continue;
+        }
+        if line == "..." {
+            continue;
+        }
+        let trimmed = line.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        if line.starts_with([' ', '\t']) {
+            any_content = true;
+            continue;
+        }
+        any_content = true;
+        // A top-level line: a key we can read, or something we refuse to guess about.
+        if line.starts_with(['"', '\'', '?', '{', '[', '&', '*', '!', '%', '@', '`', '-', '|', '>']) {
+            return Err(BodyFault::Unreadable);
+        }
+        let Some((key, value)) = line.split_once(':') else {
+            return Err(BodyFault::Unreadable);
+        };
+        if key.trim_end() != key || key == "<<" {
+            return Err(BodyFault::Unreadable);
+        }
+        if key == "namespace" {
+            if current.is_some() {
+                return Err(BodyFault::Duplicated);
+            }
+            if !(value.is_empty() || value.starts_with([' ', '\t'])) {
+                return Err(BodyFault::Unreadable);
+            }
+            current = Some(scalar(value)?);
+        }
+    }
+    finish(&mut current, &mut any_content)?;
+    if out.is_empty() {
+        return Err(BodyFault::Missing);
+    }
+    Ok(out)
+}
+
+fn json_array(body: &str) -> Result<Vec<serde_json::Value>, BodyFault> {
+    if body.len() > MAX_BODY_BYTES {
+        return Err(BodyFault::TooLarge);
+    }
+    let items: Vec<serde_json::Value> = serde_json::from_str(body).map_err(|_| BodyFault::Unreadable)?;
+    if items.len() > MAX_LIST_ITEMS {
+        return Err(BodyFault::TooManyItems);
+    }
+    if items.is_empty() {
+        return Err(BodyFault::Missing);
+    }
+    Ok(items)
+}
+
+/// The `namespace` of each item of a JSON array body (`[{ namespace, id }, ...]`), or of each
+/// item of its `triggers` member (`{ triggers: [...], disabled }`).
+pub fn list_namespaces(body: &str) -> Result<Vec<String>, BodyFault> {
+    let items = match json_array(body) {
+        Ok(items) => items,
+        Err(BodyFault::Unreadable) => {
+            if body.len() > MAX_BODY_BYTES {
+                return Err(BodyFault::TooLarge);
+            }
+            let value: serde_json::Value = serde_json::from_str(body).map_err(|_| BodyFault::Unreadable)?;
+            let triggers = value
+                .get("triggers")
+                .and_then(|t| t.as_array())
+                .ok_or(BodyFault::Unreadable)?;
+            if triggers.len() > MAX_LIST_ITEMS {
+                return Err(BodyFault::TooManyItems);
+            }
+            if triggers.is_empty() {
+                return Err(BodyFault::Missing);
+            }
+            triggers.clone()
+        }
+        Err(other) => return Err(other),
+    };
+    items
+        .iter()
+        .map(|item| {
+            item.get("namespace")
+                .and_then(|n| n.as_str())
+                .map(str::to_owned)
+                .ok_or(BodyFault::Unreadable)
+        })
+        .collect()
+}
+
+/// The execution ids of a JSON array body (`["id", ...]`).
+pub fn execution_ids(body: &str) -> Result<Vec<String>, BodyFault> {
+    json_array(body)?
+        .iter()
+        .map(|id| id.as_str().map(str::to_owned).ok_or(BodyFault::Unreadable))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_top_level_namespace_of_each_document() {
+        let flow = "id: hello\nnamespace: company.team # the team\ntasks:\n  - id: t\n    namespace: other\n";
+        assert_eq!(yaml_namespaces(flow), Ok(vec!["company.team".to_owned()]));
+        assert_eq!(
+            yaml_namespaces("id: a\nnamespace: 'a.b'\n---\nid: b\nnamespace: \"c\"\n"),
+            Ok(vec!["a.b".to_owned(), "c".to_owned()])
+        );
+    }
+
+    #[test]
+    fn what_cannot_be_read_with_certainty_is_refused() {
+        for (body, fault) in [
+            ("id: a\ntasks: []\n", BodyFault::Missing),
+            ("id: a\nnamespace: x\n---\nid: b\n", BodyFault::Missing),
+            ("", BodyFault::Missing),
+            ("namespace: a\nnamespace: b\n", BodyFault::Duplicated),
+            ("namespace: \"{{ inputs.ns }}\"\n", BodyFault::Templated),
+            ("namespace: ${NS}\n", BodyFault::Templated),
+            ("{namespace: a}\n", BodyFault::Unreadable),
+            ("\"namespace\": a\n", BodyFault::Unreadable),
+            ("namespace: &x a\n", BodyFault::Unreadable),
+            ("namespace: !!str a\n", BodyFault::Unreadable),
+            ("namespace: |\n  a\n", BodyFault::Unreadable),
+            ("? namespace\n: a\n", BodyFault::Unreadable),
+            ("namespace : a\n", BodyFault::Unreadable),
+            ("namespace:a\n", BodyFault::Unreadable),
+            ("<<: *base\nnamespace: a\n", BodyFault::Unreadable),
+        ] {
+            assert_eq!(yaml_namespaces(body), Err(fault), "{body:?}");
+        }
+    }
+
+    #[test]
+    fn json_lists() {
+        assert_eq!(
+            list_namespaces(r#"[{"namespace":"a","id":"f"},{"namespace":"b.c","id":"g"}]"#),
+            Ok(vec!["a".to_owned(), "b.c".to_owned()])
+        );
+        assert_eq!(
+            list_namespaces(r#"{"triggers":[{"namespace":"a","flowId":"f","triggerId":"t"}],"disabled":true}"#),
+            Ok(vec!["a".to_owned()])
+        );
+        assert_eq!(list_namespaces(r#"[{"id":"f"}]"#), Err(BodyFault::Unreadable));
+        assert_eq!(list_namespaces("[]"), Err(BodyFault::Missing));
+        assert_eq!(
+            execution_ids(r#"["e1","e2"]"#),
+            Ok(vec!["e1".to_owned(), "e2".to_owned()])
+        );
+        assert_eq!(execution_ids(r#"["e1",2]"#), Err(BodyFault::Unreadable));
+    }
+}

@@ -1,0 +1,317 @@
+//! The route table (routes.txt, compiled into the module) read once into rows, and the match
+//! of a request's path against it with the precedence Kestra's router applies.
+
+use crate::rbac::Model;
+use std::sync::OnceLock;
+
+/// One segment of a route's path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment {
+    Literal(&'static str),
+    Param(&'static str),
+}
+
+/// What a route needs in one model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Gate {
+    /// Every one of these checks.
+    Checks(Vec<Check>),
+    /// The Instance Owner only.
+    InstanceOwner,
+    /// Any signed-in user.
+    SignedIn,
+    /// No session needed.
+    Public,
+    /// Refused on purpose.
+    Refused(&'static str),
+    /// The route does not exist in this model.
+    Absent,
+}
+
+/// A permission with the actions it needs (every one of them), or any action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    pub permission: &'static str,
+    /// Empty: any action of the permission.
+    pub actions: Vec<&'static str>,
+}
+
+/// Where the checks' namespace comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Path,
+    Yaml,
+    List,
+    Filter,
+    Query,
+    Execution,
+    Executions,
+    None,
+    TenantWide,
+}
+
+impl Source {
+    pub fn name(self) -> &'static str {
+        match self {
+            Source::Path => "path",
+            Source::Yaml => "yaml",
+            Source::List => "list",
+            Source::Filter => "filter",
+            Source::Query => "query",
+            Source::Execution => "exec",
+            Source::Executions => "execs",
+            Source::None => "none",
+            Source::TenantWide => "tenant",
+        }
+    }
+}
+
+/// One route.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    /// `GET`, ... or `*`.
+    pub method: &'static str,
+    /// As written in the table, relative to `/api/v1/`.
+    pub path: &'static str,
+    pub segments: Vec<Segment>,
+    pub crud: Gate,
+    pub v2: Gate,
+    pub source: Source,
+    /// In defense mode one of a check's actions is enough.
+    pub either: bool,
+}
+
+impl Route {
+    pub fn gate(&self, model: Model) -> &Gate {
+        match model {
+            Model::Crud => &self.crud,
+            Model::V2 => &self.v2,
+        }
+    }
+}
+
+const TABLE: &str = include_str!("routes.txt");
+
+/// A line of the table that does not read: a defect of the table, which its test reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableFault {
+    pub line: usize,
+    pub reason: String,
+}
+
+fn gate(text: &'static str) -> Result<Gate, String> {
+    let text = text.trim();
+    Ok(match text {
+        "owner" => Gate::InstanceOwner,
+        "user" => Gate::SignedIn,
+        "public" => Gate::Public,
+        "-" => Gate::Absent,
+        _ => {
+            if let Some(reason) = text.strip_prefix("refuse:") {
+                return Ok(Gate::Refused(reason.trim()));
+            }
+            let mut checks = Vec::new();
+            for part in text.split('&') {
+                let (permission, actions) = part.trim().split_once(':').ok_or(format!("not a check: {part}"))?;
+                let actions = match actions {
+                    "*" => Vec::new(),
+                    _ => actions.split('+').collect(),
+                };
+                checks.push(Check {
+                    permission: permission.trim(),
+                    actions,
+                });
+            }
+            Gate::Checks(checks)
+        }
+    })
+}
+
+fn source(text: &str) -> Result<(Source, bool), String> {
+    let mut words = text.split_whitespace();
+    let source = match words.next().unwrap_or("") {
+        "path" => Source::Path,
+        "yaml" => Source::Yaml,
+        "list" => Source::List,
+        "filter" => Source::Filter,
+        "query" => Source::Query,
+        "exec" => Source::Execution,
+        "execs" => Source::Executions,
+        "none" => Source::None,
+        "tenant" => Source::TenantWide,
+        other => return Err(format!("unknown namespace source {other}")),
+    };
+    let mut either = false;
+    for flag in words {
+        match flag {
+            "either" => either = true,
+            other => return Err(format!("unknown flag {other}")),
+        }
+    }
+    Ok((source, either))
+}
+
+fn segments(path: &'static str) -> Result<Vec<Segment>, String> {
+    let mut out = Vec::new();
+    for part in path.split('/') {
+        out.push(match part {
+            "" => return Err("empty segment".into()),
+            p if p.starts_with('{') && p.ends_with('}') => {
+                Segment::Param(p.get(1..p.len().saturating_sub(1)).unwrap_or(""))
+            }
+            p => Segment::Literal(p),
+        });
+    }
+    Ok(out)
+}
+
+fn read_table() -> (Vec<Route>, Vec<TableFault>) {
+    let mut routes = Vec::new();
+    let mut faults = Vec::new();
+    for (n, line) in TABLE.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let columns: Vec<&'static str> = line.split('|').map(str::trim).collect();
+        let row = (|| -> Result<Route, String> {
+            let [method, path, crud, v2, ns] = columns.as_slice() else {
+                return Err(format!("{} columns, not 5", columns.len()));
+            };
+            if !matches!(*method, "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "*") {
+                return Err(format!("unknown method {method}"));
+            }
+            let (source, either) = source(ns)?;
+            Ok(Route {
+                method,
+                path,
+                segments: segments(path)?,
+                crud: gate(crud)?,
+                v2: gate(v2)?,
+                source,
+                either,
+            })
+        })();
+        match row {
+            Ok(route) => routes.push(route),
+            Err(reason) => faults.push(TableFault {
+                line: n.saturating_add(1),
+                reason,
+            }),
+        }
+    }
+    (routes, faults)
+}
+
+fn table() -> &'static (Vec<Route>, Vec<TableFault>) {
+    static TABLE_READ: OnceLock<(Vec<Route>, Vec<TableFault>)> = OnceLock::new();
+    TABLE_READ.get_or_init(read_table)
+}
+
+/// Every route of the table.
+pub fn routes() -> &'static [Route] {
+    &table().0
+}
+
+/// Lines of the table that do not read (none: a test holds it to that).
+pub fn faults() -> &'static [TableFault] {
+    &table().1
+}
+
+/// A route matched, with its path parameters.
+#[derive(Debug, Clone)]
+pub struct Matched<'r> {
+    pub route: &'static Route,
+    pub params: Vec<(&'static str, &'r str)>,
+}
+
+impl Matched<'_> {
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.params.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)
+    }
+}
+
+fn matches<'r>(route: &'static Route, method: &str, segments: &'r [String]) -> Option<Matched<'r>> {
+    if route.method != "*" && route.method != method {
+        return None;
+    }
+    let mut params = Vec::new();
+    let mut at = 0usize;
+    for segment in &route.segments {
+        match segment {
+            Segment::Literal(l) => {
+                if segments.get(at).map(String::as_str) != Some(*l) {
+                    return None;
+                }
+            }
+            Segment::Param(name) => params.push((*name, segments.get(at)?.as_str())),
+        }
+        at = at.saturating_add(1);
+    }
+    (at == segments.len()).then_some(Matched { route, params })
+}
+
+/// How routes rank when several match one path. Kestra's router prefers literal matches; two
+/// readings of "more literal" are plausible (the first segment where one route has a literal
+/// and the other a variable; or more literal characters, then fewer variables), and a path
+/// on which they pick different routes is refused rather than guessed.
+fn by_first_literal(a: &Route, b: &Route) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let rank = |s: Option<&Segment>| match s {
+        Some(Segment::Literal(_)) => 2,
+        Some(Segment::Param(_)) => 1,
+        None => 0,
+    };
+    for i in 0..a.segments.len().max(b.segments.len()) {
+        let order = rank(a.segments.get(i)).cmp(&rank(b.segments.get(i)));
+        if order != Ordering::Equal {
+            return order;
+        }
+    }
+    Ordering::Equal
+}
+
+fn by_literal_length(a: &Route, b: &Route) -> std::cmp::Ordering {
+    let weight = |r: &Route| {
+        let literal: usize = r
+            .segments
+            .iter()
+            .map(|s| match s {
+                Segment::Literal(l) => l.len(),
+                _ => 0,
+            })
+            .sum();
+        let variables = r.segments.iter().filter(|s| matches!(s, Segment::Param(_))).count();
+        // More literal text first, then fewer variables.
+        (literal, std::cmp::Reverse(variables))
+    };
+    weight(a).cmp(&weight(b))
+}
+
+/// Why a path matched no single route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoRoute {
+    NotMapped,
+    Ambiguous,
+}
+
+/// The route Kestra's router would take for `method` and the decoded path segments after
+/// `/api/v1/`.
+pub fn find<'r>(method: &str, segments: &'r [String]) -> Result<Matched<'r>, NoRoute> {
+    let candidates: Vec<Matched<'r>> = routes().iter().filter_map(|r| matches(r, method, segments)).collect();
+    let best = |order: fn(&Route, &Route) -> std::cmp::Ordering| {
+        let top = candidates.iter().max_by(|a, b| order(a.route, b.route))?;
+        let ties = candidates
+            .iter()
+            .filter(|c| order(c.route, top.route) == std::cmp::Ordering::Equal)
+            .count();
+        (ties == 1).then_some(top)
+    };
+    if candidates.is_empty() {
+        return Err(NoRoute::NotMapped);
+    }
+    match (best(by_first_literal), best(by_literal_length)) {
+        (Some(a), Some(b)) if std::ptr::eq(a.route, b.route) => Ok(a.clone()),
+        _ => Err(NoRoute::Ambiguous),
+    }
+}
