@@ -145,8 +145,8 @@ fn json_array(body: &str) -> Result<Vec<serde_json::Value>, BodyFault> {
     Ok(items)
 }
 
-/// The `namespace` of each item of a JSON array body (`[{ namespace, id }, ...]`), or of each
-/// item of its `triggers` member (`{ triggers: [...], disabled }`).
+/// The `namespace` of each item of a JSON array body (`[{ namespace, id }, ...]`), of each
+/// item of its `triggers` member (`{ triggers: [...], disabled }`), or of one object.
 pub fn list_namespaces(body: &str) -> Result<Vec<String>, BodyFault> {
     let items = match json_array(body) {
         Ok(items) => items,
@@ -180,8 +180,8 @@ pub fn list_namespaces(body: &str) -> Result<Vec<String>, BodyFault> {
         .collect()
 }
 
-/// The execution ids of a JSON array body (`["id", ...]`).
-pub fn execution_ids(body: &str) -> Result<Vec<String>, BodyFault> {
+/// The ids of a JSON array body (`["id", ...]`).
+pub fn ids(body: &str) -> Result<Vec<String>, BodyFault> {
     json_array(body)?
         .iter()
         .map(|id| id.as_str().map(str::to_owned).ok_or(BodyFault::Unreadable))
@@ -237,10 +237,7 @@ mod tests {
         );
         assert_eq!(list_namespaces(r#"[{"id":"f"}]"#), Err(BodyFault::Unreadable));
         assert_eq!(list_namespaces("[]"), Err(BodyFault::Missing));
-        assert_eq!(
-            execution_ids(r#"["e1","e2"]"#),
-            Ok(vec!["e1".to_owned(), "e2".to_owned()])
-        );
-        assert_eq!(execution_ids(r#"["e1",2]"#), Err(BodyFault::Unreadable));
+        assert_eq!(ids(r#"["e1","e2"]"#), Ok(vec!["e1".to_owned(), "e2".to_owned()]));
+        assert_eq!(ids(r#"["e1",2]"#), Err(BodyFault::Unreadable));
     }
 }

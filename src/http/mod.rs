@@ -332,24 +332,23 @@ fn places(
             }
             out
         }
-        Source::Execution | Source::Executions => {
+        Source::Lookup(kind, _) | Source::Ids(kind) => {
             let ids = match route.source {
-                Source::Execution => vec![
+                Source::Lookup(_, param) => vec![
                     matched
-                        .param("executionId")
-                        .ok_or(("ROUTE_NOT_MAPPED", "the route names no execution".to_owned()))?
+                        .param(param)
+                        .ok_or(("ROUTE_NOT_MAPPED", "the route names no object".to_owned()))?
                         .to_owned(),
                 ],
                 _ => {
-                    let body =
-                        body.ok_or(("BODY_NAMESPACE_MISSING", "the execution ids are in the body".to_owned()))?;
-                    body::execution_ids(body).map_err(body_fault)?
+                    let body = body.ok_or(("BODY_NAMESPACE_MISSING", "the ids are in the body".to_owned()))?;
+                    body::ids(body).map_err(body_fault)?
                 }
             };
             let mut out = Vec::new();
             let mut missing = Vec::new();
             for id in ids {
-                let lookup = Lookup { kind: "execution", id };
+                let lookup = Lookup { kind, id };
                 match answers.get(&lookup.key()) {
                     Some(ns) => {
                         let place = namespaced(ns)?;

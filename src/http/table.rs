@@ -44,8 +44,10 @@ pub enum Source {
     List,
     Filter,
     Query,
-    Execution,
-    Executions,
+    /// Looked up: the object of this kind named by this path parameter.
+    Lookup(&'static str, &'static str),
+    /// Looked up: each id of a JSON array body, objects of this kind.
+    Ids(&'static str),
     None,
     TenantWide,
 }
@@ -58,8 +60,8 @@ impl Source {
             Source::List => "list",
             Source::Filter => "filter",
             Source::Query => "query",
-            Source::Execution => "exec",
-            Source::Executions => "execs",
+            Source::Lookup(..) => "lookup",
+            Source::Ids(_) => "ids",
             Source::None => "none",
             Source::TenantWide => "tenant",
         }
@@ -127,16 +129,28 @@ fn gate(text: &'static str) -> Result<Gate, String> {
     })
 }
 
-fn source(text: &str) -> Result<(Source, bool), String> {
+fn source(text: &'static str) -> Result<(Source, bool), String> {
     let mut words = text.split_whitespace();
-    let source = match words.next().unwrap_or("") {
+    let first = words.next().unwrap_or("");
+    let source = match first {
         "path" => Source::Path,
         "yaml" => Source::Yaml,
         "list" => Source::List,
         "filter" => Source::Filter,
         "query" => Source::Query,
-        "exec" => Source::Execution,
-        "execs" => Source::Executions,
+        "exec" => Source::Lookup("execution", "executionId"),
+        "execs" => Source::Ids("execution"),
+        other if other.starts_with("lookup:") => {
+            let mut parts = other.splitn(3, ':').skip(1);
+            match (parts.next(), parts.next()) {
+                (Some(kind), Some(param)) if !kind.is_empty() && !param.is_empty() => Source::Lookup(kind, param),
+                _ => return Err(format!("not lookup:<kind>:<param>: {other}")),
+            }
+        }
+        other if other.starts_with("ids:") => match other.get(4..) {
+            Some(kind) if !kind.is_empty() => Source::Ids(kind),
+            _ => return Err(format!("not ids:<kind>: {other}")),
+        },
         "none" => Source::None,
         "tenant" => Source::TenantWide,
         other => return Err(format!("unknown namespace source {other}")),
