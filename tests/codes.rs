@@ -75,6 +75,34 @@ fn typescript_unions_are_the_enums() {
     assert_eq!(ts_union(&dts, "  via:"), set(Via::ALL.map(Via::name)));
 }
 
+fn route_codes() -> BTreeSet<String> {
+    set(kestra_authz::http::ROUTE_CODES)
+}
+
+/// Every code the gateway layer writes is one of `ROUTE_CODES` or a decision code.
+#[test]
+fn the_gateway_writes_only_listed_codes() {
+    let mut written = BTreeSet::new();
+    for entry in std::fs::read_dir(format!("{}/src/http", env!("CARGO_MANIFEST_DIR"))).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for literal in text.split('"').skip(1).step_by(2) {
+            let code_like = literal.contains('_')
+                && literal
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+            if code_like {
+                written.insert(literal.to_owned());
+            }
+        }
+    }
+    let known: BTreeSet<String> = route_codes().union(&decision_codes()).cloned().collect();
+    let stray: Vec<&String> = written.difference(&known).collect();
+    assert!(stray.is_empty(), "codes not in ROUTE_CODES: {stray:?}");
+    let dts = read("src/wasm/kestra_authz.d.ts");
+    assert_eq!(ts_union(&dts, "export type RouteCode ="), route_codes());
+    assert_eq!(doc_table(&read("docs/errors.md"), "## Gateway codes"), route_codes());
+}
+
 #[test]
 fn the_errors_page_documents_every_code() {
     let doc = read("docs/errors.md");

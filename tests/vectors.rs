@@ -2,6 +2,7 @@
 //! through the Rust API natively and under wasm; under wasm they also run through the JS
 //! bindings. Every outcome must equal the one the file expects.
 
+use kestra_authz::http::{HttpOptions, HttpRequest, Mode};
 use kestra_authz::{Authorizer, AuthorizerOptions, Error, Session, VerifyOptions};
 use serde_json::{Value, json};
 
@@ -210,6 +211,34 @@ fn rbac_outcomes() -> Vec<(String, Value, Value)> {
                     as_bool(session.has_any_action_on_any_namespace(arg(0).unwrap(), arg(1).unwrap()))
                 }
                 "hasAnyRole" => as_bool(session.has_any_role()),
+                kind @ ("http" | "httpAnonymous") => {
+                    let r = &check["request"];
+                    let body = match &r["body"] {
+                        Value::Null => None,
+                        Value::String(s) => Some(s.clone()),
+                        other => Some(other.to_string()),
+                    };
+                    let request = HttpRequest {
+                        method: r["method"].as_str().unwrap(),
+                        url: r["url"].as_str().unwrap(),
+                        body: body.as_deref(),
+                        impersonate: r["headers"]["x-kestra-impersonate"].as_str(),
+                    };
+                    let mut options = HttpOptions::default();
+                    if let Some(mode) = r["mode"].as_str() {
+                        options.mode = Mode::parse(mode).unwrap();
+                    }
+                    if let Some(answers) = r["namespaces"].as_object() {
+                        for (k, v) in answers {
+                            options.namespaces.insert(k.clone(), v.as_str().unwrap().to_owned());
+                        }
+                    }
+                    let session = (kind == "http").then_some(&session);
+                    match authz.authorize_http(session, &request, &options) {
+                        Ok(decision) => serde_json::to_value(decision).unwrap(),
+                        Err(e) => json!({"error": e.code()}),
+                    }
+                }
                 "allowedNamespaces" => match authz.allowed_namespaces(&session, arg(0).unwrap(), arg(1).unwrap(), None)
                 {
                     Ok(grants) => serde_json::to_value(grants).unwrap(),

@@ -4,8 +4,13 @@ import { handle } from "../shared/handler.mjs";
 
 export function kestraAuthz(authz) {
   return (req, res, next) => {
-    const url = new URL(req.url, `http://${req.headers.host ?? "localhost"}`).href;
-    const result = handle(authz, { method: req.method, url, authorization: req.headers.authorization });
+    // The request target as received: Kestra routes it as sent, so it is decided as sent.
+    const result = handle(authz, {
+      method: req.method,
+      url: req.url,
+      authorization: req.headers.authorization,
+      impersonate: req.headers["x-kestra-impersonate"],
+    });
     if (result.status === 200) {
       req.kestraDecision = JSON.parse(result.body);
       next();

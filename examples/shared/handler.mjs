@@ -1,31 +1,23 @@
 // The decision an edge in front of Kestra makes for one API request: Bearer ID token ->
-// verified session -> the permission the route needs -> 200, 401 or 403 with the code.
-// The route table here covers flows and executions (enough for the examples); unknown routes
-// are refused, never allowed.
-
-const ROUTES = [
-  // [method, pattern, permission, action]; pattern groups: tenant, then namespace if any.
-  ["GET", /^\/api\/v1\/([a-z0-9][a-z0-9_-]*)\/flows\/([a-z0-9][a-z0-9._-]*)\/[^/]+$/, "FLOW", "READ"],
-  ["PUT", /^\/api\/v1\/([a-z0-9][a-z0-9_-]*)\/flows\/([a-z0-9][a-z0-9._-]*)\/[^/]+$/, "FLOW", "UPDATE"],
-  ["DELETE", /^\/api\/v1\/([a-z0-9][a-z0-9_-]*)\/flows\/([a-z0-9][a-z0-9._-]*)\/[^/]+$/, "FLOW", "DELETE"],
-  ["POST", /^\/api\/v1\/([a-z0-9][a-z0-9_-]*)\/executions\/([a-z0-9][a-z0-9._-]*)\/[^/]+$/, "EXECUTION", "CREATE"],
-];
-
-/** The Kestra permission a request needs, or null for a route this table does not know. */
-export function kestraRequest(method, pathname) {
-  for (const [m, pattern, permission, action] of ROUTES) {
-    const match = m === method ? pattern.exec(pathname) : null;
-    if (match) return { permission, action, tenant: match[1], namespace: match[2] };
-  }
-  return null;
-}
+// verified session -> the route's checks, from the module's own route table (every operation
+// of Kestra's published API, in the policy's model) -> 200, 401 or 403 with the code.
 
 const json = (status, body) => ({ status, body: JSON.stringify(body), headers: { "content-type": "application/json" } });
 
-/** `authz`: a kestra-authz Authorizer. Returns { status, body, headers }. */
-export function handle(authz, { method, url, authorization, now }) {
+/**
+ * `authz`: a kestra-authz Authorizer. `url`: the request target as received (path and query);
+ * a full URL is reduced to them. Returns { status, body, headers }.
+ */
+export function handle(authz, { method, url, authorization, impersonate, body, namespaces, mode, now }) {
+  const target = url.startsWith("/") ? url : (({ pathname, search }) => pathname + search)(new URL(url));
+  const request = { method, url: target, body, namespaces, mode };
+  if (impersonate) request.headers = { "x-kestra-impersonate": impersonate };
   const token = /^Bearer (\S+)$/.exec(authorization ?? "")?.[1];
-  if (!token) return json(401, { code: "NO_BEARER_TOKEN" });
+  if (!token) {
+    // Public routes (webhooks, login helpers) pass without a session; the rest answer 401.
+    const decision = authz.authorizeAnonymousHttp(request);
+    return json(decision.status, decision);
+  }
   let session;
   try {
     session = authz.verifyIdToken(token, now === undefined ? {} : { now });
@@ -33,10 +25,8 @@ export function handle(authz, { method, url, authorization, now }) {
     return json(401, { code: e.code ?? "ERR_UNKNOWN", message: e.message });
   }
   try {
-    const request = kestraRequest(method, new URL(url).pathname);
-    if (!request) return json(403, { code: "ROUTE_NOT_MAPPED" });
-    const decision = authz.authorize(session, request);
-    return json(decision.allowed ? 200 : 403, { ...decision, user: session.username, request });
+    const decision = authz.authorizeHttp(session, request);
+    return json(decision.status, { ...decision, user: session.username });
   } finally {
     session.free();
   }

@@ -13,7 +13,7 @@ pub struct CheckDecision {
     /// `None`: any action of the permission.
     pub action: Option<&'static str>,
     pub namespace: Option<String>,
-    /// `namespace`, `tenant` (grants without a namespace) or `any-namespace`.
+    /// `namespace`, `tenant` (grants without a namespace) or `anywhere`.
     pub scope: &'static str,
     /// Where the namespace came from.
     pub from: &'static str,
@@ -148,7 +148,7 @@ fn decide_checks(
         let (namespace, anywhere, scope) = match &need.place {
             Place::Namespace(ns) => (Some(ns.as_str()), false, "namespace"),
             Place::TenantWide => (None, false, "tenant"),
-            Place::AnyNamespace => (None, true, "any-namespace"),
+            Place::AnyNamespace => (None, true, "anywhere"),
         };
         let actions: Vec<Option<&'static str>> = if need.actions.is_empty() {
             vec![None]

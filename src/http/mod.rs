@@ -13,6 +13,28 @@ use crate::rbac::namespace;
 use rustc_hash::FxHashMap;
 use table::{Gate, NoRoute, Route, Source};
 
+/// The codes a gateway decision may carry besides the decision codes of `crate::rbac`
+/// (`ALLOWED`, `DENIED_*`), which each check's decision keeps.
+pub const ROUTE_CODES: [&str; 17] = [
+    "PUBLIC_ROUTE",
+    "SESSION_REQUIRED",
+    "NEEDS_LOOKUP",
+    "IMPERSONATION_DENIED",
+    "ROUTE_NOT_MAPPED",
+    "ROUTE_AMBIGUOUS",
+    "ROUTE_REFUSED",
+    "PATH_INVALID",
+    "TENANT_INVALID",
+    "NAMESPACE_INVALID",
+    "QUERY_NAMESPACE_CONFLICT",
+    "BODY_NAMESPACE_MISSING",
+    "BODY_NAMESPACE_DUPLICATED",
+    "BODY_NAMESPACE_TEMPLATED",
+    "BODY_UNREADABLE",
+    "BODY_TOO_LARGE",
+    "BODY_TOO_MANY_ITEMS",
+];
+
 /// An HTTP request as a gateway sees it.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct HttpRequest<'a> {
@@ -113,6 +135,97 @@ pub struct Mapped {
     /// The tenant segment, on tenant routes.
     pub tenant: Option<String>,
     pub plan: Plan,
+}
+
+/// A mapping as hosts see it (`kestraRoute`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RouteMapping {
+    /// `METHOD /api/v1/...` in the table's spelling.
+    pub route: Option<String>,
+    pub tenant: Option<String>,
+    /// `public`, `signed-in`, `instance-owner`, `checks`, `lookup` or `refused`.
+    pub plan: &'static str,
+    pub checks: Vec<NeedView>,
+    pub lookup: Vec<decision::LookupEntry>,
+    /// For a refusal: its code and why.
+    pub code: Option<&'static str>,
+    pub reason: Option<String>,
+}
+
+/// One check of a mapping.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct NeedView {
+    pub permission: &'static str,
+    /// Empty: any action of the permission.
+    pub actions: Vec<&'static str>,
+    /// One of `actions` is enough.
+    pub either: bool,
+    pub namespace: Option<String>,
+    /// `namespace`, `tenant` or `anywhere`.
+    pub scope: &'static str,
+    pub from: &'static str,
+}
+
+impl From<&Mapped> for RouteMapping {
+    fn from(mapped: &Mapped) -> Self {
+        let mut out = RouteMapping {
+            route: mapped.route.map(|r| format!("{} /api/v1/{}", r.method, r.path)),
+            tenant: mapped.tenant.clone(),
+            plan: "checks",
+            checks: Vec::new(),
+            lookup: Vec::new(),
+            code: None,
+            reason: None,
+        };
+        match &mapped.plan {
+            Plan::Public => out.plan = "public",
+            Plan::SignedIn => out.plan = "signed-in",
+            Plan::InstanceOwner => out.plan = "instance-owner",
+            Plan::Refused { code, reason } => {
+                out.plan = "refused";
+                out.code = Some(code);
+                out.reason = Some(reason.clone());
+            }
+            Plan::Lookup(lookups) => {
+                out.plan = "lookup";
+                out.lookup = lookups
+                    .iter()
+                    .map(|l| decision::LookupEntry {
+                        kind: l.kind,
+                        id: l.id.clone(),
+                    })
+                    .collect();
+            }
+            Plan::Checks(needs) => {
+                out.checks = needs
+                    .iter()
+                    .map(|n| {
+                        let (namespace, scope) = n.place.view();
+                        NeedView {
+                            permission: n.permission,
+                            actions: n.actions.clone(),
+                            either: n.either,
+                            namespace,
+                            scope,
+                            from: n.from,
+                        }
+                    })
+                    .collect();
+            }
+        }
+        out
+    }
+}
+
+impl Place {
+    /// The namespace and the scope name a host sees.
+    pub fn view(&self) -> (Option<String>, &'static str) {
+        match self {
+            Place::Namespace(ns) => (Some(ns.clone()), "namespace"),
+            Place::TenantWide => (None, "tenant"),
+            Place::AnyNamespace => (None, "anywhere"),
+        }
+    }
 }
 
 fn refused(route: Option<&'static Route>, code: &'static str, reason: impl Into<String>) -> Mapped {

@@ -2,8 +2,10 @@
 //! arguments (transport.rs), calls the core, and converts the answer (decision.rs, `to_js`).
 
 use super::decision::{JsStrings, decide, decide_in_batch};
+use super::http::read_request;
 use super::transport::{
     NoText, from_js, optional_string_arg, optional_text_arg, policy_member, text_arg, with_js_text, with_json_text,
+    without_member,
 };
 use super::{js_error, to_js};
 use crate::authorizer::{Authorizer, AuthorizerOptions, Session};
@@ -39,7 +41,15 @@ pub struct JsAuthorizer {
     strings: JsStrings,
 }
 
-/// JS strings for the names decisions repeat (codes, roles, bindings, namespaces, groups,
+impl JsAuthorizer {
+    fn decide_http(&self, session: Option<&Session>, request: JsValue) -> Result<JsValue, JsValue> {
+        let request = read_request(request)?;
+        self.inner
+            .authorize_http(session, &request.request(), &request.options)
+            .map(|d| to_js(&d))
+            .map_err(js_error)
+    }
+}
 
 #[wasm_bindgen(js_class = Authorizer)]
 impl JsAuthorizer {
@@ -51,9 +61,13 @@ impl JsAuthorizer {
             // A policy (100,000 bindings is ~9 MB of JSON) goes across as its own text, and is
             // read and compiled borrowing from it; the rest of the options as before.
             Some(policy) => {
-                let rest = js_sys::Object::assign(&js_sys::Object::new(), options.unchecked_ref());
-                let _ = js_sys::Reflect::delete_property(&rest, &JsValue::from_str("policy"));
-                let rest = from_js(rest.into(), "options")?;
+                let rest = without_member(&options, "policy").ok_or_else(|| {
+                    js_error(Error::OptionInvalid {
+                        option: "options",
+                        reason: "could not be read".into(),
+                    })
+                })?;
+                let rest = from_js(rest, "options")?;
                 let rest = AuthorizerOptions::from_json(&rest).map_err(js_error)?;
                 if policy.is_string() {
                     with_js_text(&policy, MAX_POLICY_BYTES, true, |text| {
@@ -176,6 +190,29 @@ impl JsAuthorizer {
             let _ = js_sys::Reflect::set(&out, &JsValue::from_str(permission), &row);
         }
         Ok(out.into())
+    }
+
+    /// `authorizeHttp(session, { method, url, headers?, body?, namespaces?, mode? })` ->
+    /// `{ allowed, code, status, route, tenant, checks, lookup, impersonated, reason }`: may
+    /// this request to Kestra's API pass, for this session?
+    #[wasm_bindgen(js_name = authorizeHttp, unchecked_return_type = "HttpDecision")]
+    pub fn authorize_http(
+        &self,
+        session: &JsSession,
+        #[wasm_bindgen(unchecked_param_type = "HttpRequestOptions")] request: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        self.decide_http(Some(&session.inner), request)
+    }
+
+    /// `authorizeAnonymousHttp({ method, url, ... })`: the same for a request without a
+    /// session (a missing or refused token): public routes pass, every other answers 401.
+    /// (wasm-bindgen cannot borrow an optional class instance, so `null` has its own method.)
+    #[wasm_bindgen(js_name = authorizeAnonymousHttp, unchecked_return_type = "HttpDecision")]
+    pub fn authorize_anonymous_http(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "HttpRequestOptions")] request: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        self.decide_http(None, request)
     }
 
     /// `allowedNamespaces(session, permission, action, tenant?)` -> `{ everywhere, namespaces }`.
@@ -366,4 +403,21 @@ impl JsSession {
     pub fn alg(&self) -> String {
         self.inner.token().alg().name().to_owned()
     }
+}
+
+/// `kestraRoute({ method, url, headers?, body?, namespaces?, mode?, model? })`: the route a
+/// request takes and the checks it needs, without deciding them (`model` defaults to `"v2"`).
+#[wasm_bindgen(js_name = kestraRoute, unchecked_return_type = "RouteMapping")]
+pub fn kestra_route(
+    #[wasm_bindgen(unchecked_param_type = "HttpRequestOptions")] request: JsValue,
+) -> Result<JsValue, JsValue> {
+    let request = read_request(request)?;
+    let model = request.model.unwrap_or(crate::rbac::Model::V2);
+    let mapped = crate::http::map(
+        &request.request(),
+        model,
+        request.options.mode,
+        &request.options.namespaces,
+    );
+    Ok(to_js(&crate::http::RouteMapping::from(&mapped)))
 }

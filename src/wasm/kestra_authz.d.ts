@@ -255,3 +255,77 @@ export interface NamespaceGrants {
   namespaces: string[];
 }
 
+
+/** What the gateway methods read: an HTTP request to Kestra's API. */
+export interface HttpRequestOptions {
+  method: string;
+  /** The path and query, as in the request line: `/api/v1/main/flows/search?...`. */
+  url: string;
+  /** A plain object or a `Headers`; only `X-Kestra-Impersonate` is read. */
+  headers?: Record<string, string> | { get(name: string): string | null };
+  /** The body: YAML or JSON text, or a parsed JSON value. */
+  body?: string | JsonValue;
+  /** Looked-up namespaces, `"<kind>:<id>"` -> namespace (e.g. `"execution:4sYz"`). */
+  namespaces?: Record<string, string>;
+  /** `"sole"` (default: the gateway is the only check) or `"defense"` (Kestra checks too). */
+  mode?: "sole" | "defense";
+  /** `kestraRoute` only: the permission model (default `"v2"`). */
+  model?: "crud" | "v2";
+}
+
+export type RouteCode =
+  | "PUBLIC_ROUTE" | "SESSION_REQUIRED" | "NEEDS_LOOKUP" | "IMPERSONATION_DENIED" | "ROUTE_NOT_MAPPED"
+  | "ROUTE_AMBIGUOUS" | "ROUTE_REFUSED" | "PATH_INVALID" | "TENANT_INVALID" | "NAMESPACE_INVALID"
+  | "QUERY_NAMESPACE_CONFLICT" | "BODY_NAMESPACE_MISSING" | "BODY_NAMESPACE_DUPLICATED"
+  | "BODY_NAMESPACE_TEMPLATED" | "BODY_UNREADABLE" | "BODY_TOO_LARGE" | "BODY_TOO_MANY_ITEMS";
+
+/** Something the request does not name, to look up and pass back in `namespaces`. */
+export interface LookupEntry {
+  kind: string;
+  id: string;
+}
+
+/** One check of a request, decided. */
+export interface CheckDecision {
+  permission: string;
+  /** `null`: one action of the permission, whichever. */
+  action: string | null;
+  namespace: string | null;
+  scope: "namespace" | "tenant" | "anywhere";
+  from: string;
+  allowed: boolean;
+  code: DecisionCode;
+}
+
+export interface HttpDecision {
+  allowed: boolean;
+  code: DecisionCode | RouteCode;
+  status: 200 | 401 | 403;
+  route: string | null;
+  tenant: string | null;
+  checks: CheckDecision[];
+  lookup: LookupEntry[];
+  impersonated: string | null;
+  reason: string | null;
+}
+
+/** One check a request needs, undecided. */
+export interface RouteCheck {
+  permission: string;
+  /** Every one of these (one is enough when `either`); empty: one action, whichever. */
+  actions: string[];
+  either: boolean;
+  namespace: string | null;
+  scope: "namespace" | "tenant" | "anywhere";
+  from: string;
+}
+
+export interface RouteMapping {
+  route: string | null;
+  tenant: string | null;
+  plan: "public" | "signed-in" | "instance-owner" | "checks" | "lookup" | "refused";
+  checks: RouteCheck[];
+  lookup: LookupEntry[];
+  code: RouteCode | null;
+  reason: string | null;
+}

@@ -4,14 +4,16 @@
 //! - `api`: the classes JavaScript sees, each method a few lines.
 //! - `transport` (with transport.js): how strings, JSON and requests cross into wasm memory.
 //! - `decision` (with decision.js): how a decision becomes a JS object.
+//! - `http`: an HTTP request as JS hosts describe it, for the gateway methods.
 //! - kestra_authz.d.ts: the TypeScript declarations of the options and answers, appended to
 //!   the generated declarations.
 
 mod api;
 mod decision;
+mod http;
 mod transport;
 
-pub use api::{JsAuthorizer, JsSession};
+pub use api::{JsAuthorizer, JsSession, kestra_route};
 
 use crate::error::Error;
 use serde::Serialize;

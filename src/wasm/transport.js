@@ -185,3 +185,51 @@ export function readRequest(memory, request, at, room) {
     return -3;
   }
 }
+
+/**
+ * A shallow copy of an object without one member, or null when reading it threw (a getter,
+ * a proxy): the copy is a plain object whose members can be read without running code.
+ * @param {object} value
+ * @param {string} key
+ * @returns {Record<string, unknown> | null}
+ */
+export function withoutMember(value, key) {
+  try {
+    /** @type {Record<string, unknown>} */
+    const copy = Object.assign({}, /** @type {Record<string, unknown>} */ (value));
+    delete copy[key];
+    return copy;
+  } catch (_) {
+    return null;
+  }
+}
+
+/**
+ * The value of one HTTP header in a `Headers` object or a plain object of headers (the name
+ * in any case). Answers the value, null when absent, -1 when not readable or not one string
+ * (a header given twice in a plain object, a non-string value).
+ * @param {unknown} headers
+ * @param {string} name lower case
+ * @returns {string | null | -1}
+ */
+export function headerValue(headers, name) {
+  try {
+    if (headers === undefined || headers === null) return null;
+    if (typeof headers !== "object") return -1;
+    const get = /** @type {{ get?: unknown }} */ (headers).get;
+    if (typeof get === "function") {
+      const value = get.call(headers, name);
+      return typeof value === "string" ? value : value === null || value === undefined ? null : -1;
+    }
+    /** @type {string | null} */
+    let found = null;
+    for (const [key, value] of Object.entries(headers)) {
+      if (key.toLowerCase() !== name) continue;
+      if (typeof value !== "string" || found !== null) return -1;
+      found = value;
+    }
+    return found;
+  } catch (_) {
+    return -1;
+  }
+}

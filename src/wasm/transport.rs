@@ -19,6 +19,27 @@ extern "C" {
     fn write_pending(memory: &JsValue, at: u32, room: u32) -> f64;
     #[wasm_bindgen(js_name = readRequest)]
     fn read_request_into(memory: &JsValue, request: &JsValue, at: u32, room: u32) -> f64;
+    #[wasm_bindgen(js_name = withoutMember)]
+    fn without_member_js(value: &JsValue, key: &str) -> JsValue;
+    #[wasm_bindgen(js_name = headerValue)]
+    fn header_value_js(headers: &JsValue, name: &str) -> JsValue;
+}
+
+/// A plain copy of an object without `key` (reading a hostile object runs no code in wasm's
+/// stead: a throwing getter or proxy is caught in JS); `None` when it could not be read.
+pub(super) fn without_member(value: &JsValue, key: &str) -> Option<JsValue> {
+    Some(without_member_js(value, key)).filter(|copy| !copy.is_null())
+}
+
+/// One header of a `Headers` or a plain object, `name` in lower case: `Err` when unreadable or
+/// not one string.
+pub(super) fn header_value(headers: &JsValue, name: &str) -> Result<Option<String>, ()> {
+    let value = header_value_js(headers, name);
+    if value.is_null() {
+        Ok(None)
+    } else {
+        value.as_string().map(Some).ok_or(())
+    }
 }
 
 thread_local! {

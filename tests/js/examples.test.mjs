@@ -61,7 +61,8 @@ async function exercise(base) {
   let r = await call("GET", "/api/v1/main/flows/company.team/hello", alice);
   assert.equal(r.status, 200);
   assert.equal(r.body.code, "ALLOWED");
-  assert.equal(r.body.reasons[0].binding, "b1");
+  assert.equal(r.body.route, "GET /api/v1/{tenant}/flows/{namespace}/{id}");
+  assert.deepEqual(r.body.checks.map((c) => [c.permission, c.action, c.namespace]), [["FLOW", "READ", "company.team"]]);
   r = await call("POST", "/api/v1/main/executions/company.team/hello", alice);
   assert.equal(r.status, 200);
   r = await call("DELETE", "/api/v1/main/flows/company.team/hello", alice);
@@ -71,7 +72,10 @@ async function exercise(base) {
   r = await call("GET", "/api/v1/main/secrets/company", alice);
   assert.deepEqual([r.status, r.body.code], [403, "ROUTE_NOT_MAPPED"]);
   r = await call("GET", "/api/v1/main/flows/company.team/hello");
-  assert.deepEqual([r.status, r.body.code], [401, "NO_BEARER_TOKEN"]);
+  assert.deepEqual([r.status, r.body.code], [401, "SESSION_REQUIRED"]);
+  r = await call("POST", "/api/v1/main/executions/webhook/company.team/hello/the-key");
+  assert.deepEqual([r.status, r.body.code], [200, "PUBLIC_ROUTE"]);
+  assert.doesNotMatch(JSON.stringify(r.body), /the-key/);
   r = await call("GET", "/api/v1/main/flows/company.team/hello", mint("alice@example.com", { expired: true }));
   assert.deepEqual([r.status, r.body.code], [401, "ERR_JWT_EXPIRED"]);
   r = await call("GET", "/api/v1/main/flows/company.team/hello", `${alice.slice(0, -4)}AAAA`);

@@ -66,6 +66,12 @@ export function runVectors(Authorizer, tokens, rbac) {
         case "authorize":
           outcome = attempt(() => authz.authorize(session, check.request));
           break;
+        case "http":
+          outcome = attempt(() => authz.authorizeHttp(session, check.request));
+          break;
+        case "httpAnonymous":
+          outcome = attempt(() => authz.authorizeAnonymousHttp(check.request));
+          break;
         case "allowedNamespaces":
           outcome = attempt(() => authz.allowedNamespaces(session, args[0], args[1]));
           break;

@@ -2,7 +2,7 @@
 // WebAssembly.Memory stands in for the module's memory.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ABSENT, NOT_A_STRING, readRequest, writeJson, writePending, writeText } from "../../src/wasm/transport.js";
+import { ABSENT, NOT_A_STRING, headerValue, readRequest, withoutMember, writeJson, writePending, writeText } from "../../src/wasm/transport.js";
 import { batchError, decision } from "../../src/wasm/decision.js";
 
 const memory = () => new WebAssembly.Memory({ initial: 1 });
@@ -145,4 +145,24 @@ test("decision answers null when a setter on Array.prototype refuses a reason, a
 test("batchError is an entry with the error's code and message", () => {
   const error = Object.assign(new Error("bad request"), { code: "ERR_OPTION_INVALID" });
   assert.deepEqual(batchError(error), { allowed: false, code: "ERR_OPTION_INVALID", error: "bad request", reasons: [] });
+});
+
+test("withoutMember copies an object without one member, and answers null when reading throws", () => {
+  assert.deepEqual(withoutMember({ a: 1, policy: {}, b: "x" }, "policy"), { a: 1, b: "x" });
+  const hostile = { get a() { throw new Error("getter"); } };
+  assert.equal(withoutMember(hostile, "policy"), null);
+  const proxy = new Proxy({}, { ownKeys() { throw new Error("trap"); } });
+  assert.equal(withoutMember(proxy, "policy"), null);
+});
+
+test("headerValue reads one header of a Headers or a plain object, in any case", () => {
+  assert.equal(headerValue(new Headers({ "X-Kestra-Impersonate": "bob" }), "x-kestra-impersonate"), "bob");
+  assert.equal(headerValue({ "X-KESTRA-impersonate": "bob" }, "x-kestra-impersonate"), "bob");
+  assert.equal(headerValue({}, "x-kestra-impersonate"), null);
+  assert.equal(headerValue(undefined, "x-kestra-impersonate"), null);
+  assert.equal(headerValue({ "x-kestra-impersonate": "a", "X-Kestra-Impersonate": "b" }, "x-kestra-impersonate"), -1);
+  assert.equal(headerValue({ "x-kestra-impersonate": ["a"] }, "x-kestra-impersonate"), -1);
+  assert.equal(headerValue("x", "x-kestra-impersonate"), -1);
+  assert.equal(headerValue({ get() { throw new Error("no"); } }, "x-kestra-impersonate"), -1);
+  assert.equal(headerValue({ get ["x-kestra-impersonate"]() { throw new Error("no"); } }, "x-kestra-impersonate"), -1);
 });

@@ -10,6 +10,9 @@ import init, {
   type KestraAuthzError,
   type Matrix,
   type NamespaceGrants,
+  type HttpDecision,
+  type RouteMapping,
+  kestraRoute,
   type Policy,
 } from "../../pkg/web/kestra_authz.js";
 import { RemoteAuthorizer, RemoteKeysError } from "../../pkg/remote.js";
@@ -77,8 +80,18 @@ export async function usage(yaml: string, jwks: string, token: string): Promise<
     session.hasAnyActionOnAnyNamespace("EXECUTION", "KILL"),
     session.hasAnyRole(),
   ];
+  const http: HttpDecision = authz.authorizeHttp(session, {
+    method: "GET",
+    url: "/api/v1/main/flows/company/hello",
+    headers: new Headers(),
+    namespaces: { "execution:e1": "company" },
+    mode: "defense",
+  });
+  const status: 200 | 401 | 403 = authz.authorizeAnonymousHttp({ method: "POST", url: "/api/v1/auths" }).status;
+  const mapping: RouteMapping = kestraRoute({ method: "POST", url: "/api/v1/main/flows", body: "namespace: a\n", model: "crud" });
+  const needs: string[] = mapping.checks.map((c) => `${c.permission}:${c.actions.join("+")}@${c.namespace ?? c.scope}`);
   const username: string | undefined = session.username;
   const groups: string[] = session.groups;
   session.free();
-  return decision.allowed && canView && grants.everywhere && ui.every(Boolean) && [email, via, firstCode, username, ...groups, ...codes].length > 0;
+  return decision.allowed && canView && grants.everywhere && ui.every(Boolean) && [email, via, firstCode, username, ...groups, ...codes, ...needs, http.code, status].length > 0;
 }

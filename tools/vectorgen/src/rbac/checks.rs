@@ -41,3 +41,10 @@ pub fn error(permission: &str, action: &str, namespace: Option<&str>, tenant: Op
 pub fn ui(kind: &str, args: &[&str], expect: bool) -> Value {
     json!({"kind": kind, "args": args, "expect": expect})
 }
+
+/// A request to Kestra's API through the gateway (`authorizeHttp`): `request` is
+/// `{ method, url, body?, headers?, namespaces?, mode? }`; with `anonymous`, no session.
+pub fn http(request: Value, anonymous: bool, expect: Value) -> Value {
+    let kind = if anonymous { "httpAnonymous" } else { "http" };
+    json!({"kind": kind, "request": request, "expect": expect})
+}
