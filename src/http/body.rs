@@ -86,21 +86,25 @@ pub fn yaml_namespaces(body: &str) -> Result<Vec<String>, BodyFault> {
         *any = false;
         Ok(())
     };
-    for line in body.lines() {
+    for line in body.split('\n') {
         let line = line.strip_suffix('\r').unwrap_or(line);
+        // Most lines of a flow are indented: content below a top-level key.
+        match line.as_bytes().first() {
+            None => continue,
+            Some(b' ' | b'\t') => {
+                if !line.trim_start().is_empty() {
+                    any_content = true;
+                }
+                continue;
+            }
+            Some(b'#') => continue,
+            _ => {}
+        }
         if line == "---" || line.starts_with("--- ") {
             finish(&mut current, &mut any_content)?;
             continue;
         }
         if line == "..." {
-            continue;
-        }
-        let trimmed = line.trim_start();
-        if trimmed.is_empty() || trimmed.starts_with('#') {
-            continue;
-        }
-        if line.starts_with([' ', '\t']) {
-            any_content = true;
             continue;
         }
         any_content = true;

@@ -217,19 +217,44 @@ fn read_table() -> (Vec<Route>, Vec<TableFault>) {
     (routes, faults)
 }
 
-fn table() -> &'static (Vec<Route>, Vec<TableFault>) {
-    static TABLE_READ: OnceLock<(Vec<Route>, Vec<TableFault>)> = OnceLock::new();
-    TABLE_READ.get_or_init(read_table)
+/// The table read, with its routes indexed by segment count: a path is compared only with
+/// the routes of its length.
+struct Table {
+    routes: Vec<Route>,
+    faults: Vec<TableFault>,
+    by_length: Vec<Vec<usize>>,
+}
+
+fn table() -> &'static Table {
+    static TABLE_READ: OnceLock<Table> = OnceLock::new();
+    TABLE_READ.get_or_init(|| {
+        let (routes, faults) = read_table();
+        let mut by_length: Vec<Vec<usize>> = Vec::new();
+        for (i, route) in routes.iter().enumerate() {
+            let len = route.segments.len();
+            if by_length.len() <= len {
+                by_length.resize_with(len.saturating_add(1), Vec::new);
+            }
+            if let Some(bucket) = by_length.get_mut(len) {
+                bucket.push(i);
+            }
+        }
+        Table {
+            routes,
+            faults,
+            by_length,
+        }
+    })
 }
 
 /// Every route of the table.
 pub fn routes() -> &'static [Route] {
-    &table().0
+    &table().routes
 }
 
 /// Lines of the table that do not read (none: a test holds it to that).
 pub fn faults() -> &'static [TableFault] {
-    &table().1
+    &table().faults
 }
 
 /// A route matched, with its path parameters.
@@ -249,20 +274,28 @@ fn matches<'r>(route: &'static Route, method: &str, segments: &'r [String]) -> O
     if route.method != "*" && route.method != method {
         return None;
     }
-    let mut params = Vec::new();
-    let mut at = 0usize;
-    for segment in &route.segments {
-        match segment {
-            Segment::Literal(l) => {
-                if segments.get(at).map(String::as_str) != Some(*l) {
-                    return None;
-                }
-            }
-            Segment::Param(name) => params.push((*name, segments.get(at)?.as_str())),
-        }
-        at = at.saturating_add(1);
+    // Literals first, without allocating: most routes of a length fail here.
+    let literals_match = route
+        .segments
+        .iter()
+        .zip(segments)
+        .all(|(segment, part)| match segment {
+            Segment::Literal(l) => l == part,
+            Segment::Param(_) => true,
+        });
+    if !literals_match || route.segments.len() != segments.len() {
+        return None;
     }
-    (at == segments.len()).then_some(Matched { route, params })
+    let params = route
+        .segments
+        .iter()
+        .zip(segments)
+        .filter_map(|(segment, part)| match segment {
+            Segment::Param(name) => Some((*name, part.as_str())),
+            Segment::Literal(_) => None,
+        })
+        .collect();
+    Some(Matched { route, params })
 }
 
 /// How routes rank when several match one path. Kestra's router prefers literal matches; two
@@ -312,7 +345,16 @@ pub enum NoRoute {
 /// The route Kestra's router would take for `method` and the decoded path segments after
 /// `/api/v1/`.
 pub fn find<'r>(method: &str, segments: &'r [String]) -> Result<Matched<'r>, NoRoute> {
-    let candidates: Vec<Matched<'r>> = routes().iter().filter_map(|r| matches(r, method, segments)).collect();
+    let table = table();
+    let candidates: Vec<Matched<'r>> = table
+        .by_length
+        .get(segments.len())
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|i| table.routes.get(*i))
+        .filter_map(|r| matches(r, method, segments))
+        .collect();
     let best = |order: fn(&Route, &Route) -> std::cmp::Ordering| {
         let top = candidates.iter().max_by(|a, b| order(a.route, b.route))?;
         let ties = candidates

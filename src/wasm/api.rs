@@ -7,7 +7,7 @@ use super::transport::{
     NoText, from_js, optional_string_arg, optional_text_arg, policy_member, text_arg, with_js_text, with_json_text,
     without_member,
 };
-use super::{js_error, to_js};
+use super::{js_error, to_js, to_js_via_json};
 use crate::authorizer::{Authorizer, AuthorizerOptions, Session};
 use crate::config::Finding;
 use crate::error::Error;
@@ -46,7 +46,7 @@ impl JsAuthorizer {
         let request = read_request(request)?;
         self.inner
             .authorize_http(session, &request.request(), &request.options)
-            .map(|d| to_js(&d))
+            .map(|d| to_js_via_json(&d))
             .map_err(js_error)
     }
 }
@@ -419,5 +419,5 @@ pub fn kestra_route(
         request.options.mode,
         &request.options.namespaces,
     );
-    Ok(to_js(&crate::http::RouteMapping::from(&mapped)))
+    Ok(to_js_via_json(&crate::http::RouteMapping::from(&mapped)))
 }

@@ -43,5 +43,14 @@ fn to_js<T: Serialize>(value: &T) -> JsValue {
         .unwrap_or(JsValue::UNDEFINED)
 }
 
+/// A larger answer as a JS value: serialized as JSON in wasm and parsed by `JSON.parse` in one
+/// call, where building it member by member across the boundary cost one call per member.
+fn to_js_via_json<T: Serialize>(value: &T) -> JsValue {
+    serde_json::to_string(value)
+        .ok()
+        .and_then(|text| js_sys::JSON::parse(&text).ok())
+        .unwrap_or(JsValue::UNDEFINED)
+}
+
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = include_str!("kestra_authz.d.ts");

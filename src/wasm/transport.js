@@ -233,3 +233,19 @@ export function headerValue(headers, name) {
     return -1;
   }
 }
+
+/**
+ * The first own member of `value` not in `known`, null when there is none, -1 when the object
+ * could not be read (a proxy that throws).
+ * @param {object} value
+ * @param {string[]} known
+ * @returns {string | null | -1}
+ */
+export function unknownMember(value, known) {
+  try {
+    for (const key of Object.keys(value)) if (!known.includes(key)) return key;
+    return null;
+  } catch (_) {
+    return -1;
+  }
+}

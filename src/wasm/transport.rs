@@ -23,6 +23,18 @@ extern "C" {
     fn without_member_js(value: &JsValue, key: &str) -> JsValue;
     #[wasm_bindgen(js_name = headerValue)]
     fn header_value_js(headers: &JsValue, name: &str) -> JsValue;
+    #[wasm_bindgen(js_name = unknownMember)]
+    fn unknown_member_js(value: &JsValue, known: Vec<JsValue>) -> JsValue;
+}
+
+/// The first own member of `value` not in `known`: `Err` when the object could not be read.
+pub(super) fn unknown_member(value: &JsValue, known: &[&str]) -> Result<Option<String>, ()> {
+    let found = unknown_member_js(value, known.iter().map(|k| JsValue::from_str(k)).collect());
+    if found.is_null() {
+        Ok(None)
+    } else {
+        found.as_string().map(Some).ok_or(())
+    }
 }
 
 /// A plain copy of an object without `key` (reading a hostile object runs no code in wasm's
