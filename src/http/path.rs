@@ -60,7 +60,7 @@ fn hex(byte: u8) -> Option<u8> {
 /// Percent-decodes once. `plus_is_space` for query components (HTML form encoding, as
 /// Micronaut reads query parameters).
 fn decode(text: &str, plus_is_space: bool) -> Result<String, PathFault> {
-    if !text.contains('%') && !(plus_is_space && text.contains('+')) {
+    if !(text.contains('%') || (plus_is_space && text.contains('+'))) {
         // Nothing to decode (control characters were refused with the whole URL).
         return Ok(text.to_owned());
     }
