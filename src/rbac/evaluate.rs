@@ -143,7 +143,18 @@ trait Collector<'a> {
     /// Whether the decision explains itself: every grant recorded with its binding, and a
     /// denial's precise code. Otherwise the first grant answers.
     const EXPLAINS: bool;
+    /// Whether a denial carries its precise code (always when the decision explains itself).
+    const CODES: bool = Self::EXPLAINS;
     fn record(&mut self, reason: Reason<'a>);
+}
+
+/// A yes/no answer with the denial's precise code, no reasons (a gateway's checks).
+struct Codes;
+
+impl Collector<'_> for Codes {
+    const EXPLAINS: bool = false;
+    const CODES: bool = true;
+    fn record(&mut self, _: Reason<'_>) {}
 }
 
 /// A yes/no check: stops at the first grant, records nothing.
@@ -193,7 +204,7 @@ impl CompiledPolicy {
         };
         let denied = if self.judge(&view, principal, &q, found) {
             None
-        } else if C::EXPLAINS {
+        } else if C::CODES {
             Some(deny_code(&view, &q))
         } else {
             Some(DenyCode::NoGrant)
@@ -461,8 +472,7 @@ impl CompiledPolicy {
             namespace,
             reach: if anywhere { Reach::Subtree } else { Reach::Exact },
         };
-        let mut reasons = Vec::new();
-        Ok(self.decide(principal, &ask, tenant, &mut reasons)?.denied)
+        Ok(self.decide(principal, &ask, tenant, &mut Codes)?.denied)
     }
 
     /// One of the Kestra UI's checks, in `tenant`.
@@ -503,6 +513,8 @@ impl CompiledPolicy {
         namespace: Option<&str>,
         tenant: Option<&str>,
     ) -> Result<super::Matrix> {
+        // Provenance first, as every other question checks it.
+        self.own(principal)?;
         if let Some(ns) = namespace {
             namespace::validate(ns)?;
         }

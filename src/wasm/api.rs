@@ -7,7 +7,7 @@ use super::transport::{
     NoText, from_js, optional_string_arg, optional_text_arg, policy_member, text_arg, with_js_text, with_json_text,
     without_member,
 };
-use super::{js_error, to_js, to_js_via_json};
+use super::{js_error, to_array, to_js};
 use crate::authorizer::{Authorizer, AuthorizerOptions, Session};
 use crate::config::Finding;
 use crate::error::Error;
@@ -34,6 +34,16 @@ impl<'a> From<&'a Finding> for JsFinding<'a> {
     }
 }
 
+/// Pairs serialized as an object whose members keep their order (the matrix keeps the
+/// catalog's order of permissions and actions).
+struct InOrder<K, V>(Vec<(K, V)>);
+
+impl<K: Serialize, V: Serialize> Serialize for InOrder<K, V> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
+}
+
 /// `new Authorizer({ kestraConfig, jwks, discovery, ... })`.
 #[wasm_bindgen(js_name = Authorizer)]
 pub struct JsAuthorizer {
@@ -46,7 +56,7 @@ impl JsAuthorizer {
         let request = read_request(request)?;
         self.inner
             .authorize_http(session, &request.request(), &request.options)
-            .map(|d| to_js_via_json(&d))
+            .map(|d| to_js(&d))
             .map_err(js_error)
     }
 }
@@ -75,7 +85,11 @@ impl JsAuthorizer {
                     })
                     .unwrap_or_else(|why| {
                         Err(match why {
-                            NoText::Missing | NoText::Unreadable | NoText::Unsettled => Error::OptionInvalid {
+                            NoText::Missing
+                            | NoText::Unreadable
+                            | NoText::Unsettled
+                            | NoText::UnknownMember
+                            | NoText::BadHeaders => Error::OptionInvalid {
                                 option: "policy",
                                 reason: "could not be read".into(),
                             },
@@ -153,11 +167,25 @@ impl JsAuthorizer {
                 reason: "must be an array".into(),
             })
         })?;
-        let out = js_sys::Array::new();
-        for request in list.iter() {
-            out.push(&decide_in_batch(&self.inner, &session.inner, &request, &self.strings));
+        // Members read with Reflect (which catches): a proxy or a getter that throws must not
+        // unwind through wasm.
+        let unreadable = || {
+            js_error(Error::OptionInvalid {
+                option: "requests",
+                reason: "could not be read".into(),
+            })
+        };
+        let length = js_sys::Reflect::get(&list, &JsValue::from_str("length"))
+            .ok()
+            .and_then(|n| n.as_f64())
+            .filter(|n| *n >= 0.0 && *n <= f64::from(u32::MAX))
+            .ok_or_else(unreadable)? as u32;
+        let mut out = Vec::with_capacity(length.min(1024) as usize);
+        for i in 0..length {
+            let request = js_sys::Reflect::get_u32(&list, i).map_err(|_| unreadable())?;
+            out.push(decide_in_batch(&self.inner, &session.inner, &request, &self.strings));
         }
-        Ok(out.into())
+        Ok(to_array(out))
     }
 
     /// `matrix(session, { namespace?, tenant? })` -> `{ FLOW: { READ: true, ... }, ... }`: every
@@ -181,15 +209,11 @@ impl JsAuthorizer {
             .inner
             .matrix(&session.inner, namespace.as_deref(), tenant.as_deref())
             .map_err(js_error)?;
-        let out = js_sys::Object::new();
-        for (permission, cells) in rows {
-            let row = js_sys::Object::new();
-            for (action, allowed) in cells {
-                let _ = js_sys::Reflect::set(&row, &JsValue::from_str(action), &JsValue::from_bool(allowed));
-            }
-            let _ = js_sys::Reflect::set(&out, &JsValue::from_str(permission), &row);
-        }
-        Ok(out.into())
+        Ok(to_js(&InOrder(
+            rows.iter()
+                .map(|(permission, cells)| (*permission, InOrder(cells.clone())))
+                .collect(),
+        )))
     }
 
     /// `authorizeHttp(session, { method, url, headers?, body?, namespaces?, mode? })` ->
@@ -240,16 +264,12 @@ impl JsAuthorizer {
     #[wasm_bindgen(getter, js_name = tokenCache, unchecked_return_type = "TokenCacheStats")]
     pub fn token_cache(&self) -> JsValue {
         let stats = self.inner.token_cache_stats();
-        let out = js_sys::Object::new();
-        for (key, value) in [
-            ("entries", stats.entries as f64),
-            ("capacity", stats.capacity as f64),
-            ("hits", stats.hits as f64),
-            ("misses", stats.misses as f64),
-        ] {
-            let _ = js_sys::Reflect::set(&out, &JsValue::from_str(key), &JsValue::from_f64(value));
-        }
-        out.into()
+        to_js(&serde_json::json!({
+            "entries": stats.entries,
+            "capacity": stats.capacity,
+            "hits": stats.hits,
+            "misses": stats.misses,
+        }))
     }
 
     /// The permission model the policy uses: `"crud"` or `"v2"`.
@@ -280,7 +300,11 @@ impl JsAuthorizer {
         })
         .unwrap_or_else(|why| {
             Err(match why {
-                NoText::Missing | NoText::Unreadable | NoText::Unsettled => Error::JwsInvalid {
+                NoText::Missing
+                | NoText::Unreadable
+                | NoText::Unsettled
+                | NoText::UnknownMember
+                | NoText::BadHeaders => Error::JwsInvalid {
                     reason: "the token must be a string",
                 },
                 NoText::TooLong | NoText::TooLarge => Error::TokenTooLarge {
@@ -419,5 +443,5 @@ pub fn kestra_route(
         request.options.mode,
         &request.options.namespaces,
     );
-    Ok(to_js_via_json(&crate::http::RouteMapping::from(&mapped)))
+    Ok(to_js(&crate::http::RouteMapping::from(&mapped)))
 }

@@ -67,8 +67,44 @@ export function decision(d, s, allowed, code, tenant, hasReason, via, role, role
 /**
  * An `authorizeMany` entry for a request that was bad input: the error's code and message,
  * so one bad entry does not hide the others.
- * @param {{ code: string, message: string }} error the module's own error object
+ * @param {string} code
+ * @param {string} message
  */
-export function batchError(error) {
-  return { allowed: false, code: error.code, error: error.message, reasons: [] };
+export function batchError(code, message) {
+  return { allowed: false, code, error: message, reasons: [] };
+}
+
+/**
+ * The module's errors: a real Error named KestraAuthzError with `code` (and `claim`, `reason`
+ * for claims), each an own member, so no setter someone put on a prototype runs or hides it.
+ * @param {string} message
+ * @param {string} code
+ * @param {string | undefined} claim
+ * @param {string | undefined} reason
+ */
+export function makeError(message, code, claim, reason) {
+  try {
+    const error = new Error(message);
+    /** @param {string} key @param {string} value */
+    const own = (key, value) => Object.defineProperty(error, key, { value, writable: true, configurable: true, enumerable: key !== "name" });
+    own("name", "KestraAuthzError");
+    own("code", code);
+    if (claim !== undefined) own("claim", claim);
+    if (reason !== undefined) own("reason", reason);
+    return error;
+  } catch (_) {
+    return { name: "KestraAuthzError", message, code, claim, reason };
+  }
+}
+
+/**
+ * An answer made in wasm as JSON: parsed here, its members defined, not assigned.
+ * @param {string} json
+ */
+export function parseAnswer(json) {
+  try {
+    return JSON.parse(json);
+  } catch (_) {
+    return undefined;
+  }
 }

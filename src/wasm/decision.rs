@@ -29,7 +29,7 @@ extern "C" {
         reason_tenant: u32,
     ) -> JsValue;
     #[wasm_bindgen(js_name = batchError)]
-    fn batch_error(error: &JsValue) -> JsValue;
+    fn batch_error(code: &str, message: &str) -> JsValue;
 }
 
 /// them was most of `authorize`. Index 0 is `null`. Bounded: started afresh when full.
@@ -208,5 +208,14 @@ pub(super) fn decide_in_batch(
     request: &JsValue,
     strings: &JsStrings,
 ) -> JsValue {
-    decide(authz, session, request, strings).unwrap_or_else(|error| batch_error(&error))
+    decide(authz, session, request, strings).unwrap_or_else(|error| {
+        // The module's own error: its members are its own, read with Reflect (which catches).
+        let text = |key: &str| {
+            js_sys::Reflect::get(&error, &JsValue::from_str(key))
+                .ok()
+                .and_then(|v| v.as_string())
+                .unwrap_or_default()
+        };
+        batch_error(&text("code"), &text("message"))
+    })
 }

@@ -19,37 +19,39 @@ use crate::error::Error;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-/// Turns an error into a real JS `Error` with `code` (and `claim` / `reason` for claims).
+// Errors and answers are made in JS (decision.js) from plain values: no setter or getter
+// someone put on a prototype runs from wasm, and nothing thrown unwinds through it.
+#[wasm_bindgen(module = "/src/wasm/decision.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = makeError)]
+    fn make_error(message: &str, code: &str, claim: Option<String>, reason: Option<String>) -> JsValue;
+    #[wasm_bindgen(js_name = parseAnswer)]
+    fn parse_answer(json: &str) -> JsValue;
+}
+
+/// Turns an error into a real JS `Error` with `code` (and `claim` / `reason` for claims), its
+/// members its own.
 fn js_error(error: Error) -> JsValue {
-    let js = js_sys::Error::new(&error.to_string());
-    js.set_name("KestraAuthzError");
-    let set = |key: &str, value: &str| {
-        let _ = js_sys::Reflect::set(&js, &JsValue::from_str(key), &JsValue::from_str(value));
-    };
-    set("code", error.code());
-    if let Some(claim) = error.claim() {
-        set("claim", claim);
-    }
-    if let Some(reason) = error.reason() {
-        set("reason", reason);
-    }
-    js.into()
+    make_error(
+        &error.to_string(),
+        error.code(),
+        error.claim().map(str::to_owned),
+        error.reason().map(str::to_owned),
+    )
 }
 
-/// A serializable answer as a plain JS value (objects, not Maps).
+/// An answer as a plain JS value: serialized as JSON in wasm and parsed in one call (members
+/// defined, not assigned, so no prototype setter runs; and faster than building it member by
+/// member across the boundary).
 fn to_js<T: Serialize>(value: &T) -> JsValue {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+    serde_json::to_string(value)
+        .map(|text| parse_answer(&text))
         .unwrap_or(JsValue::UNDEFINED)
 }
 
-/// A larger answer as a JS value: serialized as JSON in wasm and parsed by `JSON.parse` in one
-/// call, where building it member by member across the boundary cost one call per member.
-fn to_js_via_json<T: Serialize>(value: &T) -> JsValue {
-    serde_json::to_string(value)
-        .ok()
-        .and_then(|text| js_sys::JSON::parse(&text).ok())
-        .unwrap_or(JsValue::UNDEFINED)
+/// A JS array of values made in wasm-bindgen's glue (no `Array.prototype` method runs).
+fn to_array(values: Vec<JsValue>) -> JsValue {
+    JsValue::from(values.into_boxed_slice())
 }
 
 #[wasm_bindgen(typescript_custom_section)]

@@ -21,37 +21,14 @@ extern "C" {
     fn read_request_into(memory: &JsValue, request: &JsValue, at: u32, room: u32) -> f64;
     #[wasm_bindgen(js_name = withoutMember)]
     fn without_member_js(value: &JsValue, key: &str) -> JsValue;
-    #[wasm_bindgen(js_name = headerValue)]
-    fn header_value_js(headers: &JsValue, name: &str) -> JsValue;
-    #[wasm_bindgen(js_name = unknownMember)]
-    fn unknown_member_js(value: &JsValue, known: Vec<JsValue>) -> JsValue;
-}
-
-/// The first own member of `value` not in `known`: `Err` when the object could not be read.
-pub(super) fn unknown_member(value: &JsValue, known: &[&str]) -> Result<Option<String>, ()> {
-    let found = unknown_member_js(value, known.iter().map(|k| JsValue::from_str(k)).collect());
-    if found.is_null() {
-        Ok(None)
-    } else {
-        found.as_string().map(Some).ok_or(())
-    }
+    #[wasm_bindgen(js_name = readHttpRequest)]
+    fn read_http_request_into(memory: &JsValue, request: &JsValue, at: u32, room: u32) -> f64;
 }
 
 /// A plain copy of an object without `key` (reading a hostile object runs no code in wasm's
 /// stead: a throwing getter or proxy is caught in JS); `None` when it could not be read.
 pub(super) fn without_member(value: &JsValue, key: &str) -> Option<JsValue> {
     Some(without_member_js(value, key)).filter(|copy| !copy.is_null())
-}
-
-/// One header of a `Headers` or a plain object, `name` in lower case: `Err` when unreadable or
-/// not one string.
-pub(super) fn header_value(headers: &JsValue, name: &str) -> Result<Option<String>, ()> {
-    let value = header_value_js(headers, name);
-    if value.is_null() {
-        Ok(None)
-    } else {
-        value.as_string().map(Some).ok_or(())
-    }
 }
 
 thread_local! {
@@ -77,6 +54,10 @@ pub(super) enum NoText {
     Unsettled,
     /// Wasm memory could not hold it.
     TooLarge,
+    /// A gateway request with a member it does not know.
+    UnknownMember,
+    /// A gateway request whose headers cannot be used.
+    BadHeaders,
 }
 
 /// A writer: given wasm memory, where to write and how much room there is, it answers the
@@ -160,7 +141,11 @@ fn write_at(buf: &mut [u8], writer: impl FnOnce(u32, u32) -> f64) -> Result<Writ
         Err(NoText::TooLong)
     } else if status == -3.0 {
         Err(NoText::Unreadable)
-    } else if status < -3.0 && status > -(u32::MAX as f64) {
+    } else if status == -4.0 {
+        Err(NoText::UnknownMember)
+    } else if status == -5.0 {
+        Err(NoText::BadHeaders)
+    } else if status < -5.0 && status > -(u32::MAX as f64) {
         Ok(Written::Needs((-status) as usize))
     } else {
         Err(NoText::TooLarge)
@@ -318,7 +303,7 @@ pub(super) fn with_request<R>(
             NoText::Missing => "pass { permission, action, namespace?, tenant? }",
             NoText::Unsettled => "changed while it was read",
             NoText::TooLarge => "is too large to read",
-            NoText::TooLong | NoText::Unreadable => "could not be read",
+            NoText::TooLong | NoText::Unreadable | NoText::UnknownMember | NoText::BadHeaders => "could not be read",
         }))
     })
 }
@@ -362,5 +347,58 @@ fn not_a_string(what: &'static str) -> JsValue {
     js_error(Error::OptionInvalid {
         option: what,
         reason: "must be a string".into(),
+    })
+}
+
+/// The members of a gateway request, as `readHttpRequest` wrote them: method, url, body,
+/// impersonate, mode, model, namespaces (JSON).
+pub(super) struct HttpMembers<'b> {
+    pub members: [Option<&'b str>; 7],
+}
+
+/// Calls `f` with a gateway request's members, read from JS in one call.
+pub(super) fn with_http_request<R>(
+    request: &JsValue,
+    f: impl FnOnce(&HttpMembers<'_>) -> Result<R, JsValue>,
+) -> Result<R, JsValue> {
+    const NAMES: [&str; 7] = ["method", "url", "body", "headers", "mode", "model", "namespaces"];
+    let read = |memory: &JsValue, at: u32, room: u32| read_http_request_into(memory, request, at, room);
+    with_written(&read, &read, 1, true, |bytes| {
+        let mut at = NAMES.len().saturating_mul(4);
+        let mut members: [Option<&str>; 7] = [None; 7];
+        for (index, slot) in members.iter_mut().enumerate() {
+            let what = NAMES.get(index).copied().unwrap_or("request");
+            let length = index
+                .checked_mul(4)
+                .and_then(|start| bytes.get(start..start.checked_add(4)?))
+                .and_then(|b| <[u8; 4]>::try_from(b).ok())
+                .map(u32::from_le_bytes)
+                .ok_or_else(|| request_invalid("could not be read"))?;
+            if length == ABSENT {
+                continue;
+            }
+            let end = at
+                .checked_add(length as usize)
+                .filter(|_| length != NOT_A_STRING_MEMBER);
+            let text = end
+                .and_then(|end| bytes.get(at..end))
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .ok_or_else(|| not_a_string(what))?;
+            at = end.unwrap_or(at);
+            *slot = Some(text);
+        }
+        f(&HttpMembers { members })
+    })
+    .unwrap_or_else(|why| {
+        Err(request_invalid(match why {
+            NoText::Missing => "pass { method, url, headers?, body? }",
+            NoText::UnknownMember => "has a member other than method, url, headers, body, namespaces, mode and model",
+            NoText::BadHeaders => {
+                "headers must be a Headers or an object of strings, X-Kestra-Impersonate at most once"
+            }
+            NoText::Unsettled => "changed while it was read",
+            NoText::TooLarge => "is too large to read",
+            NoText::TooLong | NoText::Unreadable => "could not be read",
+        }))
     })
 }

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ABSENT, NOT_A_STRING, headerValue, readRequest, withoutMember, writeJson, writePending, writeText } from "../../src/wasm/transport.js";
-import { batchError, decision } from "../../src/wasm/decision.js";
+import { batchError, decision, makeError, parseAnswer } from "../../src/wasm/decision.js";
 
 const memory = () => new WebAssembly.Memory({ initial: 1 });
 const bytes = (m, at, n) => new Uint8Array(m.buffer, at, n);
@@ -143,8 +143,31 @@ test("decision answers null when a setter on Array.prototype refuses a reason, a
 });
 
 test("batchError is an entry with the error's code and message", () => {
-  const error = Object.assign(new Error("bad request"), { code: "ERR_OPTION_INVALID" });
-  assert.deepEqual(batchError(error), { allowed: false, code: "ERR_OPTION_INVALID", error: "bad request", reasons: [] });
+  assert.deepEqual(batchError("ERR_OPTION_INVALID", "bad request"), { allowed: false, code: "ERR_OPTION_INVALID", error: "bad request", reasons: [] });
+});
+
+test("makeError makes a KestraAuthzError whose members are its own, whatever the prototypes say", () => {
+  const e = makeError("expired", "ERR_JWT_EXPIRED", "exp", "check_failed");
+  assert.ok(e instanceof Error);
+  assert.deepEqual([e.name, e.message, e.code, e.claim, e.reason], ["KestraAuthzError", "expired", "ERR_JWT_EXPIRED", "exp", "check_failed"]);
+  const plain = makeError("x", "ERR_OPTION_INVALID", undefined, undefined);
+  assert.equal(Object.hasOwn(plain, "claim"), false);
+  Object.defineProperty(Object.prototype, "code", { configurable: true, set() { throw new Error("setter"); } });
+  try {
+    assert.equal(makeError("x", "ERR_OPTION_INVALID", undefined, undefined).code, "ERR_OPTION_INVALID");
+  } finally {
+    delete Object.prototype.code;
+  }
+});
+
+test("parseAnswer defines members without running setters", () => {
+  Object.defineProperty(Object.prototype, "allowed", { configurable: true, set() { throw new Error("setter"); } });
+  try {
+    assert.equal(parseAnswer('{"allowed":true}').allowed, true);
+  } finally {
+    delete Object.prototype.allowed;
+  }
+  assert.equal(parseAnswer("{"), undefined);
 });
 
 test("withoutMember copies an object without one member, and answers null when reading throws", () => {
