@@ -7,7 +7,7 @@ python3 - <<'PY'
 import json, os, pathlib
 root = pathlib.Path("..")
 corpus = pathlib.Path("corpus")
-for target in ["kestra_yaml", "documents", "token", "authorize", "policy_readers"]:
+for target in ["kestra_yaml", "documents", "token", "authorize", "policy_readers", "http_map"]:
     (corpus / target).mkdir(parents=True, exist_ok=True)
 for yaml in (root / "tests/fixtures/kestra").glob("*.yaml"):
     (corpus / "kestra_yaml" / yaml.name).write_bytes(yaml.read_bytes())
@@ -23,6 +23,13 @@ for i, provider in enumerate(tokens["providers"].values()):
     jwks = provider["jwks"] if isinstance(provider["jwks"], str) else json.dumps(provider["jwks"])
     (corpus / "documents" / f"jwks-{i}").write_bytes(b"\x00" + jwks.encode())
 rbac = json.loads((root / "tests/vectors/rbac.json").read_text())
+for scenario in rbac["scenarios"]:
+    for j, check in enumerate(scenario["checks"]):
+        if check["kind"] in ("http", "httpAnonymous"):
+            r = check["request"]
+            body = r.get("body")
+            body = body if isinstance(body, str) or body is None else json.dumps(body)
+            (corpus / "http_map" / f"{len(os.listdir(corpus / 'http_map'))}").write_text(f"{r['method']}\n{r['url']}" + (f"\n{body}" if body else ""))
 for i, scenario in enumerate(rbac["scenarios"]):
     policy = scenario["options"].get("policy")
     if policy:
