@@ -351,14 +351,14 @@ fn impersonation_needs_the_permission_and_judges_the_target() {
 fn every_operation_takes_its_own_route() {
     for file in ["operations-1.3.26.tsv", "operations-2.0.tsv"] {
         for (method, path) in operations(file) {
-            let concrete: Vec<String> = path
+            let concrete: Vec<std::borrow::Cow<'_, str>> = path
                 .split('/')
                 .enumerate()
                 .map(|(i, part)| {
                     if part.starts_with('{') {
-                        format!("v{i}")
+                        format!("v{i}").into()
                     } else {
-                        part.to_owned()
+                        part.into()
                     }
                 })
                 .collect();

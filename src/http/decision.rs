@@ -29,7 +29,7 @@ pub struct HttpDecision {
     /// 200, 401 (no session where one is needed) or 403.
     pub status: u16,
     /// The route, as `METHOD /api/v1/...` in the table's spelling.
-    pub route: Option<String>,
+    pub route: Option<&'static str>,
     pub tenant: Option<String>,
     pub checks: Vec<CheckDecision>,
     /// What the host must look up before asking again (`kind`, `id`).
@@ -52,7 +52,7 @@ impl HttpDecision {
             allowed,
             code,
             status,
-            route: mapped.route.map(|r| format!("{} /api/v1/{}", r.method, r.path)),
+            route: mapped.route.map(|r| r.display.as_str()),
             tenant: mapped.tenant.clone(),
             checks: Vec::new(),
             lookup: Vec::new(),

@@ -141,7 +141,7 @@ pub struct Mapped {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct RouteMapping {
     /// `METHOD /api/v1/...` in the table's spelling.
-    pub route: Option<String>,
+    pub route: Option<&'static str>,
     pub tenant: Option<String>,
     /// `public`, `signed-in`, `instance-owner`, `checks`, `lookup` or `refused`.
     pub plan: &'static str,
@@ -169,7 +169,7 @@ pub struct NeedView {
 impl From<&Mapped> for RouteMapping {
     fn from(mapped: &Mapped) -> Self {
         let mut out = RouteMapping {
-            route: mapped.route.map(|r| format!("{} /api/v1/{}", r.method, r.path)),
+            route: mapped.route.map(|r| r.display.as_str()),
             tenant: mapped.tenant.clone(),
             plan: "checks",
             checks: Vec::new(),
@@ -287,8 +287,9 @@ pub fn map(request: &HttpRequest<'_>, model: Model, mode: Mode, answers: &FxHash
         Ok(url) => url,
         Err(fault) => return refused(None, "PATH_INVALID", fault.describe()),
     };
-    let Some(rest) = url.segments.strip_prefix(&["api".to_owned(), "v1".to_owned()]) else {
-        return refused(None, "ROUTE_NOT_MAPPED", "not a Kestra API route (/api/v1/...)");
+    let rest = match url.segments.as_slice() {
+        [api, v1, rest @ ..] if api == "api" && v1 == "v1" => rest,
+        _ => return refused(None, "ROUTE_NOT_MAPPED", "not a Kestra API route (/api/v1/...)"),
     };
     let method = request.method.to_ascii_uppercase();
     let matched = match table::find(&method, rest) {

@@ -3,6 +3,8 @@
 //! route a request differently from Kestra (an encoded `/`, a dot segment, an empty segment,
 //! bytes that are not UTF-8) is refused rather than guessed at.
 
+use std::borrow::Cow;
+
 /// The longest URL read, in bytes: Kestra's routes are far shorter.
 pub const MAX_URL_BYTES: usize = 8 * 1024;
 /// The most path segments read.
@@ -48,8 +50,9 @@ impl PathFault {
 
 /// A URL read: its decoded path segments and its decoded query parameters, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Url {
-    pub segments: Vec<String>,
+pub struct Url<'a> {
+    /// Borrowed from the URL unless an escape was decoded.
+    pub segments: Vec<Cow<'a, str>>,
     pub query: Vec<(String, String)>,
 }
 
@@ -59,10 +62,10 @@ fn hex(byte: u8) -> Option<u8> {
 
 /// Percent-decodes once. `plus_is_space` for query components (HTML form encoding, as
 /// Micronaut reads query parameters).
-fn decode(text: &str, plus_is_space: bool) -> Result<String, PathFault> {
+fn decode(text: &str, plus_is_space: bool) -> Result<Cow<'_, str>, PathFault> {
     if !(text.contains('%') || (plus_is_space && text.contains('+'))) {
         // Nothing to decode (control characters were refused with the whole URL).
-        return Ok(text.to_owned());
+        return Ok(Cow::Borrowed(text));
     }
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -92,11 +95,11 @@ fn decode(text: &str, plus_is_space: bool) -> Result<String, PathFault> {
     if decoded.chars().any(char::is_control) {
         return Err(PathFault::ControlCharacter);
     }
-    Ok(decoded)
+    Ok(Cow::Owned(decoded))
 }
 
 /// Reads `url` (a path with an optional query, as in an HTTP request line).
-pub fn parse(url: &str) -> Result<Url, PathFault> {
+pub fn parse(url: &str) -> Result<Url<'_>, PathFault> {
     if url.len() > MAX_URL_BYTES {
         return Err(PathFault::TooLong);
     }
@@ -136,7 +139,7 @@ pub fn parse(url: &str) -> Result<Url, PathFault> {
             return Err(PathFault::TooManyParameters);
         }
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-        params.push((decode(name, true)?, decode(value, true)?));
+        params.push((decode(name, true)?.into_owned(), decode(value, true)?.into_owned()));
     }
     Ok(Url {
         segments,

@@ -2,6 +2,7 @@
 //! of a request's path against it with the precedence Kestra's router applies.
 
 use crate::rbac::Model;
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 /// One segment of a route's path.
@@ -75,6 +76,8 @@ pub struct Route {
     pub method: &'static str,
     /// As written in the table, relative to `/api/v1/`.
     pub path: &'static str,
+    /// `METHOD /api/v1/path`, as decisions name the route.
+    pub display: String,
     pub segments: Vec<Segment>,
     pub crud: Gate,
     pub v2: Gate,
@@ -199,6 +202,7 @@ fn read_table() -> (Vec<Route>, Vec<TableFault>) {
             Ok(Route {
                 method,
                 path,
+                display: format!("{method} /api/v1/{path}"),
                 segments: segments(path)?,
                 crud: gate(crud)?,
                 v2: gate(v2)?,
@@ -270,7 +274,7 @@ impl Matched<'_> {
     }
 }
 
-fn matches<'r>(route: &'static Route, method: &str, segments: &'r [String]) -> Option<Matched<'r>> {
+fn matches<'r>(route: &'static Route, method: &str, segments: &'r [Cow<'_, str>]) -> Option<Matched<'r>> {
     if route.method != "*" && route.method != method {
         return None;
     }
@@ -291,7 +295,7 @@ fn matches<'r>(route: &'static Route, method: &str, segments: &'r [String]) -> O
         .iter()
         .zip(segments)
         .filter_map(|(segment, part)| match segment {
-            Segment::Param(name) => Some((*name, part.as_str())),
+            Segment::Param(name) => Some((*name, part.as_ref())),
             Segment::Literal(_) => None,
         })
         .collect();
@@ -344,7 +348,7 @@ pub enum NoRoute {
 
 /// The route Kestra's router would take for `method` and the decoded path segments after
 /// `/api/v1/`.
-pub fn find<'r>(method: &str, segments: &'r [String]) -> Result<Matched<'r>, NoRoute> {
+pub fn find<'r>(method: &str, segments: &'r [Cow<'_, str>]) -> Result<Matched<'r>, NoRoute> {
     let table = table();
     let candidates: Vec<Matched<'r>> = table
         .by_length
