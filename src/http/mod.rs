@@ -291,8 +291,16 @@ pub fn map(request: &HttpRequest<'_>, model: Model, mode: Mode, answers: &FxHash
         [api, v1, rest @ ..] if api == "api" && v1 == "v1" => rest,
         _ => return refused(None, "ROUTE_NOT_MAPPED", "not a Kestra API route (/api/v1/...)"),
     };
-    let method = request.method.to_ascii_uppercase();
-    let matched = match table::find(&method, rest) {
+    // Methods are compared as the table writes them (upper case).
+    let method = request.method;
+    let upper;
+    let method = if method.bytes().any(|b| b.is_ascii_lowercase()) {
+        upper = method.to_ascii_uppercase();
+        upper.as_str()
+    } else {
+        method
+    };
+    let matched = match table::find(method, rest) {
         Ok(m) => m,
         Err(NoRoute::NotMapped) => {
             return refused(None, "ROUTE_NOT_MAPPED", "no Kestra route has this method and path");

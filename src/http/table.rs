@@ -221,32 +221,30 @@ fn read_table() -> (Vec<Route>, Vec<TableFault>) {
     (routes, faults)
 }
 
-/// The table read, with its routes indexed by segment count: a path is compared only with
-/// the routes of its length.
+/// The table read, with its routes indexed by method and segment count: a path is compared
+/// only with the routes of its method and length.
 struct Table {
     routes: Vec<Route>,
     faults: Vec<TableFault>,
-    by_length: Vec<Vec<usize>>,
+    by_shape: rustc_hash::FxHashMap<(&'static str, usize), Vec<usize>>,
 }
+
+const METHODS: [&str; 5] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 
 fn table() -> &'static Table {
     static TABLE_READ: OnceLock<Table> = OnceLock::new();
     TABLE_READ.get_or_init(|| {
         let (routes, faults) = read_table();
-        let mut by_length: Vec<Vec<usize>> = Vec::new();
+        let mut by_shape: rustc_hash::FxHashMap<(&'static str, usize), Vec<usize>> = Default::default();
         for (i, route) in routes.iter().enumerate() {
-            let len = route.segments.len();
-            if by_length.len() <= len {
-                by_length.resize_with(len.saturating_add(1), Vec::new);
-            }
-            if let Some(bucket) = by_length.get_mut(len) {
-                bucket.push(i);
+            for method in METHODS.iter().filter(|m| route.method == "*" || route.method == **m) {
+                by_shape.entry((method, route.segments.len())).or_default().push(i);
             }
         }
         Table {
             routes,
             faults,
-            by_length,
+            by_shape,
         }
     })
 }
@@ -351,8 +349,8 @@ pub enum NoRoute {
 pub fn find<'r>(method: &str, segments: &'r [Cow<'_, str>]) -> Result<Matched<'r>, NoRoute> {
     let table = table();
     let candidates: Vec<Matched<'r>> = table
-        .by_length
-        .get(segments.len())
+        .by_shape
+        .get(&(method, segments.len()))
         .map(Vec::as_slice)
         .unwrap_or_default()
         .iter()
