@@ -2,7 +2,7 @@
 //! session, on a path-namespace route and on a flow posted as a 10 KB YAML body.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use kestra_authz::http::{HttpOptions, HttpRequest, Mode, map};
+use kestra_authz::http::{HttpOptions, HttpRequest, map};
 use kestra_authz::rbac::Model;
 use kestra_authz::{Authorizer, AuthorizerOptions, VerifyOptions};
 use serde_json::json;
@@ -49,13 +49,13 @@ fn bench(c: &mut Criterion) {
     };
     let mut group = c.benchmark_group("http");
     group.bench_function("map, path namespace", |b| {
-        b.iter(|| map(black_box(&path), Model::Crud, Mode::Sole, &http.namespaces))
+        b.iter(|| map(black_box(&path), Model::Crud, &http))
     });
     group.bench_function("map and decide, path namespace", |b| {
         b.iter(|| authz.authorize_http(Some(&session), black_box(&path), &http).unwrap())
     });
     group.bench_function("map, 10 KB YAML body", |b| {
-        b.iter(|| map(black_box(&post), Model::Crud, Mode::Sole, &http.namespaces))
+        b.iter(|| map(black_box(&post), Model::Crud, &http))
     });
     group.bench_function("YAML body namespace alone, 10 KB", |b| {
         b.iter(|| kestra_authz::http::body::yaml_namespaces(black_box(&flow)))

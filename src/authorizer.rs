@@ -470,7 +470,7 @@ impl Authorizer {
         request: &HttpRequest<'_>,
         options: &HttpOptions,
     ) -> Result<HttpDecision> {
-        let mapped = crate::http::map(request, self.policy.model(), options.mode, &options.namespaces);
+        let mapped = crate::http::map(request, self.policy.model(), options);
         let principal = session.map(|s| self.principal_of(s)).transpose()?;
         let caller = Caller {
             principal: principal.as_deref(),

@@ -228,6 +228,7 @@ fn rbac_outcomes() -> Vec<(String, Value, Value)> {
                     if let Some(mode) = r["mode"].as_str() {
                         options.mode = Mode::parse(mode).unwrap();
                     }
+                    options.require_namespace_create = r["requireNamespaceCreate"].as_bool();
                     if let Some(answers) = r["namespaces"].as_object() {
                         for (k, v) in answers {
                             options.namespaces.insert(k.clone(), v.as_str().unwrap().to_owned());

@@ -11,7 +11,7 @@ fuzz_target!(|data: &[u8]| {
     let (method, url, body) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next());
     for (model, mode) in [(Model::Crud, Mode::Sole), (Model::V2, Mode::Defense)] {
         let request = HttpRequest { method, url, body, impersonate: None };
-        let mapped = map(&request, model, mode, &Default::default());
+        let mapped = map(&request, model, &kestra_authz::http::HttpOptions { mode, ..Default::default() });
         if let Some(route) = mapped.route {
             assert!(route.method == "*" || route.method.eq_ignore_ascii_case(method));
         }

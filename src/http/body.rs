@@ -70,10 +70,50 @@ fn scalar(value: &str) -> Result<String, BodyFault> {
     Ok(text.to_owned())
 }
 
-/// The top-level `namespace:` of each YAML document of `body`.
+/// A top-level value that could run past its line (an unclosed quote or flow collection),
+/// where the lines after it are not keys to Kestra's YAML reader.
+fn runs_past_its_line(value: &str) -> bool {
+    let value = value.trim();
+    let closes = |open: char, close: char| {
+        value
+            .strip_prefix(open)
+            .is_none_or(|rest| !rest.trim_end().ends_with(close) || (open == '"' && rest.contains('\\')))
+    };
+    match value.chars().next() {
+        Some('"') => closes('"', '"'),
+        Some('\'') => closes('\'', '\''),
+        Some('[') => closes('[', ']'),
+        Some('{') => closes('{', '}'),
+        _ => false,
+    }
+}
+
+/// The top-level `namespace:` of each YAML document of `body`. Lines are read as Kestra's YAML
+/// reader (SnakeYAML) reads them, or the body is refused: it also breaks lines on a lone
+/// `\r`, U+0085, U+2028 and U+2029 and skips a byte-order mark, and Kestra splits documents on
+/// `---` wherever it stands.
 pub fn yaml_namespaces(body: &str) -> Result<Vec<String>, BodyFault> {
     if body.len() > MAX_BODY_BYTES {
         return Err(BodyFault::TooLarge);
+    }
+    let other_breaks = body.contains(['\u{85}', '\u{2028}', '\u{2029}', '\u{feff}'])
+        || body
+            .match_indices('\r')
+            .any(|(i, _)| body.as_bytes().get(i.saturating_add(1)) != Some(&b'\n'));
+    if other_breaks {
+        return Err(BodyFault::Unreadable);
+    }
+    // `---` only as a document marker on a line of its own.
+    let markers = body.matches("---").count();
+    let marker_lines = body
+        .split('\n')
+        .filter(|l| {
+            let l = l.strip_suffix('\r').unwrap_or(l);
+            l == "---" || l.starts_with("--- ")
+        })
+        .count();
+    if markers != marker_lines {
+        return Err(BodyFault::Unreadable);
     }
     let mut out = Vec::new();
     let mut current: Option<String> = None;
@@ -93,7 +133,14 @@ pub fn yaml_namespaces(body: &str) -> Result<Vec<String>, BodyFault> {
             None => continue,
             Some(b' ' | b'\t') => {
                 if !line.trim_start().is_empty() {
-                    any_content = true;
+                    // A document's first content is at the left margin: an indented one makes
+                    // every key of it indented, none of them top-level to this reader.
+                    if !any_content && !line.trim_start().starts_with('#') {
+                        return Err(BodyFault::Unreadable);
+                    }
+                    if !line.trim_start().starts_with('#') {
+                        any_content = true;
+                    }
                 }
                 continue;
             }
@@ -116,6 +163,9 @@ pub fn yaml_namespaces(body: &str) -> Result<Vec<String>, BodyFault> {
             return Err(BodyFault::Unreadable);
         };
         if key.trim_end() != key || key == "<<" {
+            return Err(BodyFault::Unreadable);
+        }
+        if runs_past_its_line(value.split(" #").next().unwrap_or(value)) {
             return Err(BodyFault::Unreadable);
         }
         if key == "namespace" {
@@ -204,6 +254,9 @@ mod tests {
             yaml_namespaces("id: a\nnamespace: 'a.b'\n---\nid: b\nnamespace: \"c\"\n"),
             Ok(vec!["a.b".to_owned(), "c".to_owned()])
         );
+        let crlf =
+            "id: a\r\nnamespace: a.b\r\nlabels: {team: x}\r\ninputs: [1, 2] # two\r\ndescription: \"one line\"\r\n";
+        assert_eq!(yaml_namespaces(crlf), Ok(vec!["a.b".to_owned()]));
     }
 
     #[test]
@@ -224,6 +277,20 @@ mod tests {
             ("namespace : a\n", BodyFault::Unreadable),
             ("namespace:a\n", BodyFault::Unreadable),
             ("<<: *base\nnamespace: a\n", BodyFault::Unreadable),
+            ("id: f\rnamespace: victim\n", BodyFault::Unreadable),
+            ("\u{feff}namespace: a\n", BodyFault::Unreadable),
+            ("id: f\u{2028}namespace: a\n", BodyFault::Unreadable),
+            ("id: f\u{85}namespace: a\n", BodyFault::Unreadable),
+            ("description: \"x\nnamespace: company\n  \"\n", BodyFault::Unreadable),
+            ("description: [a,\nnamespace: company]\n", BodyFault::Unreadable),
+            (
+                "  {\"namespace\":\"victim\"}\nnamespace: company\n",
+                BodyFault::Unreadable,
+            ),
+            (
+                "id: f\nnamespace: company\ndescription: x---namespace: victim\n",
+                BodyFault::Unreadable,
+            ),
         ] {
             assert_eq!(yaml_namespaces(body), Err(fault), "{body:?}");
         }

@@ -114,6 +114,14 @@ pub fn decide(policy: &CompiledPolicy, mapped: &Mapped, caller: &Caller<'_>) -> 
                 return Ok(out);
             }
             target = policy.principal_for_username(user);
+            // Never an Instance Owner's powers through impersonation: the permission is a
+            // tenant's, the Instance Owner's routes are the instance's.
+            let owner_route = matches!(needs, Plan::InstanceOwner);
+            if owner_route || (target.is_instance_owner() && !caller_principal.is_instance_owner()) {
+                let mut out = HttpDecision::new(mapped, false, "IMPERSONATION_DENIED", 403);
+                out.reason = Some("an Instance Owner, or the Instance Owner's routes, cannot be impersonated".into());
+                return Ok(out);
+            }
             impersonated = Some(user.to_owned());
             &target
         }

@@ -72,6 +72,11 @@ impl Mode {
 pub struct HttpOptions {
     pub mode: Mode,
     pub namespaces: FxHashMap<String, String>,
+    /// A flow written into a namespace that may not exist yet also needs NAMESPACE:CREATE
+    /// there, which the gateway cannot rule out. Default: yes when the gateway is alone, no
+    /// behind Kestra. Turn it off when Kestra's tenant setting "Require existing namespace"
+    /// is on.
+    pub require_namespace_create: Option<bool>,
 }
 
 /// Where a check applies.
@@ -239,16 +244,32 @@ fn refused(route: Option<&'static Route>, code: &'static str, reason: impl Into<
     }
 }
 
-/// The namespace filters of a query: `filters[namespace][EQUALS]`, `[PREFIX]` and the legacy
-/// `namespace=`. Answers the place the checks apply, `None` when the query has none.
-fn query_place(query: &[(String, String)], mode: Mode, legacy_only: bool) -> Result<Option<Place>, &'static str> {
+/// Which namespace parameter a route's query has: Kestra reads only its own kind there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum QueryKind {
+    /// `filters[namespace][EQUALS|PREFIX|...]`.
+    Filters,
+    /// The legacy `namespace=`.
+    Legacy,
+}
+
+/// The namespace a route's query names: `None` when it names none. A parameter of the other
+/// kind is one Kestra ignores on this route, so it would act on the whole tenant: alone, the
+/// gateway refuses it; behind Kestra it reads past it.
+fn query_place(query: &[(String, String)], mode: Mode, kind: QueryKind) -> Result<Option<Place>, &'static str> {
     let mut found: Option<(String, bool)> = None;
     for (name, value) in query {
-        let prefix = match name.as_str() {
-            "namespace" => false,
-            "filters[namespace][EQUALS]" if !legacy_only => false,
-            "filters[namespace][PREFIX]" if !legacy_only => true,
-            other if other.starts_with("filters[namespace]") && !legacy_only => {
+        let (own, prefix) = match name.as_str() {
+            "namespace" => (kind == QueryKind::Legacy, false),
+            "filters[namespace][EQUALS]" => (kind == QueryKind::Filters, false),
+            "filters[namespace][PREFIX]" => (kind == QueryKind::Filters, true),
+            other if other.starts_with("filters[namespace]") => {
+                if kind != QueryKind::Filters {
+                    if mode == Mode::Sole {
+                        return Err("QUERY_NAMESPACE_CONFLICT");
+                    }
+                    continue;
+                }
                 // Another operator (IN, CONTAINS, ...): it does not name one subtree.
                 return Ok(Some(match mode {
                     Mode::Sole => Place::TenantWide,
@@ -257,6 +278,12 @@ fn query_place(query: &[(String, String)], mode: Mode, legacy_only: bool) -> Res
             }
             _ => continue,
         };
+        if !own {
+            if mode == Mode::Sole {
+                return Err("QUERY_NAMESPACE_CONFLICT");
+            }
+            continue;
+        }
         match &found {
             Some((known, _)) if known != value => return Err("QUERY_NAMESPACE_CONFLICT"),
             _ => found = Some((value.clone(), prefix)),
@@ -282,7 +309,8 @@ fn query_place(query: &[(String, String)], mode: Mode, legacy_only: bool) -> Res
 
 /// Maps a request to the checks it needs in `model`. `answers` holds looked-up namespaces by
 /// `kind:id`.
-pub fn map(request: &HttpRequest<'_>, model: Model, mode: Mode, answers: &FxHashMap<String, String>) -> Mapped {
+pub fn map(request: &HttpRequest<'_>, model: Model, options: &HttpOptions) -> Mapped {
+    let (mode, answers) = (options.mode, &options.namespaces);
     let url = match path::parse(request.url) {
         Ok(url) => url,
         Err(fault) => return refused(None, "PATH_INVALID", fault.describe()),
@@ -291,8 +319,12 @@ pub fn map(request: &HttpRequest<'_>, model: Model, mode: Mode, answers: &FxHash
         [api, v1, rest @ ..] if api == "api" && v1 == "v1" => rest,
         _ => return refused(None, "ROUTE_NOT_MAPPED", "not a Kestra API route (/api/v1/...)"),
     };
-    // Methods are compared as the table writes them (upper case).
-    let method = request.method;
+    // Methods are compared as the table writes them (upper case); HEAD is served by each GET
+    // route, with its checks.
+    let method = match request.method {
+        m if m.eq_ignore_ascii_case("HEAD") => "GET",
+        m => m,
+    };
     let upper;
     let method = if method.bytes().any(|b| b.is_ascii_lowercase()) {
         upper = method.to_ascii_uppercase();
@@ -352,8 +384,18 @@ pub fn map(request: &HttpRequest<'_>, model: Model, mode: Mode, answers: &FxHash
             return out;
         }
     };
+    let namespace_create = route.creates_namespace && options.require_namespace_create.unwrap_or(mode == Mode::Sole);
     let mut needs = Vec::new();
     for place in places {
+        if namespace_create && matches!(place, Place::Namespace(_)) {
+            needs.push(Need {
+                permission: "NAMESPACE",
+                actions: vec!["CREATE"],
+                either: false,
+                place: place.clone(),
+                from: route.source.name(),
+            });
+        }
         for check in checks {
             needs.push(Need {
                 permission: check.permission,
@@ -409,7 +451,7 @@ fn places(
                 })
                 .ok_or(("ROUTE_NOT_MAPPED", "the route names no namespace".to_owned()))?;
             // A namespace in the query must not contradict the path's.
-            if let Ok(Some(Place::Namespace(other))) = query_place(query, Mode::Defense, true)
+            if let Ok(Some(Place::Namespace(other))) = query_place(query, Mode::Defense, QueryKind::Legacy)
                 && other != ns
             {
                 return Err((
@@ -420,7 +462,11 @@ fn places(
             vec![namespaced(ns)?]
         }
         Source::Filter | Source::Query => {
-            match query_place(query, mode, route.source == Source::Query)
+            let kind = match route.source {
+                Source::Query => QueryKind::Legacy,
+                _ => QueryKind::Filters,
+            };
+            match query_place(query, mode, kind)
                 .map_err(|code| (code, "the query's namespace filter cannot be used".to_owned()))?
             {
                 Some(place) => vec![place],

@@ -28,6 +28,9 @@ pub enum PathFault {
     BadEncoding,
     /// A control character or NUL.
     ControlCharacter,
+    /// A query Kestra's router could split otherwise: a `;` (it separates parameters there
+    /// too) or a parameter without a name.
+    AmbiguousQuery,
     TooManySegments,
     TooManyParameters,
 }
@@ -42,6 +45,9 @@ impl PathFault {
             PathFault::EncodedSeparator => "the path has a percent-encoded `/` or `\\`",
             PathFault::BadEncoding => "the URL has a malformed percent-escape or is not UTF-8",
             PathFault::ControlCharacter => "the URL has a control character",
+            PathFault::AmbiguousQuery => {
+                "the query has a `;` or a parameter without a name, which Kestra's router splits otherwise"
+            }
             PathFault::TooManySegments => "the path has more segments than any Kestra route",
             PathFault::TooManyParameters => "the query has too many parameters",
         }
@@ -133,12 +139,18 @@ pub fn parse(url: &str) -> Result<Url<'_>, PathFault> {
         }
         segments.push(segment);
     }
+    if query.contains(';') {
+        return Err(PathFault::AmbiguousQuery);
+    }
     let mut params = Vec::new();
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         if params.len() >= MAX_QUERY_PARAMS {
             return Err(PathFault::TooManyParameters);
         }
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        if name.is_empty() {
+            return Err(PathFault::AmbiguousQuery);
+        }
         params.push((decode(name, true)?.into_owned(), decode(value, true)?.into_owned()));
     }
     Ok(Url {

@@ -84,6 +84,8 @@ pub struct Route {
     pub source: Source,
     /// In defense mode one of a check's actions is enough.
     pub either: bool,
+    /// Writes flows that may create their namespace (NAMESPACE:CREATE, by option).
+    pub creates_namespace: bool,
 }
 
 impl Route {
@@ -132,7 +134,7 @@ fn gate(text: &'static str) -> Result<Gate, String> {
     })
 }
 
-fn source(text: &'static str) -> Result<(Source, bool), String> {
+fn source(text: &'static str) -> Result<(Source, bool, bool), String> {
     let mut words = text.split_whitespace();
     let first = words.next().unwrap_or("");
     let source = match first {
@@ -158,14 +160,15 @@ fn source(text: &'static str) -> Result<(Source, bool), String> {
         "tenant" => Source::TenantWide,
         other => return Err(format!("unknown namespace source {other}")),
     };
-    let mut either = false;
+    let (mut either, mut creates_namespace) = (false, false);
     for flag in words {
         match flag {
             "either" => either = true,
+            "new-namespace" => creates_namespace = true,
             other => return Err(format!("unknown flag {other}")),
         }
     }
-    Ok((source, either))
+    Ok((source, either, creates_namespace))
 }
 
 fn segments(path: &'static str) -> Result<Vec<Segment>, String> {
@@ -198,7 +201,7 @@ fn read_table() -> (Vec<Route>, Vec<TableFault>) {
             if !matches!(*method, "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "*") {
                 return Err(format!("unknown method {method}"));
             }
-            let (source, either) = source(ns)?;
+            let (source, either, creates_namespace) = source(ns)?;
             Ok(Route {
                 method,
                 path,
@@ -208,6 +211,7 @@ fn read_table() -> (Vec<Route>, Vec<TableFault>) {
                 v2: gate(v2)?,
                 source,
                 either,
+                creates_namespace,
             })
         })();
         match row {

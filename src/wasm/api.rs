@@ -437,11 +437,6 @@ pub fn kestra_route(
 ) -> Result<JsValue, JsValue> {
     let request = read_request(request)?;
     let model = request.model.unwrap_or(crate::rbac::Model::V2);
-    let mapped = crate::http::map(
-        &request.request(),
-        model,
-        request.options.mode,
-        &request.options.namespaces,
-    );
+    let mapped = crate::http::map(&request.request(), model, &request.options);
     Ok(to_js(&crate::http::RouteMapping::from(&mapped)))
 }

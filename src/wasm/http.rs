@@ -41,7 +41,7 @@ fn invalid(option: &'static str, reason: &str) -> JsValue {
 /// body that is text crosses once, as it is.
 pub(super) fn read_request(value: JsValue) -> Result<JsHttpRequest, JsValue> {
     with_http_request(&value, |request| {
-        let [method, url, body, impersonate, mode, model, namespaces] = request.members;
+        let [method, url, body, impersonate, mode, model, namespaces, create] = request.members;
         let method = method.ok_or_else(|| invalid("method", "is required"))?.to_owned();
         let url = url.ok_or_else(|| invalid("url", "is required"))?.to_owned();
         let mut options = HttpOptions::default();
@@ -59,6 +59,12 @@ pub(super) fn read_request(value: JsValue) -> Result<JsHttpRequest, JsValue> {
                 options.namespaces.insert(key, ns.to_owned());
             }
         }
+        options.require_namespace_create = match create {
+            None => None,
+            Some("true") => Some(true),
+            Some("false") => Some(false),
+            Some(_) => return Err(invalid("requireNamespaceCreate", "must be a boolean")),
+        };
         let model = match model {
             None => None,
             Some("crud") | Some("v1") => Some(Model::Crud),

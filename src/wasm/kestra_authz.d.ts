@@ -269,6 +269,9 @@ export interface HttpRequestOptions {
   namespaces?: Record<string, string>;
   /** `"sole"` (default: the gateway is the only check) or `"defense"` (Kestra checks too). */
   mode?: "sole" | "defense";
+  /** A flow written into a namespace that may not exist yet also needs NAMESPACE:CREATE there
+   * (default: true when the gateway is alone, false behind Kestra). */
+  requireNamespaceCreate?: boolean;
   /** `kestraRoute` only: the permission model (default `"v2"`). */
   model?: "crud" | "v2";
 }

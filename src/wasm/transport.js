@@ -259,7 +259,7 @@ export function unknownMember(value, known) {
   }
 }
 
-const HTTP_MEMBERS = ["method", "url", "headers", "body", "namespaces", "mode", "model"];
+const HTTP_MEMBERS = ["method", "url", "headers", "body", "namespaces", "mode", "model", "requireNamespaceCreate"];
 
 /**
  * Reads a gateway request `{ method, url, headers?, body?, namespaces?, mode?, model? }` and
@@ -285,7 +285,8 @@ export function readHttpRequest(memory, request, at, room) {
     const namespaces = request.namespaces;
     const answers =
       namespaces === undefined || namespaces === null ? namespaces : typeof namespaces === "object" ? JSON.stringify(namespaces) : 0;
-    const values = [request.method, request.url, text, impersonate, request.mode, request.model, answers];
+    const create = request.requireNamespaceCreate;
+    const values = [request.method, request.url, text, impersonate, request.mode, request.model, answers, typeof create === "boolean" ? String(create) : create];
     // After the getters: one may have called back into the module and grown its memory.
     const heap = heapOf(memory);
     const limit = at + room;

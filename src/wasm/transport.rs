@@ -353,7 +353,7 @@ fn not_a_string(what: &'static str) -> JsValue {
 /// The members of a gateway request, as `readHttpRequest` wrote them: method, url, body,
 /// impersonate, mode, model, namespaces (JSON).
 pub(super) struct HttpMembers<'b> {
-    pub members: [Option<&'b str>; 7],
+    pub members: [Option<&'b str>; 8],
 }
 
 /// Calls `f` with a gateway request's members, read from JS in one call.
@@ -361,11 +361,20 @@ pub(super) fn with_http_request<R>(
     request: &JsValue,
     f: impl FnOnce(&HttpMembers<'_>) -> Result<R, JsValue>,
 ) -> Result<R, JsValue> {
-    const NAMES: [&str; 7] = ["method", "url", "body", "headers", "mode", "model", "namespaces"];
+    const NAMES: [&str; 8] = [
+        "method",
+        "url",
+        "body",
+        "headers",
+        "mode",
+        "model",
+        "namespaces",
+        "requireNamespaceCreate",
+    ];
     let read = |memory: &JsValue, at: u32, room: u32| read_http_request_into(memory, request, at, room);
     with_written(&read, &read, 1, true, |bytes| {
         let mut at = NAMES.len().saturating_mul(4);
-        let mut members: [Option<&str>; 7] = [None; 7];
+        let mut members: [Option<&str>; 8] = [None; 8];
         for (index, slot) in members.iter_mut().enumerate() {
             let what = NAMES.get(index).copied().unwrap_or("request");
             let length = index
@@ -392,7 +401,9 @@ pub(super) fn with_http_request<R>(
     .unwrap_or_else(|why| {
         Err(request_invalid(match why {
             NoText::Missing => "pass { method, url, headers?, body? }",
-            NoText::UnknownMember => "has a member other than method, url, headers, body, namespaces, mode and model",
+            NoText::UnknownMember => {
+                "has a member other than method, url, headers, body, namespaces, mode, model and requireNamespaceCreate"
+            }
             NoText::BadHeaders => {
                 "headers must be a Headers or an object of strings, X-Kestra-Impersonate at most once"
             }

@@ -64,8 +64,11 @@ test("authorizeHttp decides, with lookups passed back", () => {
 });
 
 test("a flow's namespace from its YAML body; JSON bodies as text or parsed", () => {
-  const post = (body) => authz.authorizeHttp(alice, { method: "POST", url: "/api/v1/main/flows", body });
+  const post = (body) => authz.authorizeHttp(alice, { method: "POST", url: "/api/v1/main/flows", body, requireNamespaceCreate: false });
   assert.equal(post("id: f\nnamespace: company\n").allowed, true);
+  // Alone, the gateway also asks NAMESPACE:CREATE by default (the namespace may be new).
+  const strict = authz.authorizeHttp(alice, { method: "POST", url: "/api/v1/main/flows", body: "id: f\nnamespace: company\n" });
+  assert.deepEqual(strict.checks.map((c) => `${c.permission}:${c.action}`), ["NAMESPACE:CREATE", "FLOW:CREATE"]);
   assert.equal(post("id: f\n").code, "BODY_NAMESPACE_MISSING");
   const list = (body) => authz.authorizeHttp(alice, { method: "POST", url: "/api/v1/main/flows/export/by-ids", body });
   assert.equal(list([{ namespace: "a", id: "f" }]).code, "DENIED_NO_GRANT");

@@ -59,11 +59,26 @@ pub fn add(s: &mut Scenarios) {
                 false,
                 json!({"allowed": false, "route": "DELETE /api/v1/{tenant}/flows/delete/by-query"}),
             ),
+            // Alone, writing a flow also asks NAMESPACE:CREATE, unless namespaces must exist.
             http(
                 json!({"method": "POST", "url": "/api/v1/main/flows", "body": "id: f\nnamespace: company.team\n"}),
                 false,
+                denied("DENIED_NO_GRANT"),
+            ),
+            http(
+                json!({"method": "POST", "url": "/api/v1/main/flows", "body": "id: f\nnamespace: company.team\n",
+                       "requireNamespaceCreate": false}),
+                false,
                 allowed(),
             ),
+            // The query kind a route does not read is refused when alone: Kestra would act on
+            // the whole tenant.
+            http(
+                json!({"method": "DELETE", "url": "/api/v1/main/flows/delete/by-query?namespace=company"}),
+                false,
+                denied("QUERY_NAMESPACE_CONFLICT"),
+            ),
+            http(get("/api/v1/main/flows/search?x=1;namespace=other"), false, denied("PATH_INVALID")),
             http(
                 json!({"method": "POST", "url": "/api/v1/main/flows", "body": "id: f\nnamespace: \"{{ ns }}\"\n"}),
                 false,
