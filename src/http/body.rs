@@ -234,9 +234,28 @@ pub fn list_namespaces(body: &str) -> Result<Vec<String>, BodyFault> {
         .collect()
 }
 
-/// The ids of a JSON array body (`["id", ...]`).
+/// The ids of a JSON array body (`["id", ...]`), or of the `executionsId` member of an object
+/// body (`{ executionsId: [...], executionLabels: [...] }`, the labels-by-ids shape).
 pub fn ids(body: &str) -> Result<Vec<String>, BodyFault> {
-    json_array(body)?
+    let items = match json_array(body) {
+        Ok(items) => items,
+        Err(BodyFault::Unreadable) => {
+            let value: serde_json::Value = serde_json::from_str(body).map_err(|_| BodyFault::Unreadable)?;
+            let items = value
+                .get("executionsId")
+                .and_then(|ids| ids.as_array())
+                .ok_or(BodyFault::Unreadable)?;
+            if items.len() > MAX_LIST_ITEMS {
+                return Err(BodyFault::TooManyItems);
+            }
+            if items.is_empty() {
+                return Err(BodyFault::Missing);
+            }
+            items.clone()
+        }
+        Err(other) => return Err(other),
+    };
+    items
         .iter()
         .map(|id| id.as_str().map(str::to_owned).ok_or(BodyFault::Unreadable))
         .collect()
@@ -310,5 +329,11 @@ mod tests {
         assert_eq!(list_namespaces("[]"), Err(BodyFault::Missing));
         assert_eq!(ids(r#"["e1","e2"]"#), Ok(vec!["e1".to_owned(), "e2".to_owned()]));
         assert_eq!(ids(r#"["e1",2]"#), Err(BodyFault::Unreadable));
+        assert_eq!(
+            ids(r#"{"executionsId":["e1"],"executionLabels":[]}"#),
+            Ok(vec!["e1".to_owned()])
+        );
+        assert_eq!(ids(r#"{"executionsId":[]}"#), Err(BodyFault::Missing));
+        assert_eq!(ids(r#"{"other":["e1"]}"#), Err(BodyFault::Unreadable));
     }
 }
