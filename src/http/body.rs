@@ -96,24 +96,29 @@ pub fn yaml_namespaces(body: &str) -> Result<Vec<String>, BodyFault> {
     if body.len() > MAX_BODY_BYTES {
         return Err(BodyFault::TooLarge);
     }
-    let other_breaks = body.contains(['\u{85}', '\u{2028}', '\u{2029}', '\u{feff}'])
-        || body
-            .match_indices('\r')
-            .any(|(i, _)| body.as_bytes().get(i.saturating_add(1)) != Some(&b'\n'));
-    if other_breaks {
-        return Err(BodyFault::Unreadable);
+    // Most flows are ASCII without carriage returns: two fast scans rule the rest out.
+    if !body.is_ascii() || body.as_bytes().contains(&b'\r') {
+        let other_breaks = body.contains(['\u{85}', '\u{2028}', '\u{2029}', '\u{feff}'])
+            || body
+                .match_indices('\r')
+                .any(|(i, _)| body.as_bytes().get(i.saturating_add(1)) != Some(&b'\n'));
+        if other_breaks {
+            return Err(BodyFault::Unreadable);
+        }
     }
     // `---` only as a document marker on a line of its own.
-    let markers = body.matches("---").count();
-    let marker_lines = body
-        .split('\n')
-        .filter(|l| {
-            let l = l.strip_suffix('\r').unwrap_or(l);
-            l == "---" || l.starts_with("--- ")
-        })
-        .count();
-    if markers != marker_lines {
-        return Err(BodyFault::Unreadable);
+    if body.contains("---") {
+        let markers = body.matches("---").count();
+        let marker_lines = body
+            .split('\n')
+            .filter(|l| {
+                let l = l.strip_suffix('\r').unwrap_or(l);
+                l == "---" || l.starts_with("--- ")
+            })
+            .count();
+        if markers != marker_lines {
+            return Err(BodyFault::Unreadable);
+        }
     }
     let mut out = Vec::new();
     let mut current: Option<String> = None;
@@ -132,14 +137,13 @@ pub fn yaml_namespaces(body: &str) -> Result<Vec<String>, BodyFault> {
         match line.as_bytes().first() {
             None => continue,
             Some(b' ' | b'\t') => {
-                if !line.trim_start().is_empty() {
-                    // A document's first content is at the left margin: an indented one makes
-                    // every key of it indented, none of them top-level to this reader.
-                    if !any_content && !line.trim_start().starts_with('#') {
+                // Below a top-level key: nothing to read. A document's first content, though,
+                // is at the left margin: an indented one makes every key of it indented, none
+                // of them top-level to this reader.
+                if !any_content {
+                    let rest = line.trim_start();
+                    if !(rest.is_empty() || rest.starts_with('#')) {
                         return Err(BodyFault::Unreadable);
-                    }
-                    if !line.trim_start().starts_with('#') {
-                        any_content = true;
                     }
                 }
                 continue;

@@ -1,7 +1,7 @@
 //! The classes JavaScript sees: `Authorizer` and `Session`. Each method converts its
 //! arguments (transport.rs), calls the core, and converts the answer (decision.rs, `to_js`).
 
-use super::decision::{JsStrings, decide, decide_in_batch};
+use super::decision::{JsStrings, decide, decide_in_batch, http_decision_to_js};
 use super::http::read_request;
 use super::transport::{
     NoText, from_js, optional_string_arg, optional_text_arg, policy_member, text_arg, with_js_text, with_json_text,
@@ -56,8 +56,8 @@ impl JsAuthorizer {
         let request = read_request(request)?;
         self.inner
             .authorize_http(session, &request.request(), &request.options)
-            .map(|d| to_js(&d))
             .map_err(js_error)
+            .and_then(|d| http_decision_to_js(&d, &self.strings))
     }
 }
 

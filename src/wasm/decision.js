@@ -108,3 +108,58 @@ export function parseAnswer(json) {
     return undefined;
   }
 }
+
+/**
+ * A gateway decision from indexes into the string table `s`; `checks` and `lookup` start
+ * empty and `httpCheck` / `httpLookup` append to them.
+ * @param {unknown[]} s
+ * @param {boolean} allowed
+ * @param {number} code
+ * @param {number} status
+ * @param {number} route
+ * @param {number} tenant
+ * @param {number} impersonated
+ * @param {number} reason
+ */
+export function httpDecision(s, allowed, code, status, route, tenant, impersonated, reason) {
+  return { allowed, code: s[code], status, route: s[route], tenant: s[tenant], checks: [], lookup: [], impersonated: s[impersonated], reason: s[reason] };
+}
+
+/**
+ * Appends one decided check; false when a setter someone put on `Array.prototype` threw.
+ * @param {{ checks: unknown[] }} d
+ * @param {unknown[]} s
+ * @param {number} permission
+ * @param {number} action
+ * @param {number} namespace
+ * @param {number} scope
+ * @param {number} from
+ * @param {boolean} allowed
+ * @param {number} code
+ */
+export function httpCheck(d, s, permission, action, namespace, scope, from, allowed, code) {
+  try {
+    const checks = d.checks;
+    checks[checks.length] = { permission: s[permission], action: s[action], namespace: s[namespace], scope: s[scope], from: s[from], allowed, code: s[code] };
+    return true;
+  } catch (_) {
+    return false;
+  }
+}
+
+/**
+ * Appends one lookup the host must answer; false when a setter on `Array.prototype` threw.
+ * @param {{ lookup: unknown[] }} d
+ * @param {unknown[]} s
+ * @param {number} kind
+ * @param {number} id
+ */
+export function httpLookup(d, s, kind, id) {
+  try {
+    const lookup = d.lookup;
+    lookup[lookup.length] = { kind: s[kind], id: s[id] };
+    return true;
+  } catch (_) {
+    return false;
+  }
+}

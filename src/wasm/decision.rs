@@ -5,6 +5,7 @@ use super::js_error;
 use super::transport::with_request;
 use crate::authorizer::{Authorizer, Session};
 use crate::error::Error;
+use crate::http::decision::HttpDecision;
 use crate::rbac::{ALLOWED, Decision, DenyCode, Reason, Via};
 use wasm_bindgen::prelude::*;
 
@@ -30,8 +31,37 @@ extern "C" {
     ) -> JsValue;
     #[wasm_bindgen(js_name = batchError)]
     fn batch_error(code: &str, message: &str) -> JsValue;
+    #[wasm_bindgen(js_name = httpDecision)]
+    #[allow(clippy::too_many_arguments)]
+    fn http_decision(
+        strings: &js_sys::Array,
+        allowed: bool,
+        code: u32,
+        status: u32,
+        route: u32,
+        tenant: u32,
+        impersonated: u32,
+        reason: u32,
+    ) -> JsValue;
+    #[wasm_bindgen(js_name = httpCheck)]
+    #[allow(clippy::too_many_arguments)]
+    fn http_check(
+        decision: &JsValue,
+        strings: &js_sys::Array,
+        permission: u32,
+        action: u32,
+        namespace: u32,
+        scope: u32,
+        from: u32,
+        allowed: bool,
+        code: u32,
+    ) -> bool;
+    #[wasm_bindgen(js_name = httpLookup)]
+    fn http_lookup(decision: &JsValue, strings: &js_sys::Array, kind: u32, id: u32) -> bool;
 }
 
+/// JS strings for the names decisions repeat (codes, roles, bindings, namespaces, groups,
+/// tenants, routes), made once per Authorizer and handed to the builders by index: creating
 /// them was most of `authorize`. Index 0 is `null`. Bounded: started afresh when full.
 pub(super) struct JsStrings(std::cell::RefCell<StringTable>);
 
@@ -218,4 +248,72 @@ pub(super) fn decide_in_batch(
         };
         batch_error(&text("code"), &text("message"))
     })
+}
+
+/// A gateway decision as a JS object, built from the Authorizer's string table: one call for
+/// the decision and one per check or lookup, where JSON out and `JSON.parse` in cost more.
+pub(super) fn http_decision_to_js(d: &HttpDecision, strings: &JsStrings) -> Result<JsValue, JsValue> {
+    let Ok(mut table) = strings.0.try_borrow_mut() else {
+        // Only re-entrance could hold the table; a fresh one answers the same.
+        return http_decision_to_js(d, &JsStrings::default());
+    };
+    let table = &mut *table;
+    // Room for every string of this decision at once: no restart while its ids are handed out.
+    let needed = d
+        .checks
+        .len()
+        .saturating_mul(6)
+        .saturating_add(d.lookup.len().saturating_mul(2))
+        .saturating_add(5);
+    let _ = table.make_room(needed);
+    let (code, route) = (table.code_id(d.code), table.id(d.route));
+    let (tenant, impersonated) = (table.id(d.tenant.as_deref()), table.id(d.impersonated.as_deref()));
+    let reason = table.id(d.reason.as_deref());
+    let out = http_decision(
+        &table.values,
+        d.allowed,
+        code,
+        u32::from(d.status),
+        route,
+        tenant,
+        impersonated,
+        reason,
+    );
+    let refused = || {
+        js_error(Error::OptionInvalid {
+            option: "Array.prototype",
+            reason: "a setter on it refused a member of the decision".into(),
+        })
+    };
+    for c in &d.checks {
+        let ids = [
+            table.id(Some(c.permission)),
+            table.id(c.action),
+            table.id(c.namespace.as_deref()),
+            table.id(Some(c.scope)),
+            table.id(Some(c.from)),
+            table.code_id(c.code),
+        ];
+        let [permission, action, namespace, scope, from, code] = ids;
+        if !http_check(
+            &out,
+            &table.values,
+            permission,
+            action,
+            namespace,
+            scope,
+            from,
+            c.allowed,
+            code,
+        ) {
+            return Err(refused());
+        }
+    }
+    for l in &d.lookup {
+        let (kind, id) = (table.id(Some(l.kind)), table.id(Some(&l.id)));
+        if !http_lookup(&out, &table.values, kind, id) {
+            return Err(refused());
+        }
+    }
+    Ok(out)
 }
