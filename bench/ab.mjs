@@ -3,7 +3,7 @@
 // Run: node bench/ab.mjs <pkg dir A> <pkg dir B>   (e.g. a copy of pkg/ built before a change).
 // Prints the median per call of each, and B / A.
 import { createRequire } from "node:module";
-import { createHmac } from "node:crypto";
+import { HIT, ISSUER, NOW, SECRET, policy as policyOf, token } from "./fixtures.mjs";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { join, resolve } from "node:path";
@@ -12,23 +12,8 @@ const require = createRequire(import.meta.url);
 const [dirA, dirB] = process.argv.slice(2).map((d) => resolve(d));
 if (!dirA || !dirB) throw new Error("usage: node bench/ab.mjs <pkg dir A> <pkg dir B>");
 
-const SECRET = "0123456789abcdef".repeat(4);
-const ISSUER = "https://sso.example.com/application/o/kestra/";
 const bindings = 10_000;
-const users = bindings / 10;
-const roles = Array.from({ length: 50 }, (_, r) => ({ id: `r${r}`, permissions: { FLOW: ["READ", "UPDATE"], EXECUTION: ["READ"] } }));
-const groups = Array.from({ length: 20 }, (_, g) => ({ id: `g${g}` }));
-const userList = Array.from({ length: users }, (_, u) => ({ id: `u${u}`, username: u === 0 ? "alice@example.com" : `user${u}@example.com`, groups: [`g${u % 20}`] }));
-const bindingList = Array.from({ length: bindings }, (_, b) =>
-  b % 7 === 0
-    ? { type: "GROUP", externalId: `g${b % 20}`, roleId: `r${b % 50}`, namespaceId: `org${b % 13}.team${b % 31}` }
-    : { type: "USER", externalId: `u${b % users}`, roleId: `r${b % 50}`, namespaceId: `org${b % 13}.team${b % 31}.svc${b % 5}` },
-);
-const policy = { tenants: { main: { roles, groups, users: userList, bindings: bindingList } } };
-const b64 = (v) => Buffer.from(JSON.stringify(v)).toString("base64url");
-const input = `${b64({ alg: "HS256", typ: "JWT" })}.${b64({ iss: ISSUER, aud: "kestra-client", sub: "s", email: "alice@example.com", iat: 1800000000, exp: 1800000300 })}`;
-const token = `${input}.${createHmac("sha256", SECRET).update(input).digest("base64url")}`;
-const hit = "org0.team0.svc0.flows";
+const hit = HIT;
 const vectors = JSON.parse(readFileSync(fileURLToPath(new URL("../tests/vectors/tokens.json", import.meta.url)), "utf8"));
 const es256 = vectors.cases.find((c) => c.name === "alg: ES256");
 const rs256 = vectors.cases.find((c) => c.name === "alg: RS256 (authentik's only RSA algorithm)");
@@ -41,16 +26,16 @@ function firstTime(Authorizer, c) {
 
 function calls(dir) {
   const { Authorizer } = require(join(dir, "nodejs/kestra_authz.js"));
-  const authz = new Authorizer({ issuer: ISSUER, clientId: "kestra-client", clientSecret: SECRET, jwks: "{}", policy });
-  const session = authz.verifyIdToken(token, { now: 1800000060 });
+  const authz = new Authorizer({ issuer: ISSUER, clientId: "kestra-client", clientSecret: SECRET, jwks: "{}", policy: policyOf(bindings) });
+  const session = authz.verifyIdToken(token, { now: NOW });
   return {
     "session.isAllowed (hit)": () => session.isAllowed("FLOW", "UPDATE", hit),
-    "session.isAllowed (miss)": () => session.isAllowed("SECRET", "DELETE", hit),
+    "session.isAllowed (miss)": () => session.isAllowed("EXECUTION", "DELETE", hit),
     "session.isAllowedGlobal": () => session.isAllowedGlobal("FLOW", "UPDATE"),
     "session.hasAnyAction": () => session.hasAnyAction("FLOW", "UPDATE", "org0"),
     "session.hasAnyRole": () => session.hasAnyRole(),
     "authz.authorize (with reasons)": () => authz.authorize(session, request),
-    "verifyIdToken, repeat (cache)": () => authz.verifyIdToken(token, { now: 1800000060 }).free(),
+    "verifyIdToken, repeat (cache)": () => authz.verifyIdToken(token, { now: NOW }).free(),
     "verifyIdToken, first time, RS256 (cache off)": firstTime(Authorizer, rs256),
     "verifyIdToken, first time, ES256 (cache off)": firstTime(Authorizer, es256),
   };

@@ -7,10 +7,10 @@ import { createRequire } from "node:module";
 import { readFileSync, statSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { execFileSync } from "node:child_process";
-import { createHmac } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import * as jose from "jose";
+import { HIT as hit, ISSUER, SECRET, policy, token } from "./fixtures.mjs";
 import * as cedar from "@cedar-policy/cedar-wasm/nodejs";
 
 const require = createRequire(import.meta.url);
@@ -74,23 +74,7 @@ for (const [label, options, token, now] of tokenCases) {
 }
 
 // ---- decisions ---------------------------------------------------------------------------
-const SECRET = "0123456789abcdef".repeat(4);
-const ISSUER = "https://sso.example.com/application/o/kestra/";
-function policy(bindings) {
-  const users = Math.max(1, Math.floor(bindings / 10));
-  const roles = Array.from({ length: 50 }, (_, r) => ({ id: `r${r}`, permissions: { FLOW: ["READ", "UPDATE"], EXECUTION: ["READ"], SECRET: [["READ", "CREATE", "UPDATE", "DELETE"][r % 4]] } }));
-  const groups = Array.from({ length: 20 }, (_, g) => ({ id: `g${g}` }));
-  const userList = Array.from({ length: users }, (_, u) => ({ id: `u${u}`, username: u === 0 ? "alice@example.com" : `user${u}@example.com`, groups: [`g${u % 20}`] }));
-  const bindingList = Array.from({ length: bindings }, (_, b) =>
-    b % 7 === 0
-      ? { type: "GROUP", externalId: `g${b % 20}`, roleId: `r${b % 50}`, namespaceId: `org${b % 13}.team${b % 31}` }
-      : { type: "USER", externalId: `u${b % users}`, roleId: `r${b % 50}`, namespaceId: `org${b % 13}.team${b % 31}.svc${b % 5}` },
-  );
-  return { tenants: { main: { roles, groups, users: userList, bindings: bindingList } } };
-}
-const b64 = (v) => Buffer.from(JSON.stringify(v)).toString("base64url");
-const input = `${b64({ alg: "HS256", typ: "JWT" })}.${b64({ iss: ISSUER, aud: "kestra-client", sub: "s", email: "alice@example.com", iat: 1800000000, exp: 1800000300 })}`;
-const token = `${input}.${createHmac("sha256", SECRET).update(input).digest("base64url")}`;
+
 
 /** The obvious JS evaluator: the user's and their groups' bindings, scanned per question. */
 function plainEvaluator(p) {
@@ -149,7 +133,6 @@ function cedarEvaluator(p, id) {
   };
 }
 
-const hit = "org0.team0.svc0.flows";
 for (const bindings of [100, 10_000, 100_000]) {
   // As a policy arrives from Kestra's API: through JSON.parse. (Built by template literals, its
   // strings are ropes that V8 flattens on the first JSON.stringify: ~25 ms more at 100,000.)

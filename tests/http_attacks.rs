@@ -81,7 +81,7 @@ fn legacy_namespace_param_ignored_by_kestra_2_0_bulk_delete() {
         };
         let d = sole(&a, &req(method, url, None));
         assert!(
-            !d.allowed,
+            refused_with(&d, "QUERY_NAMESPACE_CONFLICT"),
             "{method} {url}: allowed with checks {:?} (Kestra 2.0 ignores namespace= and acts tenant-wide)",
             d.checks
         );
@@ -97,7 +97,11 @@ fn legacy_namespace_param_ignored_by_kestra_1_3_csv_kv() {
         "/api/v1/main/secrets?namespace=company",
     ] {
         let d = sole(&a, &req("GET", url, None));
-        assert!(!d.allowed, "GET {url}: allowed with checks {:?}", d.checks);
+        assert!(
+            refused_with(&d, "QUERY_NAMESPACE_CONFLICT"),
+            "GET {url}: allowed with checks {:?}",
+            d.checks
+        );
     }
 }
 
@@ -117,7 +121,11 @@ fn trigger_delete_by_query_filters_are_in_the_body() {
             Some(r#"{"filters":[]}"#),
         ),
     );
-    assert!(!d.allowed, "allowed with checks {:?}", d.checks);
+    assert!(
+        refused_with(&d, "DENIED_NAMESPACE_NOT_COVERED"),
+        "allowed with checks {:?}",
+        d.checks
+    );
 }
 
 #[test]
@@ -132,19 +140,30 @@ fn tests_run_namespace_is_in_the_body() {
             Some(r#"{"namespace":"victim","includeChildNamespaces":true}"#),
         ),
     );
-    assert!(!d.allowed, "allowed with checks {:?}", d.checks);
+    assert!(
+        refused_with(&d, "DENIED_NAMESPACE_NOT_COVERED"),
+        "allowed with checks {:?}",
+        d.checks
+    );
 }
 
 #[test]
 fn routes_without_any_namespace_parameter() {
     let a = v2_company_admin();
     // Neither route has a namespace or filters parameter in the 2.0 OAS.
-    for url in [
-        "/api/v1/main/concurrency-limit/search?namespace=company",
-        "/api/v1/main/tests/search?filters[namespace][EQUALS]=company", // takes namespace=, not filters
+    for (url, code) in [
+        (
+            "/api/v1/main/concurrency-limit/search?namespace=company",
+            "DENIED_NAMESPACE_NOT_COVERED",
+        ),
+        // Takes namespace=, not filters.
+        (
+            "/api/v1/main/tests/search?filters[namespace][EQUALS]=company",
+            "QUERY_NAMESPACE_CONFLICT",
+        ),
     ] {
         let d = sole(&a, &req("GET", url, None));
-        assert!(!d.allowed, "GET {url}: allowed with checks {:?}", d.checks);
+        assert!(refused_with(&d, code), "GET {url}: allowed with checks {:?}", d.checks);
     }
 }
 
@@ -163,13 +182,21 @@ fn semicolon_hides_the_first_namespace_value() {
         "/api/v1/main/flows/bulk?delete=true&=namespace=victim&namespace=company",
     ] {
         let d = sole(&a, &req("POST", url, Some(body)));
-        assert!(!d.allowed, "POST {url}: allowed with checks {:?}", d.checks);
+        assert!(
+            refused_with(&d, "PATH_INVALID"),
+            "POST {url}: allowed with checks {:?}",
+            d.checks
+        );
     }
     // 1.3.26: legacy namespace= on a bulk delete
     let a = crud_company_admin();
     let url = "/api/v1/main/executions/by-query?x;namespace=victim&namespace=company";
     let d = sole(&a, &req("DELETE", url, None));
-    assert!(!d.allowed, "DELETE {url}: allowed with checks {:?}", d.checks);
+    assert!(
+        refused_with(&d, "PATH_INVALID"),
+        "DELETE {url}: allowed with checks {:?}",
+        d.checks
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -183,7 +210,7 @@ fn bulk_allow_namespace_child_is_a_string_prefix() {
     let url = "/api/v1/main/flows/bulk?delete=false&namespace=company&allowNamespaceChild=true";
     let d = sole(&a, &req("POST", url, Some(body)));
     assert!(
-        !d.allowed,
+        refused_with(&d, "DENIED_NAMESPACE_NOT_COVERED"),
         "flow written to `companyvictim`; allowed with checks {:?}",
         d.checks
     );
@@ -205,7 +232,7 @@ fn yaml_line_break_and_bom_differentials() {
     ] {
         let d = sole(&a, &req("POST", "/api/v1/main/flows", Some(body)));
         assert!(
-            !d.allowed,
+            refused_with(&d, "BODY_UNREADABLE"),
             "body {body:?}: SnakeYAML reads namespace `victim`; gateway allowed with checks {:?}",
             d.checks
         );
@@ -237,7 +264,7 @@ fn impersonating_an_instance_owner() {
     };
     let d = a.authorize_http(Some(&s), &r, &HttpOptions::default()).unwrap();
     assert!(
-        !d.allowed,
+        refused_with(&d, "IMPERSONATION_DENIED"),
         "alice (IMPERSONATE:READ in tenant main, not an Instance Owner) creates instance users as root: {d:?}"
     );
 }
@@ -250,7 +277,10 @@ fn impersonating_an_instance_owner() {
 fn apps_catalog_of_a_tenant_without_access() {
     let a = v2_company_admin();
     let d = sole(&a, &req("GET", "/api/v1/tenants/other-tenant/apps-catalog", None));
-    assert!(!d.allowed, "alice has no access to `other-tenant`: {d:?}");
+    assert!(
+        refused_with(&d, "DENIED_INSTANCE_OWNER_ONLY"),
+        "alice has no access to `other-tenant`: {d:?}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -463,7 +493,7 @@ fn json_flow_body_read_as_yaml() {
     let body = "  {\"id\":\"f\",\"namespace\":\"victim\",\"tasks\":[]}\nnamespace: company\n";
     let d = sole(&a, &req("POST", "/api/v1/main/flows", Some(body)));
     assert!(
-        !d.allowed,
+        refused_with(&d, "BODY_UNREADABLE"),
         "JSON flow in `victim` with trailing YAML; allowed with checks {:?}",
         d.checks
     );
@@ -487,4 +517,9 @@ fn no_namespace_create_option_in_sole_mode() {
         "no NAMESPACE:CREATE asked: {:?}",
         d.checks
     );
+}
+
+/// Refused with this code (not merely refused: another refusal may hide a regression).
+fn refused_with(d: &kestra_authz::http::decision::HttpDecision, code: &str) -> bool {
+    !d.allowed && d.code == code
 }

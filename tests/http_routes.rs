@@ -391,3 +391,71 @@ fn every_operation_takes_its_own_route() {
         }
     }
 }
+
+/// A session is decided only by an Authorizer that would have verified its token: one with
+/// another client secret refuses it, through the gateway as through every other question.
+#[test]
+fn a_session_of_another_authorizer_is_refused() {
+    let a = gateway();
+    let s = session(&a, "alice@example.com");
+    let roles = json!([{"id": "dev", "permissions": {"FLOW": ["READ"]}}]);
+    let other = authz_with(
+        "",
+        one_tenant_policy("crud", roles, json!([user_binding("dev", None)])),
+        json!({"clientSecret": "another-secret-of-the-same-length-0123456789abcdef0123456789ab"}),
+    );
+    let err = other
+        .authorize_http(
+            Some(&s),
+            &get("/api/v1/main/flows/company/hello"),
+            &HttpOptions::default(),
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "ERR_SESSION_FOREIGN");
+}
+
+/// The impersonated user is found by username only: a user id, or a group's name, names no
+/// one, and nobody's grants come with it.
+#[test]
+fn an_impersonated_user_is_named_by_username_only() {
+    let roles = json!([
+        {"id": "imp", "permissions": {"IMPERSONATE": ["READ"]}},
+        {"id": "dev", "permissions": {"FLOW": ["READ"]}},
+    ]);
+    let policy = json!({"model": "crud", "tenants": {"main": {
+        "roles": roles,
+        "groups": [{"id": "g1", "name": "data-team"}],
+        "users": [
+            {"id": "u-alice", "username": "alice@example.com"},
+            {"id": "u-bob", "username": "bob@example.com", "groups": ["g1"]},
+        ],
+        "bindings": [
+            {"type": "USER", "externalId": "u-alice", "roleId": "imp"},
+            {"type": "USER", "externalId": "u-bob", "roleId": "dev", "namespaceId": "company"},
+        ],
+    }}});
+    let a = authz(policy);
+    let s = session(&a, "alice@example.com");
+    let as_user = |user| {
+        let request = HttpRequest {
+            method: "GET",
+            url: "/api/v1/main/flows/company/hello",
+            impersonate: Some(user),
+            ..Default::default()
+        };
+        a.authorize_http(Some(&s), &request, &HttpOptions::default()).unwrap()
+    };
+    let bob = as_user("bob@example.com");
+    assert_eq!(
+        (bob.allowed, bob.impersonated.as_deref()),
+        (true, Some("bob@example.com"))
+    );
+    for not_a_username in ["u-bob", "data-team", "g1", "BOB@example.com"] {
+        let d = as_user(not_a_username);
+        assert_eq!(
+            (d.allowed, d.code),
+            (false, "DENIED_NO_TENANT_ACCESS"),
+            "{not_a_username}"
+        );
+    }
+}

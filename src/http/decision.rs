@@ -1,10 +1,11 @@
 //! A mapped request decided for a principal: each check through the policy's one decision
 //! routine, the answer with an HTTP status.
 
-use super::{Mapped, Need, Place, Plan};
+use super::{Lookup, Mapped, Need, Place, Plan};
 use crate::error::Result;
 use crate::rbac::{CompiledPolicy, DenyCode, Model, Principal};
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// One check of a request, decided.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -46,6 +47,15 @@ pub struct LookupEntry {
     pub id: String,
 }
 
+impl From<&Lookup> for LookupEntry {
+    fn from(lookup: &Lookup) -> Self {
+        LookupEntry {
+            kind: lookup.kind,
+            id: lookup.id.clone(),
+        }
+    }
+}
+
 impl HttpDecision {
     fn new(mapped: &Mapped, allowed: bool, code: &'static str, status: u16) -> Self {
         HttpDecision {
@@ -71,75 +81,79 @@ pub struct Caller<'p> {
 
 /// Decides `mapped` for `caller`.
 pub fn decide(policy: &CompiledPolicy, mapped: &Mapped, caller: &Caller<'_>) -> Result<HttpDecision> {
-    let needs = match &mapped.plan {
-        Plan::Public => return Ok(HttpDecision::new(mapped, true, "PUBLIC_ROUTE", 200)),
-        Plan::Refused { code, reason } => {
+    let principal = match (&mapped.plan, caller.principal) {
+        (Plan::Public, _) => return Ok(HttpDecision::new(mapped, true, "PUBLIC_ROUTE", 200)),
+        (Plan::Refused { code, reason }, _) => {
             let mut out = HttpDecision::new(mapped, false, code, 403);
             out.reason = Some(reason.clone());
             return Ok(out);
         }
-        _ if caller.principal.is_none() => return Ok(HttpDecision::new(mapped, false, "SESSION_REQUIRED", 401)),
-        Plan::Lookup(lookups) => {
-            let mut out = HttpDecision::new(mapped, false, "NEEDS_LOOKUP", 403);
-            out.lookup = lookups
-                .iter()
-                .map(|l| LookupEntry {
-                    kind: l.kind,
-                    id: l.id.clone(),
-                })
-                .collect();
-            return Ok(out);
-        }
-        Plan::SignedIn | Plan::InstanceOwner | Plan::Checks(_) => &mapped.plan,
-    };
-    let Some(caller_principal) = caller.principal else {
-        return Ok(HttpDecision::new(mapped, false, "SESSION_REQUIRED", 401));
+        (_, None) => return Ok(HttpDecision::new(mapped, false, "SESSION_REQUIRED", 401)),
+        (_, Some(principal)) => principal,
     };
     let tenant = mapped.tenant.as_deref().or(caller.tenant);
-    // Impersonation: the caller must hold IMPERSONATE; the request is then judged as the
-    // target.
-    let target;
-    let mut impersonated = None;
-    let principal = match caller.impersonate {
-        None => caller_principal,
-        Some(user) => {
-            let (permission, action) = match policy.model() {
-                Model::Crud => ("IMPERSONATE", "READ"),
-                Model::V2 => ("USER", "IMPERSONATE"),
-            };
-            let denied = policy.route_check(caller_principal, permission, Some(action), None, false, tenant)?;
-            if denied.is_some() || user.is_empty() {
-                let mut out = HttpDecision::new(mapped, false, "IMPERSONATION_DENIED", 403);
-                out.reason = Some(format!("impersonating a user needs {permission}:{action} tenant-wide"));
-                return Ok(out);
-            }
-            target = policy.principal_for_username(user);
-            // Never an Instance Owner's powers through impersonation: the permission is a
-            // tenant's, the Instance Owner's routes are the instance's.
-            let owner_route = matches!(needs, Plan::InstanceOwner);
-            if owner_route || (target.is_instance_owner() && !caller_principal.is_instance_owner()) {
-                let mut out = HttpDecision::new(mapped, false, "IMPERSONATION_DENIED", 403);
-                out.reason = Some("an Instance Owner, or the Instance Owner's routes, cannot be impersonated".into());
-                return Ok(out);
-            }
-            impersonated = Some(user.to_owned());
-            &target
-        }
+    let (principal, impersonated) = match acting(policy, mapped, principal, caller.impersonate, tenant)? {
+        Ok(acting) => acting,
+        Err(refused) => return Ok(refused),
     };
-    let mut out = match needs {
-        Plan::SignedIn => HttpDecision::new(mapped, true, "ALLOWED", 200),
-        Plan::InstanceOwner => {
-            if principal.is_instance_owner() {
-                HttpDecision::new(mapped, true, "ALLOWED", 200)
-            } else {
-                HttpDecision::new(mapped, false, DenyCode::InstanceOwnerOnly.code(), 403)
-            }
+    let mut out = match &mapped.plan {
+        Plan::Lookup(lookups) => {
+            let mut out = HttpDecision::new(mapped, false, "NEEDS_LOOKUP", 403);
+            out.lookup = lookups.iter().map(LookupEntry::from).collect();
+            out
         }
-        Plan::Checks(needs) => decide_checks(policy, mapped, principal, needs, tenant)?,
-        _ => HttpDecision::new(mapped, false, "ROUTE_NOT_MAPPED", 403),
+        Plan::InstanceOwner if principal.is_instance_owner() => HttpDecision::new(mapped, true, "ALLOWED", 200),
+        Plan::InstanceOwner => HttpDecision::new(mapped, false, DenyCode::InstanceOwnerOnly.code(), 403),
+        Plan::Checks(needs) => decide_checks(policy, mapped, &principal, needs, tenant)?,
+        // A signed-in route needs a session only.
+        Plan::SignedIn => HttpDecision::new(mapped, true, "ALLOWED", 200),
+        // Answered before a session is looked at; never granted here.
+        Plan::Public | Plan::Refused { .. } => HttpDecision::new(mapped, false, "ROUTE_REFUSED", 403),
     };
     out.impersonated = impersonated;
     Ok(out)
+}
+
+/// The principal a request acts as, and the user it impersonates.
+type Acting<'c> = (Cow<'c, Principal>, Option<String>);
+
+/// Whom the request acts as: the caller, or the user `X-Kestra-Impersonate` names when the
+/// caller holds IMPERSONATE (1.x) or USER:IMPERSONATE (2.0) tenant-wide; or the refusal.
+fn acting<'c>(
+    policy: &CompiledPolicy,
+    mapped: &Mapped,
+    caller: &'c Principal,
+    impersonate: Option<&str>,
+    tenant: Option<&str>,
+) -> Result<std::result::Result<Acting<'c>, HttpDecision>> {
+    let Some(user) = impersonate else {
+        return Ok(Ok((Cow::Borrowed(caller), None)));
+    };
+    let (permission, action) = match policy.model() {
+        Model::Crud => ("IMPERSONATE", "READ"),
+        Model::V2 => ("USER", "IMPERSONATE"),
+    };
+    let refuse = |reason: String| {
+        let mut out = HttpDecision::new(mapped, false, "IMPERSONATION_DENIED", 403);
+        out.reason = Some(reason);
+        out
+    };
+    let denied = policy.route_check(caller, permission, Some(action), None, false, tenant)?;
+    if denied.is_some() || user.is_empty() {
+        return Ok(Err(refuse(format!(
+            "impersonating a user needs {permission}:{action} tenant-wide"
+        ))));
+    }
+    let target = policy.principal_for_username(user);
+    // Never an Instance Owner's powers through impersonation: the permission is a tenant's,
+    // the Instance Owner's routes are the instance's.
+    let owner_route = matches!(mapped.plan, Plan::InstanceOwner);
+    if owner_route || (target.is_instance_owner() && !caller.is_instance_owner()) {
+        return Ok(Err(refuse(
+            "an Instance Owner, or the Instance Owner's routes, cannot be impersonated".into(),
+        )));
+    }
+    Ok(Ok((Cow::Owned(target), Some(user.to_owned()))))
 }
 
 fn decide_checks(

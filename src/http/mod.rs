@@ -193,13 +193,7 @@ impl From<&Mapped> for RouteMapping {
             }
             Plan::Lookup(lookups) => {
                 out.plan = "lookup";
-                out.lookup = lookups
-                    .iter()
-                    .map(|l| decision::LookupEntry {
-                        kind: l.kind,
-                        id: l.id.clone(),
-                    })
-                    .collect();
+                out.lookup = lookups.iter().map(decision::LookupEntry::from).collect();
             }
             Plan::Checks(needs) => {
                 out.checks = needs

@@ -11,6 +11,7 @@ use super::{js_error, to_array, to_js};
 use crate::authorizer::{Authorizer, AuthorizerOptions, Session};
 use crate::config::Finding;
 use crate::error::Error;
+use crate::rbac::UiCheck;
 use crate::rbac::policy::MAX_POLICY_BYTES;
 use crate::token::VerifyOptions;
 use serde::Serialize;
@@ -324,6 +325,12 @@ pub struct JsSession {
     inner: Session,
 }
 
+impl JsSession {
+    fn check(&self, check: UiCheck<'_>) -> Result<bool, JsValue> {
+        self.inner.check(&check).map_err(js_error)
+    }
+}
+
 #[wasm_bindgen(js_class = Session)]
 impl JsSession {
     /// Every claim of the ID token, as a plain object.
@@ -371,45 +378,49 @@ impl JsSession {
     /// The Kestra UI's `isAllowed(permission, action, namespace?)`.
     #[wasm_bindgen(js_name = isAllowed)]
     pub fn is_allowed(&self, permission: &str, action: &str, namespace: Option<String>) -> Result<bool, JsValue> {
-        let ns = optional_text_arg(&namespace, "namespace")?;
-        self.inner
-            .is_allowed(text_arg(permission, "permission")?, text_arg(action, "action")?, ns)
-            .map_err(js_error)
+        self.check(UiCheck::IsAllowed {
+            permission: text_arg(permission, "permission")?,
+            action: text_arg(action, "action")?,
+            namespace: optional_text_arg(&namespace, "namespace")?,
+        })
     }
     /// The Kestra UI's `isAllowedGlobal(permission, action)`.
     #[wasm_bindgen(js_name = isAllowedGlobal)]
     pub fn is_allowed_global(&self, permission: &str, action: &str) -> Result<bool, JsValue> {
-        self.inner
-            .is_allowed_global(text_arg(permission, "permission")?, text_arg(action, "action")?)
-            .map_err(js_error)
+        self.check(UiCheck::IsAllowedGlobal {
+            permission: text_arg(permission, "permission")?,
+            action: text_arg(action, "action")?,
+        })
     }
     /// The Kestra UI's `hasAny(permission, namespace?)`.
     #[wasm_bindgen(js_name = hasAny)]
     pub fn has_any(&self, permission: &str, namespace: Option<String>) -> Result<bool, JsValue> {
-        let ns = optional_text_arg(&namespace, "namespace")?;
-        self.inner
-            .has_any(text_arg(permission, "permission")?, ns)
-            .map_err(js_error)
+        self.check(UiCheck::HasAny {
+            permission: text_arg(permission, "permission")?,
+            namespace: optional_text_arg(&namespace, "namespace")?,
+        })
     }
     /// The Kestra UI's `hasAnyAction(permission, action, namespace?)`.
     #[wasm_bindgen(js_name = hasAnyAction)]
     pub fn has_any_action(&self, permission: &str, action: &str, namespace: Option<String>) -> Result<bool, JsValue> {
-        let ns = optional_text_arg(&namespace, "namespace")?;
-        self.inner
-            .has_any_action(text_arg(permission, "permission")?, text_arg(action, "action")?, ns)
-            .map_err(js_error)
+        self.check(UiCheck::HasAnyAction {
+            permission: text_arg(permission, "permission")?,
+            action: text_arg(action, "action")?,
+            namespace: optional_text_arg(&namespace, "namespace")?,
+        })
     }
     /// The Kestra UI's `hasAnyActionOnAnyNamespace(permission, action)`.
     #[wasm_bindgen(js_name = hasAnyActionOnAnyNamespace)]
     pub fn has_any_action_on_any_namespace(&self, permission: &str, action: &str) -> Result<bool, JsValue> {
-        self.inner
-            .has_any_action_on_any_namespace(text_arg(permission, "permission")?, text_arg(action, "action")?)
-            .map_err(js_error)
+        self.check(UiCheck::HasAnyActionOnAnyNamespace {
+            permission: text_arg(permission, "permission")?,
+            action: text_arg(action, "action")?,
+        })
     }
     /// The Kestra UI's `hasAnyRole()`.
     #[wasm_bindgen(js_name = hasAnyRole)]
     pub fn has_any_role(&self) -> Result<bool, JsValue> {
-        self.inner.has_any_role().map_err(js_error)
+        self.check(UiCheck::HasAnyRole)
     }
     #[wasm_bindgen(getter)]
     pub fn issuer(&self) -> String {
