@@ -18,6 +18,10 @@ const vectors = JSON.parse(readFileSync(fileURLToPath(new URL("../tests/vectors/
 const es256 = vectors.cases.find((c) => c.name === "alg: ES256");
 const rs256 = vectors.cases.find((c) => c.name === "alg: RS256 (authentik's only RSA algorithm)");
 const request = { permission: "FLOW", action: "UPDATE", namespace: hit };
+const http = { method: "PUT", url: `/api/v1/main/flows/${hit}/hello` };
+let flow = "id: hello\nnamespace: company.team\ntasks:\n";
+while (flow.length < 10240) flow += `  - id: t${flow.length}\n    type: io.kestra.plugin.core.log.Log\n    message: hello world\n`;
+const post = { method: "POST", url: "/api/v1/main/flows", body: flow };
 
 function firstTime(Authorizer, c) {
   const cold = new Authorizer({ ...vectors.providers[c.provider], tokenCacheSize: 0 });
@@ -25,7 +29,7 @@ function firstTime(Authorizer, c) {
 }
 
 function calls(dir) {
-  const { Authorizer } = require(join(dir, "nodejs/kestra_authz.js"));
+  const { Authorizer, kestraRoute } = require(join(dir, "nodejs/kestra_authz.js"));
   const authz = new Authorizer({ issuer: ISSUER, clientId: "kestra-client", clientSecret: SECRET, jwks: "{}", policy: policyOf(bindings) });
   const session = authz.verifyIdToken(token, { now: NOW });
   return {
@@ -35,6 +39,8 @@ function calls(dir) {
     "session.hasAnyAction": () => session.hasAnyAction("FLOW", "UPDATE", "org0"),
     "session.hasAnyRole": () => session.hasAnyRole(),
     "authz.authorize (with reasons)": () => authz.authorize(session, request),
+    "authz.authorizeHttp, a path-namespace route": () => authz.authorizeHttp(session, http),
+    "kestraRoute, POST /flows with a 10 KB YAML body": () => kestraRoute(post),
     "verifyIdToken, repeat (cache)": () => authz.verifyIdToken(token, { now: NOW }).free(),
     "verifyIdToken, first time, RS256 (cache off)": firstTime(Authorizer, rs256),
     "verifyIdToken, first time, ES256 (cache off)": firstTime(Authorizer, es256),
@@ -52,7 +58,7 @@ const median = (xs) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)];
 console.log(`A: ${dirA}\nB: ${dirB}\n`);
 console.log("| call | A (µs) | B (µs) | B / A |\n|---|---|---|---|");
 for (const name of Object.keys(a)) {
-  const n = name.includes("first time") ? 50 : 20_000;
+  const n = name.includes("first time") ? 50 : name.includes("10 KB") ? 2_000 : 20_000;
   time(a[name], n);
   time(b[name], n);
   const ta = [];

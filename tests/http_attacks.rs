@@ -523,3 +523,54 @@ fn no_namespace_create_option_in_sole_mode() {
 fn refused_with(d: &kestra_authz::http::decision::HttpDecision, code: &str) -> bool {
     !d.allowed && d.code == code
 }
+
+// One trigger (backfill create/pause/unpause/delete) and the test-suite bulk shape
+// (`{ ids: [{ namespace, id }] }`) are read for their namespaces; every item is checked.
+#[test]
+fn single_trigger_and_test_suite_bodies() {
+    let a = v2_company_admin();
+    let trigger = |ns: &str| format!(r#"{{"namespace":"{ns}","flowId":"f","triggerId":"t","backfill":{{}}}}"#);
+    for (method, url) in [
+        ("PUT", "/api/v1/main/triggers/backfill/create"),
+        ("PUT", "/api/v1/main/triggers/backfill/pause"),
+        ("PUT", "/api/v1/main/triggers/backfill/unpause"),
+        ("POST", "/api/v1/main/triggers/backfill/delete"),
+    ] {
+        let mine = trigger("company.team");
+        let d = sole(&a, &req(method, url, Some(&mine)));
+        assert!(d.allowed, "{method} {url}: {:?}", d);
+        assert_eq!(d.checks[0].namespace.as_deref(), Some("company.team"));
+        let other = trigger("victim");
+        assert!(!sole(&a, &req(method, url, Some(&other))).allowed, "{method} {url}");
+        // A list where one trigger is expected, or a trigger without its namespace: refused.
+        let list = format!("[{mine}]");
+        assert!(refused_with(
+            &sole(&a, &req(method, url, Some(&list))),
+            "BODY_UNREADABLE"
+        ));
+        let bare = r#"{"flowId":"f","triggerId":"t"}"#;
+        assert!(refused_with(
+            &sole(&a, &req(method, url, Some(bare))),
+            "BODY_NAMESPACE_MISSING"
+        ));
+    }
+    let suites = r#"{"ids":[{"namespace":"company.a","id":"s1"},{"namespace":"company.b","id":"s2"}]}"#;
+    let granted = json!({"roles": [{"id": "suites", "permissions": {"TESTSUITE": ["UPDATE", "DELETE"]}}]});
+    let b = authz(one_tenant_policy(
+        "v2",
+        granted["roles"].clone(),
+        json!([user_binding("suites", Some("company"))]),
+    ));
+    for (method, url) in [
+        ("DELETE", "/api/v1/main/tests/by-ids"),
+        ("POST", "/api/v1/main/tests/enable/by-ids"),
+        ("POST", "/api/v1/main/tests/disable/by-ids"),
+    ] {
+        let d = sole(&b, &req(method, url, Some(suites)));
+        assert!(d.allowed, "{method} {url}: {:?}", d);
+        assert_eq!(d.checks.len(), 2);
+        let mixed = r#"{"ids":[{"namespace":"company.a","id":"s1"},{"namespace":"victim","id":"s2"}]}"#;
+        let d = sole(&b, &req(method, url, Some(mixed)));
+        assert!(!d.allowed && d.status == 403, "{method} {url}");
+    }
+}

@@ -203,39 +203,51 @@ fn json_array(body: &str) -> Result<Vec<serde_json::Value>, BodyFault> {
     Ok(items)
 }
 
-/// The `namespace` of each item of a JSON array body (`[{ namespace, id }, ...]`), of each
-/// item of its `triggers` member (`{ triggers: [...], disabled }`), or of one object.
+/// The `namespace` of each item of a JSON array body (`[{ namespace, id }, ...]`), or of each
+/// item of the list member of an object body: `triggers` (`{ triggers: [...], disabled }`) or
+/// `ids` (`{ ids: [{ namespace, id }] }`, the test-suite bulk shape). An object with both, or
+/// with neither, is refused.
 pub fn list_namespaces(body: &str) -> Result<Vec<String>, BodyFault> {
     let items = match json_array(body) {
         Ok(items) => items,
         Err(BodyFault::Unreadable) => {
-            if body.len() > MAX_BODY_BYTES {
-                return Err(BodyFault::TooLarge);
-            }
-            let value: serde_json::Value = serde_json::from_str(body).map_err(|_| BodyFault::Unreadable)?;
-            let triggers = value
-                .get("triggers")
-                .and_then(|t| t.as_array())
-                .ok_or(BodyFault::Unreadable)?;
-            if triggers.len() > MAX_LIST_ITEMS {
+            let object = json_object(body)?;
+            let items = match (object.get("triggers"), object.get("ids")) {
+                (Some(list), None) | (None, Some(list)) => list.as_array().ok_or(BodyFault::Unreadable)?,
+                _ => return Err(BodyFault::Unreadable),
+            };
+            if items.len() > MAX_LIST_ITEMS {
                 return Err(BodyFault::TooManyItems);
             }
-            if triggers.is_empty() {
+            if items.is_empty() {
                 return Err(BodyFault::Missing);
             }
-            triggers.clone()
+            items.clone()
         }
         Err(other) => return Err(other),
     };
-    items
-        .iter()
-        .map(|item| {
-            item.get("namespace")
-                .and_then(|n| n.as_str())
-                .map(str::to_owned)
-                .ok_or(BodyFault::Unreadable)
-        })
-        .collect()
+    items.iter().map(namespace_member).collect()
+}
+
+/// The `namespace` member of one JSON object body (`{ namespace, flowId, triggerId, ... }`).
+pub fn object_namespace(body: &str) -> Result<String, BodyFault> {
+    namespace_member(&serde_json::Value::Object(json_object(body)?))
+}
+
+fn json_object(body: &str) -> Result<serde_json::Map<String, serde_json::Value>, BodyFault> {
+    if body.len() > MAX_BODY_BYTES {
+        return Err(BodyFault::TooLarge);
+    }
+    serde_json::from_str(body).map_err(|_| BodyFault::Unreadable)
+}
+
+/// An item's `namespace`: a string, or the item is refused (absent: missing).
+fn namespace_member(item: &serde_json::Value) -> Result<String, BodyFault> {
+    match item.get("namespace") {
+        None | Some(serde_json::Value::Null) => Err(BodyFault::Missing),
+        Some(serde_json::Value::String(ns)) => Ok(ns.clone()),
+        Some(_) => Err(BodyFault::Unreadable),
+    }
 }
 
 /// The ids of a JSON array body (`["id", ...]`), or of the `executionsId` member of an object
@@ -244,7 +256,7 @@ pub fn ids(body: &str) -> Result<Vec<String>, BodyFault> {
     let items = match json_array(body) {
         Ok(items) => items,
         Err(BodyFault::Unreadable) => {
-            let value: serde_json::Value = serde_json::from_str(body).map_err(|_| BodyFault::Unreadable)?;
+            let value = json_object(body)?;
             let items = value
                 .get("executionsId")
                 .and_then(|ids| ids.as_array())
@@ -329,8 +341,40 @@ mod tests {
             list_namespaces(r#"{"triggers":[{"namespace":"a","flowId":"f","triggerId":"t"}],"disabled":true}"#),
             Ok(vec!["a".to_owned()])
         );
-        assert_eq!(list_namespaces(r#"[{"id":"f"}]"#), Err(BodyFault::Unreadable));
+        assert_eq!(
+            list_namespaces(r#"{"ids":[{"namespace":"a.b","id":"suite"},{"namespace":"c","id":"s2"}]}"#),
+            Ok(vec!["a.b".to_owned(), "c".to_owned()])
+        );
+        assert_eq!(list_namespaces(r#"[{"id":"f"}]"#), Err(BodyFault::Missing));
+        assert_eq!(
+            list_namespaces(r#"[{"id":"f","namespace":null}]"#),
+            Err(BodyFault::Missing)
+        );
+        assert_eq!(
+            list_namespaces(r#"[{"id":"f","namespace":["a"]}]"#),
+            Err(BodyFault::Unreadable)
+        );
         assert_eq!(list_namespaces("[]"), Err(BodyFault::Missing));
+        assert_eq!(list_namespaces(r#"{"ids":[]}"#), Err(BodyFault::Missing));
+        // Two lists, or none: which one Kestra reads is not for the gateway to guess.
+        assert_eq!(
+            list_namespaces(r#"{"ids":[{"namespace":"a","id":"s"}],"triggers":[{"namespace":"b"}]}"#),
+            Err(BodyFault::Unreadable)
+        );
+        assert_eq!(list_namespaces(r#"{"namespace":"a"}"#), Err(BodyFault::Unreadable));
+        assert_eq!(
+            list_namespaces(r#"{"ids":{"namespace":"a"}}"#),
+            Err(BodyFault::Unreadable)
+        );
+        // One trigger.
+        assert_eq!(
+            object_namespace(r#"{"namespace":"a.b","flowId":"f","triggerId":"t"}"#),
+            Ok("a.b".to_owned())
+        );
+        assert_eq!(object_namespace(r#"{"flowId":"f"}"#), Err(BodyFault::Missing));
+        assert_eq!(object_namespace(r#"{"namespace":7}"#), Err(BodyFault::Unreadable));
+        assert_eq!(object_namespace(r#"[{"namespace":"a"}]"#), Err(BodyFault::Unreadable));
+        assert_eq!(object_namespace("namespace: a"), Err(BodyFault::Unreadable));
         assert_eq!(ids(r#"["e1","e2"]"#), Ok(vec!["e1".to_owned(), "e2".to_owned()]));
         assert_eq!(ids(r#"["e1",2]"#), Err(BodyFault::Unreadable));
         assert_eq!(

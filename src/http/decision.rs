@@ -172,17 +172,10 @@ fn decide_checks(
             Place::TenantWide => (None, false, "tenant"),
             Place::AnyNamespace => (None, true, "anywhere"),
         };
-        let actions: Vec<Option<&'static str>> = if need.actions.is_empty() {
-            vec![None]
-        } else {
-            need.actions.iter().map(|a| Some(*a)).collect()
-        };
-        let mut granted_one = false;
-        let mut results = Vec::new();
-        for action in actions {
+        let first = checks.len();
+        let mut check = |action: Option<&'static str>| -> Result<()> {
             let denied = policy.route_check(principal, need.permission, action, namespace, anywhere, tenant)?;
-            granted_one |= denied.is_none();
-            results.push(CheckDecision {
+            checks.push(CheckDecision {
                 permission: need.permission,
                 action,
                 namespace: namespace.map(str::to_owned),
@@ -191,9 +184,18 @@ fn decide_checks(
                 allowed: denied.is_none(),
                 code: denied.map_or("ALLOWED", DenyCode::code),
             });
+            Ok(())
+        };
+        if need.actions.is_empty() {
+            check(None)?;
+        } else {
+            for action in need.actions {
+                check(Some(action))?;
+            }
         }
+        let results = checks.get(first..).unwrap_or_default();
         let need_granted = if need.either {
-            granted_one
+            results.iter().any(|r| r.allowed)
         } else {
             results.iter().all(|r| r.allowed)
         };
@@ -203,7 +205,6 @@ fn decide_checks(
                 first_denial = results.iter().find(|r| !r.allowed).map(|r| r.code);
             }
         }
-        checks.extend(results);
     }
     let mut out = if allowed {
         HttpDecision::new(mapped, true, "ALLOWED", 200)

@@ -94,7 +94,7 @@ pub enum Place {
 pub struct Need {
     pub permission: &'static str,
     /// Every one of these; empty: any action of the permission.
-    pub actions: Vec<&'static str>,
+    pub actions: &'static [&'static str],
     /// One of `actions` is enough.
     pub either: bool,
     pub place: Place,
@@ -202,7 +202,7 @@ impl From<&Mapped> for RouteMapping {
                         let (namespace, scope) = n.place.view();
                         NeedView {
                             permission: n.permission,
-                            actions: n.actions.clone(),
+                            actions: n.actions.to_vec(),
                             either: n.either,
                             namespace,
                             scope,
@@ -384,7 +384,7 @@ pub fn map(request: &HttpRequest<'_>, model: Model, options: &HttpOptions) -> Ma
         if namespace_create && matches!(place, Place::Namespace(_)) {
             needs.push(Need {
                 permission: "NAMESPACE",
-                actions: vec!["CREATE"],
+                actions: &["CREATE"],
                 either: false,
                 place: place.clone(),
                 from: route.source.name(),
@@ -393,7 +393,7 @@ pub fn map(request: &HttpRequest<'_>, model: Model, options: &HttpOptions) -> Ma
         for check in checks {
             needs.push(Need {
                 permission: check.permission,
-                actions: check.actions.clone(),
+                actions: check.actions.as_slice(),
                 either: route.either && mode == Mode::Defense,
                 place: place.clone(),
                 from: route.source.name(),
@@ -479,6 +479,13 @@ fn places(
                 out.push(namespaced(&ns)?);
             }
             out
+        }
+        Source::Object => {
+            let body = body.ok_or((
+                "BODY_NAMESPACE_MISSING",
+                "the route's namespace is in its body".to_owned(),
+            ))?;
+            vec![namespaced(&body::object_namespace(body).map_err(body_fault)?)?]
         }
         Source::List => {
             let body = body.ok_or((

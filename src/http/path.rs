@@ -109,17 +109,22 @@ pub fn parse(url: &str) -> Result<Url<'_>, PathFault> {
     if url.len() > MAX_URL_BYTES {
         return Err(PathFault::TooLong);
     }
-    if url.bytes().any(|b| b.is_ascii_control()) {
-        return Err(PathFault::ControlCharacter);
-    }
-    if url.contains('#') {
-        return Err(PathFault::NotAbsolute);
+    // One pass over the bytes says which rarer checks the URL needs.
+    let (mut escapes, mut backslash) = (false, false);
+    for b in url.bytes() {
+        match b {
+            b'%' => escapes = true,
+            b'\\' => backslash = true,
+            b'#' => return Err(PathFault::NotAbsolute),
+            _ if b.is_ascii_control() => return Err(PathFault::ControlCharacter),
+            _ => {}
+        }
     }
     let (path, query) = url.split_once('?').unwrap_or((url, ""));
     let Some(rest) = path.strip_prefix('/') else {
         return Err(PathFault::NotAbsolute);
     };
-    let mut segments = Vec::new();
+    let mut segments = Vec::with_capacity(8);
     for raw in rest.split('/') {
         if segments.len() >= MAX_SEGMENTS {
             return Err(PathFault::TooManySegments);
@@ -127,11 +132,17 @@ pub fn parse(url: &str) -> Result<Url<'_>, PathFault> {
         if raw.is_empty() {
             return Err(PathFault::EmptySegment);
         }
-        if raw.contains('\\') {
+        if backslash && raw.contains('\\') {
             return Err(PathFault::EncodedSeparator);
         }
-        let segment = decode(raw, false)?;
-        if segment.contains('/') || segment.contains('\\') {
+        let segment = if escapes {
+            decode(raw, false)?
+        } else {
+            Cow::Borrowed(raw)
+        };
+        if let Cow::Owned(decoded) = &segment
+            && (decoded.contains('/') || decoded.contains('\\'))
+        {
             return Err(PathFault::EncodedSeparator);
         }
         if segment == "." || segment == ".." {

@@ -43,6 +43,8 @@ pub enum Source {
     Path,
     Yaml,
     List,
+    /// The `namespace` member of one JSON object body (a trigger).
+    Object,
     Filter,
     Query,
     /// Looked up: the object of this kind named by this path parameter.
@@ -59,6 +61,7 @@ impl Source {
             Source::Path => "path",
             Source::Yaml => "yaml",
             Source::List => "list",
+            Source::Object => "object",
             Source::Filter => "filter",
             Source::Query => "query",
             Source::Lookup(..) => "lookup",
@@ -141,6 +144,7 @@ fn source(text: &'static str) -> Result<(Source, bool, bool), String> {
         "path" => Source::Path,
         "yaml" => Source::Yaml,
         "list" => Source::List,
+        "object" => Source::Object,
         "filter" => Source::Filter,
         "query" => Source::Query,
         "exec" => Source::Lookup("execution", "executionId"),
@@ -225,13 +229,17 @@ fn read_table() -> (Vec<Route>, Vec<TableFault>) {
     (routes, faults)
 }
 
-/// The table read, with its routes indexed by method and segment count: a path is compared
-/// only with the routes of its method and length.
+/// The table read, with its routes indexed by method, segment count and the literal of their
+/// second segment (after the tenant, mostly: `flows`, `executions`): a path is compared only
+/// with the routes that have its literal there and those with a parameter there.
 struct Table {
     routes: Vec<Route>,
     faults: Vec<TableFault>,
-    by_shape: rustc_hash::FxHashMap<(&'static str, usize), Vec<usize>>,
+    by_shape: rustc_hash::FxHashMap<(&'static str, usize, Option<&'static str>), Vec<usize>>,
 }
+
+/// The segment a route is indexed by.
+const INDEXED_SEGMENT: usize = 1;
 
 const METHODS: [&str; 5] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 
@@ -239,10 +247,17 @@ fn table() -> &'static Table {
     static TABLE_READ: OnceLock<Table> = OnceLock::new();
     TABLE_READ.get_or_init(|| {
         let (routes, faults) = read_table();
-        let mut by_shape: rustc_hash::FxHashMap<(&'static str, usize), Vec<usize>> = Default::default();
+        let mut by_shape: rustc_hash::FxHashMap<_, Vec<usize>> = Default::default();
         for (i, route) in routes.iter().enumerate() {
+            let literal = match route.segments.get(INDEXED_SEGMENT) {
+                Some(Segment::Literal(l)) => Some(*l),
+                _ => None,
+            };
             for method in METHODS.iter().filter(|m| route.method == "*" || route.method == **m) {
-                by_shape.entry((method, route.segments.len())).or_default().push(i);
+                by_shape
+                    .entry((*method, route.segments.len(), literal))
+                    .or_default()
+                    .push(i);
             }
         }
         Table {
@@ -276,22 +291,23 @@ impl Matched<'_> {
     }
 }
 
-fn matches<'r>(route: &'static Route, method: &str, segments: &'r [Cow<'_, str>]) -> Option<Matched<'r>> {
-    if route.method != "*" && route.method != method {
-        return None;
-    }
-    // Literals first, without allocating: most routes of a length fail here.
-    let literals_match = route
-        .segments
-        .iter()
-        .zip(segments)
-        .all(|(segment, part)| match segment {
-            Segment::Literal(l) => l == part,
-            Segment::Param(_) => true,
-        });
-    if !literals_match || route.segments.len() != segments.len() {
-        return None;
-    }
+/// Whether `route` serves `segments`: its method, its length and its literals (no allocation:
+/// most candidates fail here).
+fn serves(route: &Route, method: &str, segments: &[Cow<'_, str>]) -> bool {
+    (route.method == "*" || route.method == method)
+        && route.segments.len() == segments.len()
+        && route
+            .segments
+            .iter()
+            .zip(segments)
+            .all(|(segment, part)| match segment {
+                Segment::Literal(l) => l == part,
+                Segment::Param(_) => true,
+            })
+}
+
+/// The path parameters of `segments` on `route`, which serves them.
+fn matched<'r>(route: &'static Route, segments: &'r [Cow<'_, str>]) -> Matched<'r> {
     let params = route
         .segments
         .iter()
@@ -301,7 +317,7 @@ fn matches<'r>(route: &'static Route, method: &str, segments: &'r [Cow<'_, str>]
             Segment::Literal(_) => None,
         })
         .collect();
-    Some(Matched { route, params })
+    Matched { route, params }
 }
 
 /// How routes rank when several match one path. Kestra's router prefers literal matches; two
@@ -348,32 +364,39 @@ pub enum NoRoute {
     Ambiguous,
 }
 
+/// The routes of a method and length with `literal` as their indexed segment (`None`: a
+/// parameter there).
+fn shape<'a>(table: &'a Table, method: &'a str, len: usize, literal: Option<&'a str>) -> Option<&'a [usize]> {
+    table.by_shape.get(&(method, len, literal)).map(Vec::as_slice)
+}
+
 /// The route Kestra's router would take for `method` and the decoded path segments after
 /// `/api/v1/`.
 pub fn find<'r>(method: &str, segments: &'r [Cow<'_, str>]) -> Result<Matched<'r>, NoRoute> {
     let table = table();
-    let candidates: Vec<Matched<'r>> = table
-        .by_shape
-        .get(&(method, segments.len()))
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|i| table.routes.get(*i))
-        .filter_map(|r| matches(r, method, segments))
-        .collect();
+    let literal_bucket = segments
+        .get(INDEXED_SEGMENT)
+        .and_then(|s| shape(table, method, segments.len(), Some(s)));
+    let param_bucket = shape(table, method, segments.len(), None);
+    // Walked once per ordering rather than collected: a path has a handful of candidates.
+    let candidates = || {
+        literal_bucket
+            .into_iter()
+            .chain(param_bucket)
+            .flatten()
+            .filter_map(|i| table.routes.get(*i))
+            .filter(|r| serves(r, method, segments))
+    };
     let best = |order: fn(&Route, &Route) -> std::cmp::Ordering| {
-        let top = candidates.iter().max_by(|a, b| order(a.route, b.route))?;
-        let ties = candidates
-            .iter()
-            .filter(|c| order(c.route, top.route) == std::cmp::Ordering::Equal)
+        let top = candidates().max_by(|a, b| order(a, b))?;
+        let ties = candidates()
+            .filter(|c| order(c, top) == std::cmp::Ordering::Equal)
             .count();
         (ties == 1).then_some(top)
     };
-    if candidates.is_empty() {
-        return Err(NoRoute::NotMapped);
-    }
     match (best(by_first_literal), best(by_literal_length)) {
-        (Some(a), Some(b)) if std::ptr::eq(a.route, b.route) => Ok(a.clone()),
+        (Some(a), Some(b)) if std::ptr::eq(a, b) => Ok(matched(a, segments)),
+        (None, _) if candidates().next().is_none() => Err(NoRoute::NotMapped),
         _ => Err(NoRoute::Ambiguous),
     }
 }

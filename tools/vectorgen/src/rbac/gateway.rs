@@ -90,6 +90,19 @@ pub fn add(s: &mut Scenarios) {
                 false,
                 denied("DENIED_NAMESPACE_NOT_COVERED"),
             ),
+            // One trigger's namespace, from its object body.
+            http(
+                json!({"method": "PUT", "url": "/api/v1/main/triggers/backfill/pause",
+                       "body": {"namespace": "company.a", "flowId": "f", "triggerId": "t"}}),
+                false,
+                allowed(),
+            ),
+            http(
+                json!({"method": "PUT", "url": "/api/v1/main/triggers/backfill/pause",
+                       "body": {"namespace": "other", "flowId": "f", "triggerId": "t"}}),
+                false,
+                denied("DENIED_NAMESPACE_NOT_COVERED"),
+            ),
             // Running a flow is EXECUTION:CREATE in 1.x.
             http(json!({"method": "POST", "url": "/api/v1/main/executions/company/hello"}), false, allowed()),
             http(
