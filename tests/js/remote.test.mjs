@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { createServer } from "node:http";
 import { generateKeyPairSync, sign } from "node:crypto";
-import { RemoteAuthorizer, RemoteKeysError } from "../../pkg/remote.js";
+import { RemoteAuthorizer, RemoteError, RemoteKeysError } from "../../pkg/remote.js";
 
 const require = createRequire(import.meta.url);
 const { Authorizer } = require("../../pkg/nodejs/kestra_authz.js");
@@ -63,9 +63,11 @@ test("fetches discovery and JWKS once, caches them, and refetches once when the 
     // they cause no further request.
     await assert.rejects(remote.verifyIdToken(mint(previous, p.issuer, clock / 1000), { now: clock / 1000 }), { code: "ERR_JWKS_NO_MATCHING_KEY" });
     assert.equal(p.requests.length, 4, "no refetch inside the cool-down");
-    // After maxAge the keys are fetched again even without an unknown kid.
+    // After maxAge the keys are fetched again even without an unknown kid, in the background:
+    // the request that finds them due is verified with the keys at hand.
     clock += 600_000;
     await remote.verifyIdToken(mint(p.key, p.issuer, clock / 1000), { now: clock / 1000 });
+    await remote.pending;
     assert.equal(p.requests.length, 6);
   } finally {
     remote.free();
@@ -98,6 +100,52 @@ test("concurrent first calls share one fetch", async () => {
   try {
     await Promise.all([remote.authorizer(), remote.authorizer(), remote.authorizer()]);
     assert.equal(p.requests.length, 2);
+  } finally {
+    remote.free();
+    await p.close();
+  }
+});
+
+test("an outage serves the last good JWKS up to maxStale, backs off, then fails closed; a fetched JWKS that drops a key drops it", async () => {
+  const p = await provider();
+  let clock = 1_800_000_000_000;
+  const remote = new RemoteAuthorizer({ Authorizer, issuer: p.issuer, options: { clientId: "kestra-client" }, now: () => clock, maxAge: 600_000, maxStale: 60_000, cooldown: 30_000 });
+  const verify = () => remote.verifyIdToken(mint(p.key, p.issuer, clock / 1000), { now: clock / 1000 });
+  try {
+    await verify();
+    p.status = 503;
+    clock += 600_000;
+    // Due: a background refetch fails; the last good keys serve.
+    assert.equal((await verify()).username, "alice@example.com");
+    await remote.pending;
+    assert.equal(remote.keysStatus.lastError?.code, "ERR_REMOTE_FETCH_FAILED");
+    const afterFailure = p.requests.length;
+    // Backing off: no refetch on every request.
+    clock += 500;
+    await verify();
+    await remote.pending;
+    assert.equal(p.requests.length, afterFailure, "backed off");
+    // Past maxAge + maxStale, with the source still down: refused, with the code.
+    clock += 60_000;
+    // The request waits for a refetch (it fails), the next one within the back-off is refused
+    // at once as stale.
+    await assert.rejects(verify(), (e) => e instanceof RemoteError && e.code === "ERR_REMOTE_FETCH_FAILED");
+    const requests = p.requests.length;
+    await assert.rejects(verify(), (e) => e instanceof RemoteError && e.code === "ERR_REMOTE_STALE" && e.cause?.code === "ERR_REMOTE_FETCH_FAILED");
+    assert.equal(p.requests.length, requests);
+    // Back up: the next request refetches and passes.
+    p.status = 200;
+    clock += 31_000;
+    assert.equal((await verify()).username, "alice@example.com");
+    assert.equal(remote.keysStatus.lastError, null);
+    // authentik drops the key: once fetched, tokens of the dropped key fail even though the
+    // previous JWKS had it.
+    const dropped = p.key;
+    p.key = key("replacement");
+    clock += 600_000;
+    await verify().catch(() => {});
+    await remote.pending;
+    await assert.rejects(remote.verifyIdToken(mint(dropped, p.issuer, clock / 1000), { now: clock / 1000 }), { code: "ERR_JWKS_NO_MATCHING_KEY" });
   } finally {
     remote.free();
     await p.close();

@@ -15,7 +15,7 @@ import init, {
   kestraRoute,
   type Policy,
 } from "../../pkg/web/kestra_authz.js";
-import { RemoteAuthorizer, RemoteKeysError } from "../../pkg/remote.js";
+import { KestraPolicySource, RemoteAuthorizer, RemoteError, RemoteKeysError, type RemoteErrorCode } from "../../pkg/remote.js";
 
 export async function remoteUsage(token: string): Promise<string | undefined> {
   const remote = new RemoteAuthorizer({
@@ -32,6 +32,30 @@ export async function remoteUsage(token: string): Promise<string | undefined> {
     if (e instanceof RemoteKeysError) return e.code;
     throw e;
   } finally {
+    remote.free();
+  }
+}
+
+export async function gatewayUsage(token: string, request: { method: string; url: string }): Promise<number> {
+  const policySource = new KestraPolicySource({ url: "https://kestra.example.com", token: "service", tenants: ["main"], interval: 30_000 }).start();
+  const remote = new RemoteAuthorizer({ Authorizer, issuer: "https://sso.example.com/application/o/kestra/", options: { clientId: "kestra-client" }, policySource, maxStale: 60_000 });
+  try {
+    const { authorizer, session } = await remote.verify(token);
+    let decision = authorizer.authorizeHttp(session, request);
+    if (decision.code === "NEEDS_LOOKUP") {
+      decision = authorizer.authorizeHttp(session, { ...request, namespaces: await policySource.answer(decision.tenant, decision.lookup) });
+    }
+    const since: number | null = policySource.lastSuccessAt;
+    return since === null ? 503 : decision.status;
+  } catch (e) {
+    if (e instanceof RemoteError) {
+      const code: RemoteErrorCode = e.code;
+      return code === "ERR_POLICY_STALE" ? 503 : 401;
+    }
+    throw e;
+  } finally {
+    policySource.stop();
+    await remote.pending;
     remote.free();
   }
 }
