@@ -31,6 +31,9 @@ rm -rf "$fresh"
 step "native tests"
 cargo test --quiet
 
+step "the Rust gateway example (axum): format, clippy, its loopback HTTP test"
+(cd examples/axum-gateway && cargo fmt --check && cargo clippy --quiet --all-targets -- -D warnings && cargo test --quiet)
+
 step "wasm tests in Node (wasm-bindgen-test)"
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 cargo test --target wasm32-unknown-unknown --test vectors --test rbac --test kestra_config --test authentik_fixture
