@@ -49,8 +49,16 @@ export interface RemoteAuthorizerConfig {
   cooldown?: number;
   /** Milliseconds per request (default 5000). */
   timeout?: number;
-  /** The clock in milliseconds (default Date.now). */
+  /** Milliseconds a replaced Authorizer stays for callers of `authorizer()` before it is freed (default 60000). */
+  grace?: number;
+  /** The clock in milliseconds (default monotonic: performance.timeOrigin + performance.now()). */
   now?: () => number;
+}
+
+export interface Held {
+  authorizer: Authorizer;
+  /** Lets a replaced Authorizer be freed; call once the decision is made. */
+  release(): void;
 }
 
 export interface RefreshStatus {
@@ -68,10 +76,12 @@ export declare class RemoteAuthorizer {
   readonly pending: Promise<unknown>;
   /** Fetches the keys now; the Authorizer built from them. */
   refresh(): Promise<Authorizer>;
-  /** The Authorizer of the current keys and policy. */
+  /** The Authorizer of the current keys and policy; a replaced one is freed `grace` ms later. */
   authorizer(): Promise<Authorizer>;
-  /** Verifies a token; decide the session with the Authorizer answered with it. */
-  verify(token: string, options?: VerifyOptions): Promise<{ authorizer: Authorizer; session: Session }>;
+  /** The current Authorizer, held (not freed when replaced) until `release()`. */
+  acquire(): Promise<Held>;
+  /** Verifies a token; decide the session with the Authorizer answered with it, then release it. */
+  verify(token: string, options?: VerifyOptions): Promise<Held & { session: Session }>;
   verifyIdToken(token: string, options?: VerifyOptions): Promise<Session>;
   free(): void;
   [Symbol.dispose](): void;
@@ -100,6 +110,8 @@ export interface KestraPolicySourceConfig {
   maxBytes?: number;
   /** Execution namespaces kept (default 10000). */
   lookupCacheSize?: number;
+  /** The most ids one decision's lookups may name (default 100). */
+  maxLookups?: number;
   now?: () => number;
   random?: () => number;
 }
@@ -115,6 +127,7 @@ export declare class KestraPolicySource {
   constructor(config: KestraPolicySourceConfig);
   readonly lastError: RemoteError | Error | null;
   readonly lastSuccessAt: number | null;
+  readonly staleAfter: number;
   readonly pending: Promise<string> | null;
   readonly fetches: number;
   snapshot(): Promise<PolicySnapshot>;
@@ -127,3 +140,6 @@ export declare class KestraPolicySource {
   /** A NEEDS_LOOKUP decision's list, answered as `authorizeHttp`'s `namespaces`. */
   answer(tenant: string | null | undefined, lookups: LookupEntry[] | undefined): Promise<Record<string, string>>;
 }
+
+/** The bytes of a stream, or null past `limit` bytes (then it is not read further). */
+export declare function readBounded(stream: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array | null>;

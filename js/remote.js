@@ -26,13 +26,14 @@ const positive = (value, name) => option(Number.isFinite(value) && value >= 0, `
 /**
  * A value loaded from the network and kept: refreshed in the background once `due()` says so,
  * served while a refresh fails up to `staleAfter` past the last success, then refused. Failed
- * attempts back off (1 s doubling, up to `maxBackoff`). One load at a time.
+ * attempts back off (1 s doubling, up to `maxBackoff`). One load at a time. Past the bound a
+ * request waits for a load at most `wait` milliseconds.
  */
 class Kept {
-  constructor({ load, due, staleAfter, maxBackoff, now, staleCode, what }) {
-    Object.assign(this, { load, due, staleAfter, maxBackoff, now, staleCode, what });
-    this.value = null;
-    this.version = 0;
+  constructor({ load, due, staleAfter, maxBackoff, wait, now, staleCode, what }) {
+    Object.assign(this, { load, due, staleAfter, maxBackoff, wait, now, staleCode, what });
+    /** `{ value, version }`, taken together so that a version always names its value. */
+    this.current = null;
     this.lastSuccessAt = null;
     this.lastError = null;
     this.failures = 0;
@@ -40,19 +41,22 @@ class Kept {
     this.inFlight = null;
   }
 
-  /** Loads now (or joins the load under way). */
+  get version() {
+    return this.current?.version ?? 0;
+  }
+
+  /** Loads now (or joins the load under way); the new `{ value, version }`. */
   refresh() {
     this.inFlight ??= (async () => {
       try {
         const value = await this.load();
         // The same text again is the same version: nothing is rebuilt for it.
-        if (value !== this.value) this.version += 1;
-        this.value = value;
+        if (value !== this.current?.value) this.current = { value, version: this.version + 1 };
         this.lastSuccessAt = this.now();
         this.lastError = null;
         this.failures = 0;
         this.nextAttemptAt = -Infinity;
-        return value;
+        return this.current;
       } catch (e) {
         this.lastError = e;
         this.failures += 1;
@@ -65,40 +69,89 @@ class Kept {
     return this.inFlight;
   }
 
+  /** Whether a load may start now (none under way, past the back-off). */
+  get mayLoad() {
+    return this.inFlight === null && this.now() >= this.nextAttemptAt;
+  }
+
   /** The refresh under way, if any (for a worker's `waitUntil`). */
   get pending() {
     return this.inFlight;
   }
 
-  /** The kept value: loaded when there is none, refreshed in the background when due, refused past the stale bound. */
+  stale() {
+    return new RemoteError(this.staleCode, `the ${this.what} is older than ${this.staleAfter} ms and could not be fetched again${this.lastError ? ` (${this.lastError.code ?? "error"})` : ""}`, { cause: this.lastError ?? undefined });
+  }
+
+  /** A load, waited for at most `wait` milliseconds. */
+  async bounded() {
+    let timer;
+    const late = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(this.stale()), this.wait);
+    });
+    try {
+      return await Promise.race([this.refresh(), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The kept `{ value, version }`: loaded when there is none, refreshed in the background when due, refused past the stale bound. */
   async get() {
     const now = this.now();
-    if (this.value === null) {
+    if (this.current === null) {
       // Never loaded: wait for a load, but not one per request while the source is down.
-      if (this.inFlight === null && now < this.nextAttemptAt && this.lastError) throw this.lastError;
+      if (!this.mayLoad && this.inFlight === null && this.lastError) throw this.lastError;
       return this.refresh();
     }
-    if (this.due(this.lastSuccessAt, now) && this.inFlight === null && now >= this.nextAttemptAt) {
+    if (this.due(this.lastSuccessAt, now) && this.mayLoad) {
       // In the background: a slow or failing source does not hold up the requests.
       this.refresh().catch(() => {});
     }
-    if (now - this.lastSuccessAt < this.staleAfter) return this.value;
-    // Past the bound: only a fresh value will do.
-    if (this.inFlight !== null) return this.inFlight;
-    if (now >= this.nextAttemptAt) return this.refresh();
-    throw new RemoteError(this.staleCode, `the ${this.what} is older than ${this.staleAfter} ms and could not be fetched again${this.lastError ? `: ${this.lastError.message}` : ""}`, { cause: this.lastError ?? undefined });
+    if (now - this.lastSuccessAt < this.staleAfter) return this.current;
+    // Past the bound: only a fresh value will do, and not for longer than `wait`.
+    if (this.inFlight !== null || now >= this.nextAttemptAt) return this.bounded();
+    throw this.stale();
   }
+}
+
+/** A clock for intervals and bounds: monotonic where the host has one (a wall-clock step does not stretch a bound), in epoch milliseconds. */
+const monotonic = globalThis.performance?.now ? () => performance.timeOrigin + performance.now() : () => Date.now();
+
+/** The bytes of a stream, or null past `limit` bytes (then it is not read further). */
+export async function readBounded(stream, limit) {
+  const reader = stream.getReader();
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return bytes;
 }
 
 /**
  * GET `url` with a timeout and a cap on the answer's bytes; the answer's text. Errors carry the
  * codes of `codes` (timeout, failed, unauthorized, tooLarge) and name the URL, never a header.
  */
-async function fetchText(fetchFn, url, { headers, timeout, maxBytes, codes }) {
+async function fetchText(fetchFn, url, { headers, timeout, maxBytes, codes, redirect = "follow" }) {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeout);
   try {
-    const response = await fetchFn(url, { signal: controller.signal, headers });
+    const response = await fetchFn(url, { signal: controller.signal, headers, redirect });
+    if (response.status >= 300 && response.status < 400) throw new RemoteError(codes.failed, `GET ${url}: HTTP ${response.status} (a redirect, not followed)`);
     if (response.status === 401 || response.status === 403) {
       throw new RemoteError(codes.unauthorized, `GET ${url}: HTTP ${response.status} (the credentials were refused)`);
     }
@@ -106,30 +159,13 @@ async function fetchText(fetchFn, url, { headers, timeout, maxBytes, codes }) {
     if (!response.ok) throw new RemoteError(codes.failed, `GET ${url}: HTTP ${response.status}`);
     const declared = Number(response.headers?.get?.("content-length"));
     if (Number.isFinite(declared) && declared > maxBytes) throw new RemoteError(codes.tooLarge, `GET ${url}: ${declared} bytes, over the limit of ${maxBytes}`);
-    const reader = response.body?.getReader?.();
-    if (!reader) {
+    if (!response.body?.getReader) {
       const text = await response.text();
       if (text.length > maxBytes) throw new RemoteError(codes.tooLarge, `GET ${url}: over the limit of ${maxBytes} bytes`);
       return text;
     }
-    const chunks = [];
-    let size = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > maxBytes) {
-        reader.cancel().catch(() => {});
-        throw new RemoteError(codes.tooLarge, `GET ${url}: over the limit of ${maxBytes} bytes`);
-      }
-      chunks.push(value);
-    }
-    const bytes = new Uint8Array(size);
-    let at = 0;
-    for (const chunk of chunks) {
-      bytes.set(chunk, at);
-      at += chunk.byteLength;
-    }
+    const bytes = await readBounded(response.body, maxBytes);
+    if (bytes === null) throw new RemoteError(codes.tooLarge, `GET ${url}: over the limit of ${maxBytes} bytes`);
     return new TextDecoder().decode(bytes);
   } catch (e) {
     if (e instanceof RemoteError) throw e;
@@ -160,15 +196,16 @@ export class RemoteAuthorizer {
    * @param {number} [config.maxStale] milliseconds past maxAge the last JWKS still serves while fetching fails (default 1 hour)
    * @param {number} [config.cooldown] least milliseconds between refetches for unknown keys (default 30 s)
    * @param {number} [config.timeout] milliseconds per request (default 5 s)
-   * @param {Function} [config.now] the clock, in milliseconds (default Date.now)
+   * @param {number} [config.grace] milliseconds a replaced Authorizer is kept for callers of `authorizer()` before it is freed (default 60 s)
+   * @param {Function} [config.now] the clock, in milliseconds (default monotonic)
    */
-  constructor({ Authorizer, issuer, options = {}, policySource, discoveryUrl, fetch = globalThis.fetch, maxAge = 600_000, maxStale = 3_600_000, cooldown = 30_000, timeout = 5_000, now = () => Date.now() }) {
+  constructor({ Authorizer, issuer, options = {}, policySource, discoveryUrl, fetch = globalThis.fetch, maxAge = 600_000, maxStale = 3_600_000, cooldown = 30_000, timeout = 5_000, grace = 60_000, now = monotonic }) {
     option(typeof Authorizer === "function", "pass the package's Authorizer class");
     option(typeof issuer === "string" && issuer !== "", "issuer must be a non-empty string");
     option(typeof fetch === "function", "no fetch function in this host: pass one");
     option(policySource === undefined || policySource instanceof KestraPolicySource, "policySource must be a KestraPolicySource");
     option(!(policySource && options.policy !== undefined), "pass the policy either as options.policy or as a policySource, not both");
-    for (const [name, value] of Object.entries({ maxAge, maxStale, cooldown, timeout })) positive(value, name);
+    for (const [name, value] of Object.entries({ maxAge, maxStale, cooldown, timeout, grace })) positive(value, name);
     this.Authorizer = Authorizer;
     this.issuer = issuer;
     this.options = options;
@@ -177,6 +214,7 @@ export class RemoteAuthorizer {
     this.fetchFn = fetch;
     this.cooldown = cooldown;
     this.timeout = timeout;
+    this.grace = grace;
     this.now = now;
     this.fetches = 0;
     this.keys = new Kept({
@@ -184,14 +222,19 @@ export class RemoteAuthorizer {
       due: (at, t) => t - at >= maxAge,
       staleAfter: maxAge + maxStale,
       maxBackoff: cooldown,
+      wait: timeout * 2,
       now,
       staleCode: "ERR_REMOTE_STALE",
       what: "JWKS",
     });
-    // The Authorizer of one keys version and one policy version.
-    this.built = null;
-    this.builtFor = "";
-    this.refusedFor = "";
+    /** The Authorizer in use: `{ authz, key, users }`, `key` naming its keys and policy versions. */
+    this.current = null;
+    /** Replaced ones, freed once no caller holds them and `grace` has passed. */
+    this.retired = [];
+    /** The newest policy the module accepted: `{ text, version }`. */
+    this.goodPolicy = null;
+    /** Kestra's policy the module refused: `{ version, error, since }`. */
+    this.refusal = null;
   }
 
   async get(url) {
@@ -209,8 +252,8 @@ export class RemoteAuthorizer {
     }
     if (typeof jwksUri !== "string") throw new RemoteError("ERR_DISCOVERY_INVALID", `${this.discoveryUrl} has no jwks_uri`);
     const jwks = await this.get(jwksUri);
-    // The module parses both documents itself, strictly (duplicate members, key checks), when
-    // the Authorizer is built; a build that fails here fails this fetch.
+    // The module parses both documents itself, strictly (duplicate members, key checks): a
+    // pair it refuses fails this fetch, and the last good keys stay.
     const { policy: _policy, ...options } = this.options;
     const probe = new this.Authorizer({ ...options, issuer: this.options.issuer ?? this.issuer, discovery, jwks });
     probe.free();
@@ -234,56 +277,110 @@ export class RemoteAuthorizer {
     return this.authorizer();
   }
 
+  /** The Authorizer of the current keys and the newest policy the module accepts. */
+  async entry() {
+    const keys = await this.keys.get();
+    const snapshot = this.policySource ? await this.policySource.snapshot() : null;
+    let policy = snapshot;
+    if (snapshot !== null && this.refusal?.version === snapshot.version) {
+      // Kestra's policy is one the module refuses: the last good one serves, with the current
+      // keys, up to the stale bound counted from when Kestra's changed.
+      if (this.goodPolicy === null) throw this.refusal.error;
+      if (this.now() - this.refusal.since >= this.policySource.staleAfter) {
+        throw new RemoteError("ERR_POLICY_STALE", `Kestra's policy has been one the module refuses (${this.refusal.error?.code}) for longer than ${this.policySource.staleAfter} ms`, { cause: this.refusal.error });
+      }
+      policy = this.goodPolicy;
+    }
+    const key = `${keys.version}:${policy?.version ?? 0}`;
+    this.sweep();
+    if (this.current?.key === key) return this.current;
+    const [discovery, jwks] = JSON.parse(keys.value);
+    let authz;
+    try {
+      authz = new this.Authorizer({ ...this.options, ...(policy ? { policy: policy.text } : {}), issuer: this.options.issuer ?? this.issuer, discovery, jwks });
+    } catch (e) {
+      if (snapshot === null || policy !== snapshot) throw e;
+      this.refusal = { version: snapshot.version, error: e, since: this.now() };
+      this.policySource.refused(snapshot.version, e);
+      return this.entry();
+    }
+    if (policy !== null && policy === snapshot) this.goodPolicy = { text: snapshot.text, version: snapshot.version };
+    if (this.current !== null) this.retired.push({ ...this.current, retiredAt: this.now() });
+    this.current = { authz, key, users: 0 };
+    return this.current;
+  }
+
+  /** Frees replaced Authorizers no caller holds any more. */
+  sweep() {
+    const now = this.now();
+    this.retired = this.retired.filter((old) => {
+      if (old.users > 0 || now - old.retiredAt < this.grace) return true;
+      old.authz.free();
+      return false;
+    });
+  }
+
   /**
-   * The Authorizer for the current keys and policy. It is rebuilt when either changes; the
-   * previous one is left to the garbage collector, since a request may still hold it.
+   * The current Authorizer, held until `release()`: a replaced one is not freed while held.
+   * Answers `{ authorizer, release }`.
+   */
+  async acquire() {
+    const entry = await this.entry();
+    entry.users += 1;
+    let held = true;
+    const release = () => {
+      if (!held) return;
+      held = false;
+      entry.users -= 1;
+    };
+    return { authorizer: entry.authz, release };
+  }
+
+  /**
+   * The current Authorizer. A replaced one is freed `grace` milliseconds later: use it
+   * promptly, or hold it with `acquire()`.
    */
   async authorizer() {
-    const keys = await this.keys.get();
-    const policy = this.policySource ? await this.policySource.snapshot() : null;
-    const version = `${this.keys.version}:${policy?.version ?? 0}`;
-    if (this.built !== null && (this.builtFor === version || this.refusedFor === version)) return this.built;
-    const [discovery, jwks] = JSON.parse(keys);
-    let next;
-    try {
-      next = new this.Authorizer({ ...this.options, ...(policy ? { policy: policy.text } : {}), issuer: this.options.issuer ?? this.issuer, discovery, jwks });
-    } catch (e) {
-      // A policy the module refuses: keep deciding with the last good one, and say so.
-      if (this.built === null || policy === null) throw e;
-      this.refusedFor = version;
-      this.policySource.refused(policy.version, e);
-      return this.built;
-    }
-    this.built = next;
-    this.builtFor = version;
-    return next;
+    return (await this.entry()).authz;
   }
 
   /**
    * Verifies a token with the current Authorizer; a key the JWKS lacks triggers one refetch per
-   * cool-down, then one retry. Answers `{ authorizer, session }`: decide the session with that
-   * Authorizer (a session belongs to the Authorizer that verified it).
+   * cool-down (within the back-off of failed fetches), then one retry. Answers `{ authorizer,
+   * session, release }`: decide the session with that Authorizer, then `release()` it.
    */
   async verify(token, options) {
-    const authorizer = await this.authorizer();
+    let held = await this.acquire();
     try {
-      return { authorizer, session: authorizer.verifyIdToken(token, options) };
+      return { ...held, session: held.authorizer.verifyIdToken(token, options) };
     } catch (e) {
-      if (e?.code !== "ERR_JWKS_NO_MATCHING_KEY" || this.now() - (this.keys.lastSuccessAt ?? -Infinity) < this.cooldown) throw e;
-      const fresh = await this.refresh();
-      return { authorizer: fresh, session: fresh.verifyIdToken(token, options) };
+      held.release();
+      const since = this.now() - (this.keys.lastSuccessAt ?? -Infinity);
+      if (e?.code !== "ERR_JWKS_NO_MATCHING_KEY" || since < this.cooldown || !(this.keys.mayLoad || this.keys.pending)) throw e;
+      await this.keys.refresh();
+      held = await this.acquire();
+      try {
+        return { ...held, session: held.authorizer.verifyIdToken(token, options) };
+      } catch (again) {
+        held.release();
+        throw again;
+      }
     }
   }
 
-  /** Verifies a token (see `verify`); the session. */
+  /** Verifies a token (see `verify`); the session, which stays usable on its own. */
   async verifyIdToken(token, options) {
-    return (await this.verify(token, options)).session;
+    const { session, release } = await this.verify(token, options);
+    release();
+    return session;
   }
 
-  /** Frees the current Authorizer. */
+  /** Frees every Authorizer it made. */
   free() {
-    this.built?.free();
-    this.built = null;
+    this.current?.authz.free();
+    for (const old of this.retired) old.authz.free();
+    this.current = null;
+    this.retired = [];
   }
 
   [Symbol.dispose]() {
@@ -293,6 +390,8 @@ export class RemoteAuthorizer {
 
 const POLICY_CODES = { timeout: "ERR_POLICY_FETCH_TIMEOUT", failed: "ERR_POLICY_FETCH_FAILED", unauthorized: "ERR_POLICY_UNAUTHORIZED", tooLarge: "ERR_POLICY_TOO_LARGE", notFound: true };
 const TENANT_ID = /^[a-z0-9][a-z0-9_-]*$/;
+/** Kestra's execution ids: letters, digits, `_` and `-` (base62 UUIDs); nothing a path reads otherwise. */
+const EXECUTION_ID = /^[A-Za-z0-9_-]{1,128}$/;
 /** The module's own limits: past them the policy could not be built anyway. */
 const MAX_POLICY_BYTES = 64 * 1024 * 1024;
 const MAX_ITEMS = 1_000_000;
@@ -328,10 +427,11 @@ export class KestraPolicySource {
    * @param {number} [config.pageSize] items per page (default 200)
    * @param {number} [config.maxBytes] the most bytes one snapshot may read (default 64 MiB)
    * @param {number} [config.lookupCacheSize] execution namespaces kept (default 10,000)
-   * @param {Function} [config.now] the clock, in milliseconds (default Date.now)
+   * @param {number} [config.maxLookups] the most ids one decision's lookups may name (default 100)
+   * @param {Function} [config.now] the clock, in milliseconds (default monotonic)
    * @param {Function} [config.random] in [0, 1), for the jitter (default Math.random)
    */
-  constructor({ url, token, tenants, model, fetch = globalThis.fetch, interval = 60_000, jitter = 0.1, staleAfter = 900_000, timeout = 10_000, pageSize = 200, maxBytes = MAX_POLICY_BYTES, lookupCacheSize = 10_000, now = () => Date.now(), random = Math.random }) {
+  constructor({ url, token, tenants, model, fetch = globalThis.fetch, interval = 60_000, jitter = 0.1, staleAfter = 900_000, timeout = 10_000, pageSize = 200, maxBytes = MAX_POLICY_BYTES, lookupCacheSize = 10_000, maxLookups = 100, now = monotonic, random = Math.random }) {
     option(typeof url === "string" && /^https?:\/\//.test(url), "url must be Kestra's http(s) base URL");
     option(typeof token === "string" && token !== "", "token must be a service account's API token");
     option(Array.isArray(tenants) && tenants.length > 0 && tenants.every((t) => typeof t === "string" && TENANT_ID.test(t)), "tenants must be a non-empty list of Kestra tenant ids");
@@ -340,6 +440,7 @@ export class KestraPolicySource {
     option(Number.isFinite(jitter) && jitter >= 0 && jitter < 1, "jitter must be in [0, 1)");
     option(Number.isInteger(pageSize) && pageSize >= 1 && pageSize <= 10_000, "pageSize must be an integer from 1 to 10000");
     option(Number.isInteger(lookupCacheSize) && lookupCacheSize >= 0, "lookupCacheSize must be an integer, at least 0");
+    option(Number.isInteger(maxLookups) && maxLookups >= 0, "maxLookups must be an integer, at least 0");
     for (const [name, value] of Object.entries({ interval, staleAfter, timeout, maxBytes })) positive(value, name);
     this.base = url.replace(/\/+$/, "");
     // Kept out of every message, error and enumerable member.
@@ -362,19 +463,29 @@ export class KestraPolicySource {
       },
       staleAfter,
       maxBackoff: Math.max(1000, interval),
+      wait: timeout,
       now,
       staleCode: "ERR_POLICY_STALE",
       what: "policy",
     });
+    /** Execution namespaces by tenant and id (null: Kestra has none), least recently used first. */
     this.lookups = new Map();
     this.lookupCacheSize = lookupCacheSize;
+    this.maxLookups = maxLookups;
+    this.lookupsInFlight = new Map();
+    this.refusal = null;
     this.timer = null;
     this.budget = maxBytes;
   }
 
-  /** The last error reading the policy (null after a success or a clean start). */
+  /** The last error: reading the policy, else the module refusing the policy read (null when neither). */
   get lastError() {
-    return this.kept.lastError;
+    return this.kept.lastError ?? (this.refusal?.version === this.kept.version ? this.refusal.error : null);
+  }
+
+  /** Milliseconds after the last good read past which no policy is served. */
+  get staleAfter() {
+    return this.kept.staleAfter;
   }
 
   /** When the policy in use was read (milliseconds of the clock), null before the first. */
@@ -389,8 +500,8 @@ export class KestraPolicySource {
 
   /** The policy now: `{ text, version, fetchedAt }`, one consistent read of every tenant. */
   async snapshot() {
-    const text = await this.kept.get();
-    return { text, version: this.kept.version, fetchedAt: this.kept.lastSuccessAt };
+    const { value, version } = await this.kept.get();
+    return { text: value, version, fetchedAt: this.kept.lastSuccessAt };
   }
 
   /** Reads the policy now (joining a read under way). */
@@ -401,7 +512,7 @@ export class KestraPolicySource {
 
   /** The module refused the policy of `version`: it is reported, and the last good one stays. */
   refused(version, error) {
-    if (version === this.kept.version) this.kept.lastError = error;
+    this.refusal = { version, error };
   }
 
   /** Refreshes on the interval without waiting for a request (Node, Deno); the timer does not keep the process alive. */
@@ -422,7 +533,8 @@ export class KestraPolicySource {
   async getJson(path, { notFound = false, cap = null } = {}) {
     const url = `${this.base}${path}`;
     this.fetches += 1;
-    const text = await fetchText(this.fetchFn, url, { headers: this.headers, timeout: this.timeout, maxBytes: cap ?? this.budget, codes: { ...POLICY_CODES, notFound } });
+    // Redirects are not followed: an answer from elsewhere is not Kestra's.
+    const text = await fetchText(this.fetchFn, url, { headers: this.headers, timeout: this.timeout, maxBytes: cap ?? this.budget, codes: { ...POLICY_CODES, notFound }, redirect: "manual" });
     if (text === null) return null;
     if (cap === null) this.budget -= text.length;
     try {
@@ -454,51 +566,62 @@ export class KestraPolicySource {
   async tenant(tenant) {
     const at = `/api/v1/${tenant}`;
     const [roles, bindings, groups, access] = await Promise.all([this.all(`${at}/roles/search`), this.all(`${at}/bindings/search`), this.all(`${at}/groups/search`), this.all(`${at}/tenant-access`)]);
-    const live = (item) => item && typeof item === "object" && item.deleted !== true;
+    // What the source cannot read with certainty is an error, never dropped: a dropped
+    // namespace would widen a binding, a dropped user would get the first-login role.
+    const bad = (what) => malformed(`tenant ${tenant}: ${what}`);
+    const live = (item, what) => {
+      if (!item || typeof item !== "object" || Array.isArray(item)) throw bad(`${what} is not an object`);
+      if (item.deleted !== undefined && typeof item.deleted !== "boolean") throw bad(`${what} has a "deleted" that is not true or false`);
+      return item.deleted !== true;
+    };
+    const idText = (value, what) => {
+      if (typeof value !== "string" || value === "") throw bad(`${what} has no id`);
+      return value;
+    };
     const users = new Map();
-    const user = (id, username, extra = {}) => {
-      if (typeof id !== "string" || id === "") return null;
+    const user = (id, username, owner = false) => {
       const known = users.get(id) ?? { id, groups: new Set() };
-      if (typeof username === "string" && username !== "") {
-        if (known.username !== undefined && known.username !== username) throw malformed(`tenant ${tenant}: user ${id} has two usernames`);
+      if (username !== undefined && username !== null) {
+        if (typeof username !== "string" || username === "") throw bad(`user ${id} has an unusable username`);
+        if (known.username !== undefined && known.username !== username) throw bad(`user ${id} has two usernames`);
         known.username = username;
       }
-      if (extra.superAdmin === true || extra.instanceOwner === true) known.superAdmin = true;
+      if (owner === true) known.superAdmin = true;
       users.set(id, known);
       return known;
     };
-    for (const item of access.filter(live)) {
+    for (const item of access.filter((a) => live(a, "a tenant-access answer"))) {
       const who = item.user && typeof item.user === "object" ? item.user : item;
-      user(item.userId ?? who.id, item.username ?? who.username, { superAdmin: item.superAdmin ?? who.superAdmin, instanceOwner: item.instanceOwner ?? who.instanceOwner });
+      const owner = [item.superAdmin, who.superAdmin, item.instanceOwner, who.instanceOwner].includes(true);
+      user(idText(item.userId ?? who.id, "a tenant-access answer"), item.username ?? who.username, owner);
     }
-    const liveGroups = groups.filter(live);
+    const liveGroups = groups.filter((g) => live(g, "a group"));
+    for (const g of liveGroups) idText(g.id, "a group");
     // Members, a few groups at a time.
     for (let i = 0; i < liveGroups.length; i += 4) {
       const slice = liveGroups.slice(i, i + 4);
-      const members = await Promise.all(slice.map((g) => this.all(`${at}/groups/${encodeURIComponent(String(g.id))}/members`)));
+      const members = await Promise.all(slice.map((g) => this.all(`${at}/groups/${encodeURIComponent(g.id)}/members`)));
       slice.forEach((group, j) => {
-        for (const member of members[j].filter(live)) user(member.id, member.username)?.groups.add(group.id);
+        for (const member of members[j].filter((m) => live(m, `a member of group ${group.id}`))) {
+          user(idText(member.id, `a member of group ${group.id}`), member.username).groups.add(group.id);
+        }
       });
     }
+    const reference = (value, what) => (value === null || value === undefined || typeof value !== "object" ? value : { id: idText(value.id, what) });
     const outBindings = [];
-    for (const raw of bindings.filter(live)) {
-      const b = raw.binding && typeof raw.binding === "object" ? raw.binding : raw;
-      if (b.deleted === true) continue;
-      if (b.externalId !== undefined || b.roleId !== undefined) {
-        outBindings.push(pick(b, ["id", "type", "externalId", "roleId", "namespaceId"]));
-        continue;
-      }
+    for (const raw of bindings) {
+      const b = raw?.binding && typeof raw.binding === "object" ? raw.binding : raw;
+      if (!live(raw, "a binding") || !live(b, "a binding")) continue;
       // The detail shape names the user with their username: the user is listed too.
-      if (b.user && typeof b.user === "object") user(b.user.id, b.user.username);
-      outBindings.push({
-        ...pick(b, ["id", "type", "namespace"]),
-        role: { id: idOf(b.role) },
-        ...(b.group ? { group: { id: idOf(b.group) } } : {}),
-        ...(b.user ? { user: { id: idOf(b.user) } } : {}),
-      });
+      if (b.user && typeof b.user === "object" && b.user.username !== undefined) user(idText(b.user.id, "a binding's user"), b.user.username);
+      // Every member that names the principal, the role or the namespace, in any shape: the
+      // module reads them all and refuses a binding that mixes them inconsistently.
+      const out = pick(b, ["id", "type", "externalId", "roleId", "namespaceId", "namespace"]);
+      for (const name of ["role", "group", "user"]) if (b[name] !== undefined) out[name] = reference(b[name], `a binding's ${name}`);
+      outBindings.push(out);
     }
     return {
-      roles: roles.filter(live).map((r) => pick(r, ["id", "name", "description", "permissions", "isDefault", "isManaged"])),
+      roles: roles.filter((r) => live(r, "a role")).map((r) => pick(r, ["id", "name", "description", "permissions", "isDefault", "isManaged"])),
       groups: liveGroups.map((g) => pick(g, ["id", "name"])),
       users: [...users.values()].map((u) => ({ ...u, groups: [...u.groups] })),
       bindings: outBindings,
@@ -515,34 +638,53 @@ export class KestraPolicySource {
 
   /**
    * The namespace of an object the route mapper asked for (`NEEDS_LOOKUP`): executions, from
-   * `GET /api/v1/{tenant}/executions/{id}`. Kept in a bounded cache, since an execution never
-   * changes namespace. Null when Kestra has no such object or the kind is not one read here.
+   * `GET /api/v1/{tenant}/executions/{id}`, in the tenants this source reads. Kept in a bounded
+   * cache, Kestra's "none" too, since an execution never changes namespace; one request per
+   * id at a time. Null when Kestra has no such object, or it is not one looked up here.
    */
   async lookup(tenant, kind, id) {
-    if (kind !== "execution" || typeof id !== "string" || id === "" || !TENANT_ID.test(tenant ?? "")) return null;
-    const key = `${tenant}\u0000${id}`;
-    const known = this.lookups.get(key);
-    if (known !== undefined) {
+    if (kind !== "execution" || !this.tenants.includes(tenant) || typeof id !== "string" || !EXECUTION_ID.test(id)) return null;
+    const key = `${tenant}/${id}`;
+    if (this.lookups.has(key)) {
+      const known = this.lookups.get(key);
       this.lookups.delete(key);
       this.lookups.set(key, known);
       return known;
     }
-    const execution = await this.getJson(`/api/v1/${tenant}/executions/${encodeURIComponent(id)}`, { notFound: true, cap: MAX_KEY_DOCUMENT_BYTES });
-    const namespace = execution?.namespace;
-    if (typeof namespace !== "string") return null;
-    if (this.lookupCacheSize > 0) {
-      this.lookups.set(key, namespace);
-      if (this.lookups.size > this.lookupCacheSize) this.lookups.delete(this.lookups.keys().next().value);
-    }
-    return namespace;
+    const pending = this.lookupsInFlight.get(key);
+    if (pending) return pending;
+    const ask = (async () => {
+      try {
+        const execution = await this.getJson(`/api/v1/${tenant}/executions/${id}`, { notFound: true, cap: MAX_KEY_DOCUMENT_BYTES });
+        const namespace = typeof execution?.namespace === "string" ? execution.namespace : null;
+        if (this.lookupCacheSize > 0) {
+          this.lookups.set(key, namespace);
+          if (this.lookups.size > this.lookupCacheSize) this.lookups.delete(this.lookups.keys().next().value);
+        }
+        return namespace;
+      } finally {
+        this.lookupsInFlight.delete(key);
+      }
+    })();
+    this.lookupsInFlight.set(key, ask);
+    return ask;
   }
 
-  /** The answers to a decision's `lookup` list, as `authorizeHttp`'s `namespaces` option. */
+  /**
+   * The answers to a decision's `lookup` list, as `authorizeHttp`'s `namespaces` option: at
+   * most `maxLookups` ids (a list longer than that is not answered: the request stays denied),
+   * four at a time.
+   */
   async answer(tenant, lookups) {
+    const list = lookups ?? [];
     const out = {};
-    for (const { kind, id } of lookups ?? []) {
-      const namespace = await this.lookup(tenant, kind, id);
-      if (namespace !== null) out[`${kind}:${id}`] = namespace;
+    if (list.length > this.maxLookups) return out;
+    for (let i = 0; i < list.length; i += 4) {
+      const slice = list.slice(i, i + 4);
+      const found = await Promise.all(slice.map(({ kind, id }) => this.lookup(tenant, kind, id)));
+      slice.forEach(({ kind, id }, j) => {
+        if (found[j] !== null) out[`${kind}:${id}`] = found[j];
+      });
     }
     return out;
   }

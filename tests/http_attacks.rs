@@ -477,7 +477,7 @@ fn plan_name(p: &Plan) -> String {
     match p {
         Plan::Refused { code, .. } => format!("refused {code}"),
         Plan::Checks(n) => format!("{} checks", n.len()),
-        Plan::Lookup(l) => format!("{} lookups", l.len()),
+        Plan::Lookup { lookups, .. } => format!("{} lookups", lookups.len()),
         other => format!("{other:?}"),
     }
 }
@@ -573,4 +573,32 @@ fn single_trigger_and_test_suite_bodies() {
         let d = sole(&b, &req(method, url, Some(mixed)));
         assert!(!d.allowed && d.status == 403, "{method} {url}");
     }
+}
+
+// A lookup costs the host a request to Kestra and tells the caller where an object lives:
+// nothing is looked up for a caller without access to the tenant, or who holds the route's
+// permission nowhere; they are denied at once.
+#[test]
+fn no_lookup_for_callers_who_could_not_pass() {
+    let a = v2_company_admin();
+    let stranger = session(&a, "mallory@example.com");
+    let d = a
+        .authorize_http(
+            Some(&stranger),
+            &req("GET", "/api/v1/main/executions/4sYz", None),
+            &HttpOptions::default(),
+        )
+        .unwrap();
+    assert_eq!(
+        (d.allowed, d.code, d.lookup.len()),
+        (false, "DENIED_NO_TENANT_ACCESS", 0)
+    );
+    // The admin may view executions somewhere: asked to look up. Not delete them? Not asked.
+    let d = sole(&a, &req("GET", "/api/v1/main/executions/4sYz", None));
+    assert_eq!((d.code, d.lookup.len()), ("NEEDS_LOOKUP", 1));
+    let d = sole(
+        &a,
+        &req("GET", "/api/v1/main/executions/4sYz/file/preview?path=x", None),
+    );
+    assert_eq!((d.allowed, d.code, d.lookup.len()), (false, "DENIED_NO_GRANT", 0));
 }

@@ -1,36 +1,16 @@
 // A gateway in front of Kestra's API, the same in every host (fetch-API Request in, Response
 // out): it verifies the Bearer ID token, decides the request with the module's route mapping,
 // and forwards only what the decision covered, to the upstream Kestra, as it came.
-import { KestraPolicySource, RemoteAuthorizer } from "../../js/remote.js";
+import { KestraPolicySource, RemoteAuthorizer, readBounded } from "../../js/remote.js";
 
-/** Headers of one connection, never forwarded (RFC 9110 §7.6.1), and those fetch sets itself. */
-const HOP_BY_HOP = ["connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host", "content-length"];
+/**
+ * Headers never forwarded: those of one connection (RFC 9110 §7.6.1, `Expect` included), those
+ * fetch sets itself, and the client's claims about forwarding, which Kestra may trust from
+ * its proxy.
+ */
+const HOP_BY_HOP = ["connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "expect", "host", "content-length", "forwarded", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port", "x-forwarded-prefix", "x-real-ip"];
 /** The most body bytes read to find a namespace in it; the module refuses more anyway. */
 const MAX_READ_BODY = 1024 * 1024;
-
-/** The bytes of a body stream, or null past `limit` (then it is not read further). */
-async function readBounded(stream, limit) {
-  const reader = stream.getReader();
-  const chunks = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      reader.cancel().catch(() => {});
-      return null;
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return bytes;
-}
 
 const answer = (status, body) => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
 
@@ -91,32 +71,41 @@ export function gatewayFromEnv(Authorizer, env, { fetch = globalThis.fetch } = {
 export function createGateway({ authorizer, policySource = null, upstream, mode = "sole", fetch = globalThis.fetch }) {
   const base = upstream.replace(/\/+$/, "");
 
-  async function decide(request, target) {
-    const impersonate = request.headers.get("x-kestra-impersonate");
+  /** The decision for `request` (its headers already those that would be forwarded). */
+  async function decide(request, headers, target) {
+    const impersonate = headers.get("x-kestra-impersonate");
     // Two values would be joined with a comma here, and Kestra might read only the first.
     if (impersonate !== null && impersonate.includes(",")) {
       return { refusal: answer(403, { allowed: false, code: "IMPERSONATION_DENIED", status: 403, reason: "X-Kestra-Impersonate must name one user" }) };
     }
     const ask = { method: request.method, url: target, mode, ...(impersonate !== null ? { headers: { "x-kestra-impersonate": impersonate } } : {}) };
-    const token = /^Bearer (\S+)$/.exec(request.headers.get("authorization") ?? "")?.[1];
-    // One Authorizer for the whole request: the keys and the policy of one snapshot, the one
-    // that verified the session.
-    let authz;
+    const token = /^bearer +(\S+)$/i.exec(headers.get("authorization") ?? "")?.[1];
+    // One Authorizer for the whole request (the keys and the policy of one snapshot, the one
+    // that verified the session), held until the decision is made.
+    let held;
     let session = null;
     try {
-      if (token) ({ authorizer: authz, session } = await authorizer.verify(token));
-      else authz = await authorizer.authorizer();
+      held = token ? await authorizer.verify(token) : await authorizer.acquire();
+      session = held.session ?? null;
     } catch (e) {
-      // No keys or no policy to decide with is the gateway's outage, not the caller's fault.
-      const status = /^ERR_(POLICY|REMOTE)_/.test(e?.code ?? "") ? 503 : 401;
-      return { refusal: answer(status, { allowed: false, code: e?.code ?? "ERR_UNKNOWN", status, message: e?.message }) };
+      // No keys or no policy to decide with is the gateway's outage, not the caller's fault;
+      // its details (Kestra's address) stay in the gateway's own logs.
+      if (/^ERR_(POLICY|REMOTE|DISCOVERY)_/.test(e?.code ?? "")) return { refusal: answer(503, { allowed: false, code: e.code, status: 503 }) };
+      return { refusal: answer(401, { allowed: false, code: e?.code ?? "ERR_UNKNOWN", status: 401, message: e?.message }) };
     }
+    const authz = held.authorizer;
     try {
       const judge = () => (session ? authz.authorizeHttp(session, ask) : authz.authorizeAnonymousHttp(ask));
       let decision = judge();
       let body;
       // The route reads its namespace in the body: read it (bounded), as bytes to forward as they came.
       if (decision.code === "BODY_NAMESPACE_MISSING" && request.body !== null) {
+        // Read as UTF-8 here, it must be read as UTF-8 by Kestra too.
+        const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(headers.get("content-type") ?? "")?.[1];
+        const encoding = headers.get("content-encoding");
+        if ((charset !== undefined && !/^utf-?8$/i.test(charset)) || (encoding !== null && encoding.toLowerCase() !== "identity")) {
+          return { refusal: answer(403, { allowed: false, code: "BODY_UNREADABLE", status: 403, reason: "a body read for its namespace must be UTF-8, not encoded" }) };
+        }
         body = await readBounded(request.body, MAX_READ_BODY);
         if (body === null) return { refusal: answer(403, { allowed: false, code: "BODY_TOO_LARGE", status: 403, reason: `the body is over ${MAX_READ_BODY} bytes` }) };
         try {
@@ -126,36 +115,50 @@ export function createGateway({ authorizer, policySource = null, upstream, mode 
         }
         decision = judge();
       }
+      let looked = false;
       if (decision.code === "NEEDS_LOOKUP" && policySource !== null) {
         ask.namespaces = await policySource.answer(decision.tenant, decision.lookup);
+        looked = true;
         decision = judge();
       }
-      return { decision, body, user: session?.username };
+      if (looked && !decision.allowed) {
+        // Where an object lives is not the caller's to learn from a refusal.
+        decision = { ...decision, checks: decision.checks.map((c) => (c.from === "lookup" || c.from === "ids" ? { ...c, namespace: null } : c)) };
+      }
+      return { decision, body };
     } finally {
       session?.free();
+      held.release();
     }
   }
 
   async function handle(request) {
     const url = new URL(request.url);
-    // Decided on exactly what is forwarded: the path and query as this host parsed them.
+    // Decided on exactly what is forwarded: the path and query as this host parsed them, and
+    // the headers that would go on (so `Connection` cannot drop a header after the decision).
     const target = url.pathname + url.search;
-    const { refusal, decision, body } = await decide(request, target);
-    if (refusal) return refusal;
-    if (!decision.allowed) return answer(decision.status, decision);
+    const headers = forwardable(request.headers);
+    const { refusal, decision, body } = await decide(request, headers, target);
+    if (refusal || !decision.allowed) {
+      // A body left unread stalls the connection in some hosts (workerd): it is read and
+      // dropped, up to the bound; past it the connection is given up.
+      if (request.body !== null && !request.bodyUsed) await readBounded(request.body, MAX_READ_BODY).catch(() => null);
+      return refusal ?? answer(decision.status, decision);
+    }
     // X-Kestra-Impersonate goes on only when the decision was made for the impersonated user.
     // Accept-Encoding stays here: the hosts' fetch decodes what it receives.
-    const drop = decision.impersonated ? ["accept-encoding"] : ["accept-encoding", "x-kestra-impersonate"];
+    headers.delete("accept-encoding");
+    if (!decision.impersonated) headers.delete("x-kestra-impersonate");
     const forwarded = await fetch(`${base}${target}`, {
       method: request.method,
-      headers: forwardable(request.headers, drop),
+      headers,
       body: body ?? request.body,
       redirect: "manual",
       ...(body === undefined && request.body !== null ? { duplex: "half" } : {}),
     });
-    const headers = forwardable(forwarded.headers, ["content-encoding"]);
+    const back = forwardable(forwarded.headers, ["content-encoding"]);
     // Streamed: server-sent events (execution follow routes) pass through as they come.
-    return new Response(forwarded.body, { status: forwarded.status, statusText: forwarded.statusText, headers });
+    return new Response(forwarded.body, { status: forwarded.status, statusText: forwarded.statusText, headers: back });
   }
 
   return { handle, authorizer, policySource };

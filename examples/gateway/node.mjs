@@ -22,7 +22,11 @@ export function toRequest(req) {
 
 /** Writes a fetch-API Response to a Node response, streaming its body. */
 export async function send(response, res) {
-  res.writeHead(response.status, Object.fromEntries(response.headers));
+  const headers = Object.fromEntries(response.headers);
+  // Several cookies are several headers, not one joined line.
+  const cookies = response.headers.getSetCookie?.() ?? [];
+  if (cookies.length > 0) headers["set-cookie"] = cookies;
+  res.writeHead(response.status, headers);
   if (response.body === null) return void res.end();
   try {
     for await (const chunk of response.body) {

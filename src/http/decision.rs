@@ -97,10 +97,18 @@ pub fn decide(policy: &CompiledPolicy, mapped: &Mapped, caller: &Caller<'_>) -> 
         Err(refused) => return Ok(refused),
     };
     let mut out = match &mapped.plan {
-        Plan::Lookup(lookups) => {
-            let mut out = HttpDecision::new(mapped, false, "NEEDS_LOOKUP", 403);
-            out.lookup = lookups.iter().map(LookupEntry::from).collect();
-            out
+        Plan::Lookup { lookups, needs } => {
+            // Looking up costs the host a request to Kestra and would tell the caller where an
+            // object is: only for a caller with access to the tenant who holds every check
+            // somewhere; anyone else is denied now, as Kestra would deny them.
+            let anywhere = decide_checks(policy, mapped, &principal, needs, tenant)?;
+            if anywhere.allowed {
+                let mut out = HttpDecision::new(mapped, false, "NEEDS_LOOKUP", 403);
+                out.lookup = lookups.iter().map(LookupEntry::from).collect();
+                out
+            } else {
+                anywhere
+            }
         }
         Plan::InstanceOwner if principal.is_instance_owner() => HttpDecision::new(mapped, true, "ALLOWED", 200),
         Plan::InstanceOwner => HttpDecision::new(mapped, false, DenyCode::InstanceOwnerOnly.code(), 403),

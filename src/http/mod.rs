@@ -124,8 +124,12 @@ pub enum Plan {
     SignedIn,
     InstanceOwner,
     Checks(Vec<Need>),
-    /// The namespaces of these objects are needed first.
-    Lookup(Vec<Lookup>),
+    /// The namespaces of these objects are needed first. `needs`: the route's checks with a
+    /// grant anywhere enough, which a caller must pass before anything is looked up for them.
+    Lookup {
+        lookups: Vec<Lookup>,
+        needs: Vec<Need>,
+    },
     /// Refused before any check, with its code and reason.
     Refused {
         code: &'static str,
@@ -191,7 +195,7 @@ impl From<&Mapped> for RouteMapping {
                 out.code = Some(code);
                 out.reason = Some(reason.clone());
             }
-            Plan::Lookup(lookups) => {
+            Plan::Lookup { lookups, .. } => {
                 out.plan = "lookup";
                 out.lookup = lookups.iter().map(decision::LookupEntry::from).collect();
             }
@@ -371,7 +375,20 @@ pub fn map(request: &HttpRequest<'_>, model: Model, options: &HttpOptions) -> Ma
     };
     let places = match places(route, &matched, &url.query, request.body, mode, answers) {
         Ok(Ok(places)) => places,
-        Ok(Err(lookups)) => return with_tenant(Plan::Lookup(lookups)),
+        Ok(Err(lookups)) => {
+            // Nothing is looked up for a caller who holds the route's permissions nowhere.
+            let needs = checks
+                .iter()
+                .map(|check| Need {
+                    permission: check.permission,
+                    actions: check.actions.as_slice(),
+                    either: route.either && mode == Mode::Defense,
+                    place: Place::AnyNamespace,
+                    from: route.source.name(),
+                })
+                .collect();
+            return with_tenant(Plan::Lookup { lookups, needs });
+        }
         Err((code, reason)) => {
             let mut out = refused(Some(route), code, reason);
             out.tenant = tenant;

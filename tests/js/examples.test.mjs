@@ -6,10 +6,8 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { createServer } from "node:http";
-import { spawn } from "node:child_process";
 import { generateKeyPairSync, sign } from "node:crypto";
-import { join } from "node:path";
-import { launchChromium, repo, serveRepo } from "./hosts.mjs";
+import { launchChromium, serveRepo, startDeno, startWorker } from "./hosts.mjs";
 import { kestraAuthz } from "../../examples/node/middleware.mjs";
 
 const require = createRequire(import.meta.url);
@@ -98,52 +96,20 @@ test("Node middleware", async () => {
 });
 
 test("Cloudflare worker (miniflare)", async () => {
-  const { Miniflare } = await import("miniflare");
-  const mf = new Miniflare({
-    modules: true,
-    modulesRoot: repo,
-    scriptPath: join(repo, "examples/worker/worker.mjs"),
-    modulesRules: [
-      { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
-      { type: "CompiledWasm", include: ["**/*.wasm"] },
-    ],
-    compatibilityDate: "2025-01-01",
-    bindings: { KESTRA_CONFIG, JWKS, POLICY },
-    host: "127.0.0.1",
-    port: 0,
-  });
+  const worker = await startWorker("examples/worker/worker.mjs", { KESTRA_CONFIG, JWKS, POLICY });
   try {
-    await exercise((await mf.ready).origin);
+    await exercise(worker.origin);
   } finally {
-    await mf.dispose();
+    await worker.stop();
   }
 });
 
 test("Deno server", async () => {
-  const deno = spawn(join(repo, "node_modules/.bin/deno"), ["run", "--quiet", "--no-prompt", "--allow-net=127.0.0.1", `--allow-read=${repo}`, "--allow-env", join(repo, "examples/deno/server.mjs")], {
-    env: { ...process.env, KESTRA_CONFIG, JWKS, POLICY, PORT: "0", DENO_NO_UPDATE_CHECK: "1", DENO_DIR: join(repo, "target/deno") },
-  });
+  const deno = await startDeno("examples/deno/server.mjs", { KESTRA_CONFIG, JWKS, POLICY });
   try {
-    const port = await new Promise((resolve, reject) => {
-      let out = "";
-      const timer = setTimeout(() => reject(new Error(`deno did not start: ${out}`)), 20000);
-      deno.stdout.on("data", (d) => {
-        out += d;
-        const m = /listening on (\d+)/.exec(out);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]);
-        }
-      });
-      deno.stderr.on("data", (d) => (out += d));
-      deno.on("exit", (code) => {
-        clearTimeout(timer);
-        reject(new Error(`deno exited ${code}: ${out}`));
-      });
-    });
-    await exercise(`http://127.0.0.1:${port}`);
+    await exercise(deno.origin);
   } finally {
-    deno.kill();
+    deno.stop();
   }
 });
 

@@ -1,5 +1,6 @@
 // Helpers the host tests share: the repository's loopback file server (scripts/serve.mjs), and
 // Debian's Chromium launched headless by playwright-core.
+import { repo } from "../../scripts/serve.mjs";
 export { repo, serveRepo } from "../../scripts/serve.mjs";
 
 /** Debian's /usr/bin/chromium, headless, with no network of its own. */
@@ -9,4 +10,57 @@ export async function launchChromium() {
     executablePath: "/usr/bin/chromium",
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
   });
+}
+
+/**
+ * A Deno server script of the repository, run with `env` on 127.0.0.1 (network and the
+ * repository's files only). It must print "listening on <port>". Answers `{ origin, stop }`.
+ */
+export async function startDeno(script, env) {
+  const { spawn } = await import("node:child_process");
+  const { join } = await import("node:path");
+  const deno = spawn(join(repo, "node_modules/.bin/deno"), ["run", "--quiet", "--no-prompt", "--allow-net=127.0.0.1", `--allow-read=${repo}`, "--allow-env", join(repo, script)], {
+    env: { ...process.env, ...env, PORT: "0", DENO_NO_UPDATE_CHECK: "1", DENO_DIR: join(repo, "target/deno") },
+  });
+  const port = await new Promise((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`deno did not start: ${out}`)), 20000);
+    deno.stdout.on("data", (d) => {
+      out += d;
+      const m = /listening on (\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    deno.stderr.on("data", (d) => (out += d));
+    deno.on("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`deno exited ${code}: ${out}`));
+    });
+  }).catch((e) => {
+    deno.kill();
+    throw e;
+  });
+  return { origin: `http://127.0.0.1:${port}`, stop: () => deno.kill() };
+}
+
+/** A worker script of the repository in workerd (miniflare), with `bindings`, on 127.0.0.1. Answers `{ origin, stop }`. */
+export async function startWorker(script, bindings) {
+  const { Miniflare } = await import("miniflare");
+  const { join } = await import("node:path");
+  const mf = new Miniflare({
+    modules: true,
+    modulesRoot: repo,
+    scriptPath: join(repo, script),
+    modulesRules: [
+      { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
+      { type: "CompiledWasm", include: ["**/*.wasm"] },
+    ],
+    compatibilityDate: "2025-01-01",
+    bindings,
+    host: "127.0.0.1",
+    port: 0,
+  });
+  return { origin: (await mf.ready).origin, stop: () => mf.dispose() };
 }

@@ -5,7 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { KestraPolicySource, RemoteAuthorizer } from "../../pkg/remote.js";
-import { PAGE, SERVICE_TOKEN, standIn } from "./kestra-stand-in.mjs";
+import { PAGE, SERVICE_TOKEN, key, standIn } from "./kestra-stand-in.mjs";
 
 const require = createRequire(import.meta.url);
 const { Authorizer } = require("../../pkg/nodejs/kestra_authz.js");
@@ -41,7 +41,7 @@ test("reads every page of every search into the module's shapes", async () => {
     ],
   );
   assert.deepEqual(main.bindings, [
-    { id: "b1", type: "GROUP", namespace: "company", role: { id: "dev" }, group: { id: "g-data" } },
+    { id: "b1", type: "GROUP", namespace: "company", role: { id: "dev" }, group: { id: "g-data" }, user: null },
     { id: "b2", type: "USER", externalId: "u-carol", roleId: "imp", namespaceId: null },
   ]);
   assert.ok(PAGE < 5 && s.fetches >= 3 + 3, "paged");
@@ -126,12 +126,87 @@ test("a reload between verify and authorize never judges a session by a mix", as
   session.free();
   again.session.free();
 
-  // A policy the module refuses keeps the last good one, and says why.
-  kestra.policy.bindings.push({ id: "b4", type: "USER", externalId: "u-bob", roleId: "no-such-role", namespaceId: "x" });
-  await policySource.refresh();
-  assert.equal(await remote.authorizer(), after);
-  assert.equal(policySource.lastError?.code, "ERR_POLICY_INVALID");
   remote.free();
+});
+
+test("a policy the module refuses: the last good one serves, with new keys, up to the stale bound, and the refusal stays visible", async () => {
+  kestra.reset();
+  let clock = 5_000_000;
+  const policySource = source({ now: () => clock, interval: 1000, staleAfter: 10_000, random: () => 0 });
+  const remote = new RemoteAuthorizer({ Authorizer, issuer: kestra.issuer, options: { clientId: "kestra-client" }, policySource, now: () => clock, maxAge: 1000, grace: 0 });
+  const carol = () => kestra.mint("carol@example.com");
+  const { authorizer: good, release } = await remote.verify(carol());
+  release();
+  // Kestra revokes carol's binding and, in the same read, serves a binding the module refuses.
+  kestra.policy.bindings = [kestra.policy.bindings[0], { id: "b9", type: "USER", externalId: "u-bob", roleId: "no-such-role", namespaceId: "x" }];
+  await policySource.refresh();
+  const impersonate = { permission: "IMPERSONATE", action: "READ" };
+  const held = await remote.verify(carol());
+  assert.equal(held.authorizer, good, "the last good policy serves");
+  assert.equal(held.authorizer.authorize(held.session, impersonate).allowed, true);
+  held.release();
+  assert.equal(policySource.lastError?.code, "ERR_POLICY_INVALID");
+  // The same refused text read again: still visible.
+  clock += 1500;
+  await policySource.refresh();
+  assert.equal(policySource.lastError?.code, "ERR_POLICY_INVALID");
+  // authentik rotates its key: the new key is taken, with the last good policy.
+  kestra.key = key("k-new");
+  await remote.refresh();
+  const rotated = await remote.verify(carol());
+  assert.notEqual(rotated.authorizer, good);
+  rotated.release();
+  // Past the stale bound counted from the refusal: no decision.
+  clock += 10_000;
+  await policySource.refresh();
+  await assert.rejects(remote.verify(carol()), { code: "ERR_POLICY_STALE" });
+  // Kestra fixed: served again.
+  kestra.policy.bindings.pop();
+  await policySource.refresh();
+  await remote.refresh();
+  const fixed = await remote.verify(carol());
+  assert.equal(fixed.authorizer.authorize(fixed.session, impersonate).allowed, false, "carol's binding is gone");
+  fixed.release();
+  assert.equal(policySource.lastError, null);
+  remote.free();
+});
+
+test("the keys an Authorizer is built from are the keys its version names, however long the policy read takes", async () => {
+  kestra.reset();
+  const policySource = source();
+  const remote = new RemoteAuthorizer({ Authorizer, issuer: kestra.issuer, options: { clientId: "kestra-client" }, policySource });
+  await remote.keys.refresh();
+  kestra.policyDelay = 300;
+  const first = remote.authorizer();
+  await new Promise((r) => setTimeout(r, 50));
+  // The keys rotate while the first build waits for the policy.
+  kestra.key = key("k-rotated");
+  await remote.keys.refresh();
+  await first;
+  kestra.policyDelay = 0;
+  const { session, release } = await remote.verify(kestra.mint("alice@example.com"));
+  assert.equal(session.username, "alice@example.com");
+  release();
+  remote.free();
+});
+
+test("what narrows access, or cannot be read, is never dropped", async () => {
+  kestra.reset();
+  // A stored-shape binding with the detail shape's namespace member: passed on, not dropped.
+  kestra.policy.bindings.push({ id: "b5", type: "USER", externalId: "u-bob", roleId: "dev", namespace: "company.narrow" });
+  const text = (await source().snapshot()).text;
+  assert.deepEqual(JSON.parse(text).tenants.main.bindings.at(-1), { id: "b5", type: "USER", externalId: "u-bob", roleId: "dev", namespace: "company.narrow" });
+  for (const [change, what] of [
+    [(p) => p.access.push({ userId: 42, username: "x@example.com" }), "a user id that is not text"],
+    [(p) => p.access.push({ username: "x@example.com" }), "a user without an id"],
+    [(p) => (p.roles[0].deleted = "true"), "a deleted flag that is not a boolean"],
+    [(p) => (p.members["g-data"] = [{ username: "alice@example.com" }]), "a member without an id"],
+    [(p) => p.bindings.push({ id: "b6", type: "USER", user: { username: "x" }, role: { id: "dev" } }), "a binding's user without an id"],
+  ]) {
+    kestra.reset();
+    change(kestra.policy);
+    await assert.rejects(source().snapshot(), { code: "ERR_POLICY_MALFORMED" }, what);
+  }
 });
 
 test("execution lookups go through Kestra's API, kept in a bounded cache", async () => {
@@ -148,8 +223,19 @@ test("execution lookups go through Kestra's API, kept in a bounded cache", async
   await s.lookup("main", "execution", "E2");
   assert.equal(kestra.lookups, 4, "E2 was the least recently used: evicted");
   assert.equal(s.lookups.size, 2);
-  // Other kinds and hostile ids are not looked up here.
+  // Other kinds, other tenants and hostile ids are not looked up.
+  const before = kestra.lookups;
   assert.equal(await s.lookup("main", "app", "a1"), null);
+  assert.equal(await s.lookup("other", "execution", "E1"), null);
   assert.equal(await s.lookup("../x", "execution", "E1"), null);
-  assert.equal(await s.lookup("main", "execution", "E9/../../users"), null);
+  for (const id of ["E9/../../users", ".", "..", "", "E1?x=1", "x".repeat(129)]) assert.equal(await s.lookup("main", "execution", id), null, id);
+  assert.equal(kestra.lookups, before);
+  // One request per id at a time; not-found is remembered too.
+  const t = source({ maxLookups: 3 });
+  kestra.lookups = 0;
+  await Promise.all([t.lookup("main", "execution", "E1"), t.lookup("main", "execution", "E1")]);
+  assert.equal(kestra.lookups, 1);
+  // A list longer than maxLookups is not answered at all.
+  assert.deepEqual(await t.answer("main", ["E4", "E5", "E6", "E7"].map((id) => ({ kind: "execution", id }))), {});
+  assert.equal(kestra.lookups, 1);
 });

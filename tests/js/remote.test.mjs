@@ -151,3 +151,22 @@ test("an outage serves the last good JWKS up to maxStale, backs off, then fails 
     await p.close();
   }
 });
+
+test("unknown keys during an outage: one refetch, then the back-off holds", async () => {
+  const p = await provider();
+  let clock = 1_800_000_000_000;
+  const remote = new RemoteAuthorizer({ Authorizer, issuer: p.issuer, options: { clientId: "kestra-client" }, now: () => clock, cooldown: 30_000 });
+  try {
+    await remote.verifyIdToken(mint(p.key, p.issuer, clock / 1000), { now: clock / 1000 });
+    p.status = 503;
+    clock += 31_000;
+    const forged = () => mint(key(`forged-${Math.random()}`), p.issuer, clock / 1000);
+    const before = p.requests.length;
+    await assert.rejects(remote.verifyIdToken(forged(), { now: clock / 1000 }), { code: "ERR_REMOTE_FETCH_FAILED" });
+    for (let i = 0; i < 20; i++) await assert.rejects(remote.verifyIdToken(forged(), { now: clock / 1000 }), { code: "ERR_JWKS_NO_MATCHING_KEY" });
+    assert.equal(p.requests.length, before + 1, "one fetch, not one per forged token");
+  } finally {
+    remote.free();
+    await p.close();
+  }
+});

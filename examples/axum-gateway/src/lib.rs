@@ -18,7 +18,7 @@
 
 use axum::Router;
 use axum::body::Body;
-use axum::http::header::{AUTHORIZATION, CONNECTION, CONTENT_TYPE};
+use axum::http::header::{AUTHORIZATION, CONNECTION, CONTENT_ENCODING, CONTENT_TYPE};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Request, Response, StatusCode, Uri};
 use http_body_util::{BodyExt, Limited};
 use hyper_util::client::legacy::Client;
@@ -37,9 +37,10 @@ use tower::{Layer, Service};
 /// The most body bytes read to find a namespace in it: the module refuses more anyway.
 pub const MAX_READ_BODY: usize = 1024 * 1024;
 
-/// Headers of one connection (RFC 9110 §7.6.1), never forwarded either way; `host` and
-/// `content-length` are set again for the next hop.
-const HOP_BY_HOP: [&str; 10] = [
+/// Headers never forwarded: those of one connection (RFC 9110 §7.6.1, `expect` included;
+/// `host` is set again for the next hop), and the client's claims about forwarding, which
+/// Kestra may trust from its proxy.
+const HOP_BY_HOP: [&str; 18] = [
     "connection",
     "keep-alive",
     "proxy-connection",
@@ -49,7 +50,15 @@ const HOP_BY_HOP: [&str; 10] = [
     "trailer",
     "transfer-encoding",
     "upgrade",
+    "expect",
     "host",
+    "forwarded",
+    "x-forwarded-for",
+    "x-forwarded-host",
+    "x-forwarded-proto",
+    "x-forwarded-port",
+    "x-forwarded-prefix",
+    "x-real-ip",
 ];
 
 const IMPERSONATE: &str = "x-kestra-impersonate";
@@ -169,7 +178,9 @@ async fn decide(
     request: Request<Body>,
 ) -> Result<Request<Body>, Response<Body>> {
     let (mut parts, body) = request.into_parts();
-    // Decided on exactly what is forwarded: the path and query as received.
+    // Decided on exactly what is forwarded: the headers that go on (so `Connection` cannot
+    // drop one after the decision), the path and query as received.
+    strip_hop_by_hop(&mut parts.headers);
     let target = parts
         .uri
         .path_and_query()
@@ -199,7 +210,12 @@ async fn decide(
     };
     let mut authorizations = parts.headers.get_all(AUTHORIZATION).iter();
     let token = match (authorizations.next(), authorizations.next()) {
-        (Some(value), None) => value.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")),
+        (Some(value), None) => value
+            .to_str()
+            .ok()
+            .and_then(|v| v.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token.trim_start()),
         _ => None,
     };
     let session = match token {
@@ -224,6 +240,29 @@ async fn decide(
     let mut body = body;
     // The route reads its namespace in the body: read it (bounded), forward the same bytes.
     if decision.code == "BODY_NAMESPACE_MISSING" {
+        // Read as UTF-8 here, it must be read as UTF-8 by Kestra too.
+        let charset = parts
+            .headers
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| {
+                v.to_ascii_lowercase().split(';').skip(1).find_map(|p| {
+                    p.trim()
+                        .strip_prefix("charset=")
+                        .map(|c| c.trim_matches('"').to_owned())
+                })
+            });
+        let encoded = parts
+            .headers
+            .get(CONTENT_ENCODING)
+            .is_some_and(|v| !v.as_bytes().eq_ignore_ascii_case(b"identity"));
+        if encoded || charset.is_some_and(|c| c != "utf-8" && c != "utf8") {
+            return Err(refusal(
+                StatusCode::FORBIDDEN,
+                "BODY_UNREADABLE",
+                "a body read for its namespace must be UTF-8, not encoded",
+            ));
+        }
         let bytes = Limited::new(body, MAX_READ_BODY)
             .collect()
             .await

@@ -138,6 +138,7 @@ async fn decides_then_forwards_only_what_is_allowed() {
     assert_eq!(last.headers["authorization"], alice.as_str());
     assert_eq!(last.headers["x-custom"], "kept");
     assert!(!last.headers.contains_key("x-hop"));
+    assert!(!last.headers.contains_key("x-forwarded-host"));
 
     // A flow in the body: read for its namespace, forwarded byte for byte.
     let flow = "id: hello\nnamespace: company.team\n# é\ntasks: []\n";

@@ -115,6 +115,12 @@ pub fn add(s: &mut Scenarios) {
                 false,
                 allowed(),
             ),
+            // Nothing is looked up for a caller who holds the check nowhere.
+            http(
+                json!({"method": "DELETE", "url": "/api/v1/main/executions/4sYz"}),
+                false,
+                json!({"allowed": false, "code": "DENIED_NO_GRANT", "lookup": []}),
+            ),
             // KV PUT: CREATE and UPDATE alone; either one behind Kestra.
             http(
                 json!({"method": "PUT", "url": "/api/v1/main/namespaces/company/kv/k"}),
