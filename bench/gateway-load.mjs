@@ -58,6 +58,7 @@ let sent = 0;
 let done = 0;
 let errors = 0;
 const statuses = {};
+const failures = {};
 function one(i) {
   const c = mix[i % mix.length];
   sent += 1;
@@ -69,9 +70,10 @@ function one(i) {
       if (res.statusCode !== c.status) errors += 1;
     });
   });
-  req.on("error", () => {
+  req.on("error", (e) => {
     done += 1;
     errors += 1;
+    failures[e.code ?? e.message] = (failures[e.code ?? e.message] ?? 0) + 1;
   });
   req.end();
 }
@@ -99,7 +101,7 @@ while (done < sent) await new Promise((resolve) => setTimeout(resolve, 50));
 samples.sort((a, b) => a - b);
 const pct = (p) => samples[Math.min(samples.length - 1, Math.floor((p / 100) * samples.length))].toFixed(3);
 const warm = memory.slice(Math.min(2, memory.length - 1));
-console.log(`${seconds} s at ${rate} requests/s: ${sent} sent, ${done} answered, ${errors} errors; statuses ${JSON.stringify(statuses)}`);
+console.log(`${seconds} s at ${rate} requests/s: ${sent} sent, ${done} answered, ${errors} errors; statuses ${JSON.stringify(statuses)}${errors ? `; failed requests ${JSON.stringify(failures)}` : ""}`);
 console.log(`gateway time per request (ms): p50 ${pct(50)}, p99 ${pct(99)}, max ${pct(100)}`);
 console.log(`rss every 5 s (MiB): ${memory.map((m) => mib(m.rss)).join(" ")}`);
 console.log(`memory (MiB), from 10 s to the end: rss ${mib(warm[0].rss)} -> ${mib(warm.at(-1).rss)}, heap ${mib(warm[0].heapUsed)} -> ${mib(warm.at(-1).heapUsed)}, external ${mib(warm[0].external)} -> ${mib(warm.at(-1).external)}`);
