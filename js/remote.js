@@ -83,14 +83,14 @@ class Kept {
     return new RemoteError(this.staleCode, `the ${this.what} is older than ${this.staleAfter} ms and could not be fetched again${this.lastError ? ` (${this.lastError.code ?? "error"})` : ""}`, { cause: this.lastError ?? undefined });
   }
 
-  /** A load, waited for at most `wait` milliseconds. */
-  async bounded() {
+  /** A load, waited for at most `wait` milliseconds (then `late()` is the error). */
+  async bounded(late = () => this.stale()) {
     let timer;
-    const late = new Promise((_, reject) => {
-      timer = setTimeout(() => reject(this.stale()), this.wait);
+    const timeout = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(late()), this.wait);
     });
     try {
-      return await Promise.race([this.refresh(), late]);
+      return await Promise.race([this.refresh(), timeout]);
     } finally {
       clearTimeout(timer);
     }
@@ -102,7 +102,8 @@ class Kept {
     if (this.current === null) {
       // Never loaded: wait for a load, but not one per request while the source is down.
       if (!this.mayLoad && this.inFlight === null && this.lastError) throw this.lastError;
-      return this.refresh();
+      // The first load goes on in the background past the wait; the request does not.
+      return this.bounded(() => new RemoteError(this.staleCode, `the ${this.what} is not read yet (still reading after ${this.wait} ms)`));
     }
     if (this.due(this.lastSuccessAt, now) && this.mayLoad) {
       // In the background: a slow or failing source does not hold up the requests.
@@ -300,11 +301,16 @@ export class RemoteAuthorizer {
       authz = new this.Authorizer({ ...this.options, ...(policy ? { policy: policy.text } : {}), issuer: this.options.issuer ?? this.issuer, discovery, jwks });
     } catch (e) {
       if (snapshot === null || policy !== snapshot) throw e;
-      this.refusal = { version: snapshot.version, error: e, since: this.now() };
+      // The bound runs from the first refusal since a policy was last accepted: Kestra's
+      // policy changing again does not restart it.
+      this.refusal = { version: snapshot.version, error: e, since: this.refusal?.since ?? this.now() };
       this.policySource.refused(snapshot.version, e);
       return this.entry();
     }
-    if (policy !== null && policy === snapshot) this.goodPolicy = { text: snapshot.text, version: snapshot.version };
+    if (policy !== null && policy === snapshot) {
+      this.goodPolicy = { text: snapshot.text, version: snapshot.version };
+      this.refusal = null;
+    }
     if (this.current !== null) this.retired.push({ ...this.current, retiredAt: this.now() });
     this.current = { authz, key, users: 0 };
     return this.current;
@@ -392,6 +398,8 @@ const POLICY_CODES = { timeout: "ERR_POLICY_FETCH_TIMEOUT", failed: "ERR_POLICY_
 const TENANT_ID = /^[a-z0-9][a-z0-9_-]*$/;
 /** Kestra's execution ids: letters, digits, `_` and `-` (base62 UUIDs); nothing a path reads otherwise. */
 const EXECUTION_ID = /^[A-Za-z0-9_-]{1,128}$/;
+/** Milliseconds an execution Kestra did not find stays not found here. */
+const NOT_FOUND_FOR = 5_000;
 /** The module's own limits: past them the policy could not be built anyway. */
 const MAX_POLICY_BYTES = 64 * 1024 * 1024;
 const MAX_ITEMS = 1_000_000;
@@ -614,10 +622,15 @@ export class KestraPolicySource {
       if (!live(raw, "a binding") || !live(b, "a binding")) continue;
       // The detail shape names the user with their username: the user is listed too.
       if (b.user && typeof b.user === "object" && b.user.username !== undefined) user(idText(b.user.id, "a binding's user"), b.user.username);
-      // Every member that names the principal, the role or the namespace, in any shape: the
-      // module reads them all and refuses a binding that mixes them inconsistently.
+      // Every member that names the principal, the role or the namespace, in any shape, passed
+      // on; two members of two shapes that disagree are not for the source to choose between.
       const out = pick(b, ["id", "type", "externalId", "roleId", "namespaceId", "namespace"]);
       for (const name of ["role", "group", "user"]) if (b[name] !== undefined) out[name] = reference(b[name], `a binding's ${name}`);
+      const principal = out.user?.id ?? out.group?.id;
+      const agree = (a, b) => a === undefined || a === null || b === undefined || b === null || a === b;
+      if (!agree(out.externalId, principal) || !agree(out.roleId, out.role?.id) || ("namespaceId" in out && "namespace" in out && out.namespaceId !== out.namespace)) {
+        throw bad(`binding ${String(b.id)} names its principal, role or namespace twice, differently`);
+      }
       outBindings.push(out);
     }
     return {
@@ -645,11 +658,11 @@ export class KestraPolicySource {
   async lookup(tenant, kind, id) {
     if (kind !== "execution" || !this.tenants.includes(tenant) || typeof id !== "string" || !EXECUTION_ID.test(id)) return null;
     const key = `${tenant}/${id}`;
-    if (this.lookups.has(key)) {
-      const known = this.lookups.get(key);
+    const known = this.lookups.get(key);
+    if (typeof known === "string" || (known !== undefined && this.now() < known.notFoundUntil)) {
       this.lookups.delete(key);
       this.lookups.set(key, known);
-      return known;
+      return typeof known === "string" ? known : null;
     }
     const pending = this.lookupsInFlight.get(key);
     if (pending) return pending;
@@ -658,7 +671,8 @@ export class KestraPolicySource {
         const execution = await this.getJson(`/api/v1/${tenant}/executions/${id}`, { notFound: true, cap: MAX_KEY_DOCUMENT_BYTES });
         const namespace = typeof execution?.namespace === "string" ? execution.namespace : null;
         if (this.lookupCacheSize > 0) {
-          this.lookups.set(key, namespace);
+          // Not found is remembered briefly only: an execution may be created a moment later.
+          this.lookups.set(key, namespace ?? { notFoundUntil: this.now() + NOT_FOUND_FOR });
           if (this.lookups.size > this.lookupCacheSize) this.lookups.delete(this.lookups.keys().next().value);
         }
         return namespace;

@@ -101,9 +101,15 @@ export function createGateway({ authorizer, policySource = null, upstream, mode 
       // The route reads its namespace in the body: read it (bounded), as bytes to forward as they came.
       if (decision.code === "BODY_NAMESPACE_MISSING" && request.body !== null) {
         // Read as UTF-8 here, it must be read as UTF-8 by Kestra too.
-        const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(headers.get("content-type") ?? "")?.[1];
+        // One charset parameter at most, UTF-8 (a server may read the last of two).
+        const charsets = (headers.get("content-type") ?? "")
+          .split(";")
+          .slice(1)
+          .map((p) => p.split("="))
+          .filter(([name]) => name.trim().toLowerCase() === "charset")
+          .map(([, value = ""]) => value.trim().replace(/^"(.*)"$/, "$1").toLowerCase());
         const encoding = headers.get("content-encoding");
-        if ((charset !== undefined && !/^utf-?8$/i.test(charset)) || (encoding !== null && encoding.toLowerCase() !== "identity")) {
+        if (charsets.length > 1 || charsets.some((c) => c !== "utf-8" && c !== "utf8") || (encoding !== null && encoding.toLowerCase() !== "identity")) {
           return { refusal: answer(403, { allowed: false, code: "BODY_UNREADABLE", status: 403, reason: "a body read for its namespace must be UTF-8, not encoded" }) };
         }
         body = await readBounded(request.body, MAX_READ_BODY);
@@ -117,7 +123,11 @@ export function createGateway({ authorizer, policySource = null, upstream, mode 
       }
       let looked = false;
       if (decision.code === "NEEDS_LOOKUP" && policySource !== null) {
-        ask.namespaces = await policySource.answer(decision.tenant, decision.lookup);
+        try {
+          ask.namespaces = await policySource.answer(decision.tenant, decision.lookup);
+        } catch (e) {
+          return { refusal: answer(503, { allowed: false, code: e?.code ?? "ERR_POLICY_FETCH_FAILED", status: 503 }) };
+        }
         looked = true;
         decision = judge();
       }

@@ -40,12 +40,14 @@ export async function gatewayUsage(token: string, request: { method: string; url
   const policySource = new KestraPolicySource({ url: "https://kestra.example.com", token: "service", tenants: ["main"], interval: 30_000 }).start();
   const remote = new RemoteAuthorizer({ Authorizer, issuer: "https://sso.example.com/application/o/kestra/", options: { clientId: "kestra-client" }, policySource, maxStale: 60_000 });
   try {
-    const { authorizer, session } = await remote.verify(token);
+    const { authorizer, session, release } = await remote.verify(token);
     let decision = authorizer.authorizeHttp(session, request);
     if (decision.code === "NEEDS_LOOKUP") {
       decision = authorizer.authorizeHttp(session, { ...request, namespaces: await policySource.answer(decision.tenant, decision.lookup) });
     }
     const since: number | null = policySource.lastSuccessAt;
+    session.free();
+    release();
     return since === null ? 503 : decision.status;
   } catch (e) {
     if (e instanceof RemoteError) {

@@ -241,22 +241,27 @@ async fn decide(
     // The route reads its namespace in the body: read it (bounded), forward the same bytes.
     if decision.code == "BODY_NAMESPACE_MISSING" {
         // Read as UTF-8 here, it must be read as UTF-8 by Kestra too.
-        let charset = parts
+        // One charset parameter at most, UTF-8 (a server may read the last of two).
+        let content_type = parts
             .headers
             .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| {
-                v.to_ascii_lowercase().split(';').skip(1).find_map(|p| {
-                    p.trim()
-                        .strip_prefix("charset=")
-                        .map(|c| c.trim_matches('"').to_owned())
-                })
-            });
+            .map(|v| v.to_str().map(str::to_ascii_lowercase));
+        let charsets: Vec<String> = match content_type {
+            Some(Err(_)) => vec![String::new()],
+            Some(Ok(value)) => value
+                .split(';')
+                .skip(1)
+                .map(|p| p.split_once('=').unwrap_or((p, "")))
+                .filter(|(name, _)| name.trim() == "charset")
+                .map(|(_, value)| value.trim().trim_matches('"').to_owned())
+                .collect(),
+            None => Vec::new(),
+        };
         let encoded = parts
             .headers
             .get(CONTENT_ENCODING)
             .is_some_and(|v| !v.as_bytes().eq_ignore_ascii_case(b"identity"));
-        if encoded || charset.is_some_and(|c| c != "utf-8" && c != "utf8") {
+        if encoded || charsets.len() > 1 || charsets.iter().any(|c| c != "utf-8" && c != "utf8") {
             return Err(refusal(
                 StatusCode::FORBIDDEN,
                 "BODY_UNREADABLE",

@@ -209,6 +209,36 @@ async fn decides_then_forwards_only_what_is_allowed() {
             403,
             "IMPERSONATION_DENIED",
         ),
+        (
+            "POST",
+            "/api/v1/main/flows",
+            vec![
+                ("authorization", alice.as_str()),
+                ("content-type", "application/x-yaml; charset=ISO-8859-1"),
+            ],
+            flow,
+            403,
+            "BODY_UNREADABLE",
+        ),
+        (
+            "POST",
+            "/api/v1/main/flows",
+            vec![
+                ("authorization", alice.as_str()),
+                ("content-type", "application/x-yaml; charset=utf-8; charset=ISO-8859-1"),
+            ],
+            flow,
+            403,
+            "BODY_UNREADABLE",
+        ),
+        (
+            "POST",
+            "/api/v1/main/flows",
+            vec![("authorization", alice.as_str()), ("content-encoding", "br")],
+            flow,
+            403,
+            "BODY_UNREADABLE",
+        ),
     ] {
         let (got, answer) = send(&base, method, path, &headers, body).await;
         assert_eq!(
@@ -249,4 +279,24 @@ async fn decides_then_forwards_only_what_is_allowed() {
         (status, answer["code"].as_str()),
         (StatusCode::FORBIDDEN, Some("IMPERSONATION_DENIED"))
     );
+    // `Connection` naming the impersonation header drops it before the decision: carol, as
+    // herself, may not read the flow.
+    let before = count();
+    let (status, answer) = send(
+        &base,
+        "GET",
+        "/api/v1/main/flows/company.team/hello",
+        &[
+            ("authorization", &carol),
+            ("x-kestra-impersonate", "alice@example.com"),
+            ("connection", "x-kestra-impersonate"),
+        ],
+        "",
+    )
+    .await;
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("DENIED_NO_GRANT"))
+    );
+    assert_eq!(count(), before);
 }
