@@ -491,6 +491,19 @@ impl Authorizer {
             .matrix(&*self.principal_of(session)?, namespace, tenant.or(session.tenant()))
     }
 
+    /// Who may do `permission` / `action` on `namespace` (or tenant-wide) in `tenant` (else
+    /// the default tenant): the policy's users `authorize` allows, with its reasons; the groups
+    /// whose bindings grant it; whether the first-login role does; the Instance Owners.
+    pub fn who_can<'a>(
+        &'a self,
+        permission: &str,
+        action: &str,
+        namespace: Option<&str>,
+        tenant: Option<&'a str>,
+    ) -> Result<crate::rbac::WhoCan<'a>> {
+        self.policy.who_can(permission, action, namespace, tenant)
+    }
+
     /// Where the session's user may do `permission` / `action`.
     pub fn allowed_namespaces(
         &self,

@@ -209,3 +209,73 @@ fn the_generators_vocabulary_is_valid() {
         assert!(!allowed(&a, &s, "FLOW", "READ", Some(ns)));
     }
 }
+
+/// Several users, groups and memberships, an Instance Owner, and a first-login role.
+fn crowd_policy(
+    roles: &[Value],
+    bindings: &[(usize, usize, bool, Option<String>)],
+    members: &[(usize, usize)],
+    default_role: Option<usize>,
+) -> Value {
+    json!({"model": "crud", "tenants": {"main": {
+        "roles": roles.iter().enumerate().map(|(i, r)| json!({"id": format!("r{i}"), "permissions": r, "isDefault": default_role == Some(i)})).collect::<Vec<_>>(),
+        "groups": [{"id": "g0", "name": "zero"}, {"id": "g1", "name": "one"}],
+        "users": (0..4).map(|u| json!({
+            "id": format!("u{u}"),
+            "username": format!("user{u}@example.com"),
+            "groups": members.iter().filter(|(m, _)| *m == u).map(|(_, g)| format!("g{g}")).collect::<Vec<_>>(),
+            "superAdmin": u == 3,
+        })).collect::<Vec<_>>(),
+        "bindings": bindings.iter().map(|(role, who, group, ns)| json!({
+            "type": if *group { "GROUP" } else { "USER" },
+            "externalId": if *group { format!("g{}", who % 2) } else { format!("u{who}") },
+            "roleId": format!("r{role}"),
+            "namespaceId": ns,
+        })).collect::<Vec<_>>(),
+    }}})
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    /// `whoCan` lists exactly the users `authorize` allows, with the same reasons; the
+    /// first-login role exactly when a user the policy does not list is allowed.
+    #[test]
+    fn who_can_is_exactly_authorize(
+        roles in prop::collection::vec(role(), 1..4),
+        bindings in prop::collection::vec((0usize..3, 0usize..4, any::<bool>(), prop::option::of(namespace())), 0..8),
+        members in prop::collection::vec((0usize..4, 0usize..2), 0..5),
+        default_role in prop::option::of(0usize..3),
+        probes in prop::collection::vec(namespace(), 1..3),
+    ) {
+        let bindings: Vec<_> = bindings.into_iter().filter(|b| b.0 < roles.len()).collect();
+        let default_role = default_role.filter(|r| *r < roles.len());
+        let a = authz(crowd_policy(&roles, &bindings, &members, default_role));
+        let mut sessions: Vec<(String, kestra_authz::Session)> = (0..4)
+            .map(|u| format!("user{u}@example.com"))
+            .map(|name| { let s = session(&a, &name); (name, s) })
+            .collect();
+        sessions.push(("stranger@example.com".into(), session(&a, "stranger@example.com")));
+        let mut asks: Vec<(&str, &str, Option<String>)> = requests(&probes);
+        asks.push(("USER", "READ", None));
+        for (p, act, ns) in asks {
+            let who = a.who_can(p, act, ns.as_deref(), None).unwrap();
+            for (name, s) in &sessions {
+                let decision = a.authorize(s, &Request { permission: p, action: act, namespace: ns.as_deref(), tenant: None }).unwrap();
+                let listed = who.users.iter().find(|u| u.username == name.as_str());
+                if name == "stranger@example.com" {
+                    prop_assert_eq!(decision.allowed, who.default_role.is_some(), "{}:{} {:?} first login", p, act, ns);
+                    continue;
+                }
+                prop_assert_eq!(decision.allowed, listed.is_some(), "{}:{} {:?} {}", p, act, ns, name);
+                if let Some(user) = listed {
+                    prop_assert_eq!(&user.reasons, &decision.reasons, "{}:{} {:?} {}", p, act, ns, name);
+                }
+            }
+            // A group is listed exactly when one of its bindings grants it.
+            for group in &who.groups {
+                prop_assert!(!group.reasons.is_empty(), "{}:{} {:?} group {}", p, act, ns, group.id);
+            }
+        }
+    }
+}

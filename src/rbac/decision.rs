@@ -173,6 +173,44 @@ impl Decision<'_> {
     }
 }
 
+/// Who holds a grant in a tenant (`whoCan`): exactly those `authorize` allows, each with the
+/// reasons it gives.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WhoCan<'a> {
+    /// The tenant asked about (absent when a tenant was required and none was named).
+    pub tenant: Option<Cow<'a, str>>,
+    /// Policy users (by their username) whom `authorize` allows, sorted by username.
+    pub users: Vec<WhoUser<'a>>,
+    /// Groups with a binding that grants it, sorted by id: their members hold it when they
+    /// have access to the tenant (with `groups-claim-path`, whoever the token says).
+    pub groups: Vec<WhoGroup<'a>>,
+    /// The first-login role, when it grants it: every user the policy does not list has it.
+    pub default_role: Option<WhoRole<'a>>,
+    /// Usernames of the Instance Owners, when the permission is one of theirs.
+    pub instance_owners: Vec<Cow<'a, str>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WhoUser<'a> {
+    pub id: Cow<'a, str>,
+    pub username: Cow<'a, str>,
+    pub reasons: Vec<Reason<'a>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WhoGroup<'a> {
+    pub id: Cow<'a, str>,
+    pub name: Cow<'a, str>,
+    pub reasons: Vec<Reason<'a>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WhoRole<'a> {
+    pub id: Cow<'a, str>,
+    pub name: Cow<'a, str>,
+}
+
 /// Where a (permission, action) is granted.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct NamespaceGrants {

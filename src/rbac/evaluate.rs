@@ -9,7 +9,9 @@
 
 use super::catalog::{Key, KeySet, Model, Permission, Scope, key_space};
 use super::compile::CompiledPolicy;
-use super::decision::{ALLOWED, Decision, DenyCode, NamespaceGrants, Reason, Request, UiCheck, Via};
+use super::decision::{
+    ALLOWED, Decision, DenyCode, NamespaceGrants, Reason, Request, UiCheck, Via, WhoCan, WhoGroup, WhoRole, WhoUser,
+};
 use super::namespace;
 use super::principal::{Principal, TenantPrincipal};
 use super::tenant::{BindingMeta, Grants, TenantIndex};
@@ -452,6 +454,114 @@ impl CompiledPolicy {
             reasons,
             tenant: outcome.tenant.map(Into::into),
         })
+    }
+
+    /// Who `authorize` allows `permission` / `action` on `namespace` in `tenant`, from the
+    /// index: the groups whose grant tables answer it, the users whose own or whose groups'
+    /// tables do (and the Instance Owners, for theirs), each then decided by the same routine
+    /// as `authorize` for its reasons; and whether the first-login role answers it.
+    pub fn who_can<'a>(
+        &'a self,
+        permission: &str,
+        action: &str,
+        namespace: Option<&str>,
+        tenant: Option<&'a str>,
+    ) -> Result<WhoCan<'a>> {
+        let q = self.question(&Ask::exact(permission, action, namespace))?;
+        let tenant = match self.tenant(tenant)? {
+            Ok(t) => t,
+            Err(_) => return Ok(WhoCan::default()),
+        };
+        let mut out = WhoCan {
+            tenant: Some(tenant.into()),
+            ..WhoCan::default()
+        };
+        let index = self.tenants.get(tenant);
+        let instance_wide = q.resolved.permission.def().is_some_and(|d| d.instance_owner);
+        // The first-login role: what a user the policy does not list gets.
+        let stranger = Principal {
+            known: false,
+            username: Some(String::new()),
+            ..Principal::default()
+        };
+        if q.resolved.scope != Scope::Instance
+            && let Some(role) = self
+                .first_login(&stranger, index, tenant)
+                .filter(|d| q.wanted.within(d.keys))
+        {
+            out.default_role = Some(WhoRole {
+                id: role.id.into(),
+                name: role.name.into(),
+            });
+        }
+        let mut buf = [0u32; namespace::MAX_NAMESPACE_DEPTH];
+        let view = View {
+            tenant,
+            index,
+            principal: None,
+            access: true,
+            default_role: None,
+        };
+        let chain = view.chain(&q.resolved, &mut buf);
+        let mut granting_groups = Vec::new();
+        if let Some(index) = index.filter(|_| q.resolved.scope != Scope::Instance) {
+            let mut names: Vec<&str> = vec![""; index.group_grants.len()];
+            for (name, slots) in &index.group_by_name {
+                for slot in slots {
+                    if let Some(at) = names.get_mut(*slot) {
+                        *at = name;
+                    }
+                }
+            }
+            for (slot, grants) in index.group_grants.iter().enumerate() {
+                if !table_grants(grants, &q, chain, None) {
+                    continue;
+                }
+                granting_groups.push(slot);
+                let mut reasons = Vec::new();
+                record_bindings(&view, index, grants, Via::Group, &q, chain, &mut reasons);
+                let id = index.group_ids.get(slot).map_or("", String::as_str);
+                let name = names.get(slot).copied().filter(|n| !n.is_empty()).unwrap_or(id);
+                out.groups.push(WhoGroup {
+                    id: id.into(),
+                    name: name.into(),
+                    reasons,
+                });
+            }
+        }
+        // Candidates: a superset of those allowed (a listed user never has the first-login
+        // role), each decided exactly.
+        for (username, identity) in &self.users_by_username {
+            let user = index.and_then(|i| i.user_by_id.get(&identity.id).copied());
+            let own = user
+                .and_then(|u| index?.user_grants.get(u))
+                .is_some_and(|g| q.resolved.scope != Scope::Instance && table_grants(g, &q, chain, None));
+            let via_group = self.groups_claim_path.is_none()
+                && user
+                    .and_then(|u| index?.user_groups.get(u))
+                    .is_some_and(|groups| groups.iter().any(|g| granting_groups.contains(g)));
+            let owner = identity.instance_owner && instance_wide;
+            if !(own || via_group || owner) {
+                continue;
+            }
+            if owner {
+                out.instance_owners.push(username.as_str().into());
+            }
+            let principal = self.principal_for_username(username);
+            let mut reasons = Vec::new();
+            let ask = Ask::exact(permission, action, namespace);
+            if self.decide(&principal, &ask, Some(tenant), &mut reasons)?.allowed() {
+                out.users.push(WhoUser {
+                    id: identity.id.as_str().into(),
+                    username: username.as_str().into(),
+                    reasons,
+                });
+            }
+        }
+        out.users.sort_by(|a, b| a.username.cmp(&b.username));
+        out.groups.sort_by(|a, b| a.id.cmp(&b.id));
+        out.instance_owners.sort();
+        Ok(out)
     }
 
     /// One check of an HTTP route: `permission` with `action` (or any of its actions), on

@@ -20,6 +20,9 @@ mod tenant;
 
 pub use catalog::{Model, Scope};
 pub use compile::{CompiledPolicy, RbacOptions};
-pub use decision::{ALLOWED, Decision, DenyCode, Matrix, NamespaceGrants, Reason, Request, UiCheck, Via};
+pub use decision::{
+    ALLOWED, Decision, DenyCode, Matrix, NamespaceGrants, Reason, Request, UiCheck, Via, WhoCan, WhoGroup, WhoRole,
+    WhoUser,
+};
 pub use policy::{ModelChoice, PolicyInput};
 pub use principal::Principal;

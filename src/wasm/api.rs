@@ -5,7 +5,7 @@ use super::decision::{JsStrings, decide, decide_in_batch, http_decision_to_js};
 use super::http::read_request;
 use super::transport::{
     NoText, from_js, optional_string_arg, optional_text_arg, policy_member, text_arg, with_js_text, with_json_text,
-    without_member,
+    with_request, without_member,
 };
 use super::{js_error, to_array, to_js};
 use crate::authorizer::{Authorizer, AuthorizerOptions, Session};
@@ -238,6 +238,22 @@ impl JsAuthorizer {
         #[wasm_bindgen(unchecked_param_type = "HttpRequestOptions")] request: JsValue,
     ) -> Result<JsValue, JsValue> {
         self.decide_http(None, request)
+    }
+
+    /// `whoCan({ permission, action, namespace?, tenant? })` -> `{ tenant, users: [{ id,
+    /// username, reasons }], groups: [{ id, name, reasons }], defaultRole, instanceOwners }`:
+    /// exactly the policy users `authorize` allows, with its reasons.
+    #[wasm_bindgen(js_name = whoCan, unchecked_return_type = "WhoCan")]
+    pub fn who_can(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "AuthorizationRequest")] request: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        with_request(&request, |r| {
+            self.inner
+                .who_can(r.permission, r.action, r.namespace, r.tenant)
+                .map(|who| to_js(&who))
+                .map_err(js_error)
+        })
     }
 
     /// `allowedNamespaces(session, permission, action, tenant?)` -> `{ everywhere, namespaces }`.

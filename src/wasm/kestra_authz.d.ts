@@ -250,6 +250,20 @@ export interface TokenCacheStats {
   misses: number;
 }
 
+/** `authz.whoCan(request)`: who holds a grant in a tenant. */
+export interface WhoCan {
+  /** The tenant asked about (null when a tenant was required and none was named). */
+  tenant: string | null;
+  /** The policy's users `authorize` allows, by username, with its reasons. */
+  users: Array<{ id: string; username: string; reasons: Reason[] }>;
+  /** Groups with a binding that grants it: their members hold it (with access to the tenant). */
+  groups: Array<{ id: string; name: string; reasons: Reason[] }>;
+  /** The first-login role, when it grants it: every user the policy does not list has it. */
+  defaultRole: { id: string; name: string } | null;
+  /** Usernames of the Instance Owners, when the permission is one of theirs. */
+  instanceOwners: string[];
+}
+
 export interface NamespaceGrants {
   everywhere: boolean;
   namespaces: string[];

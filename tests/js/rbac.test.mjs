@@ -335,3 +335,58 @@ test("the guide's configuration: default role everywhere, tenant required, IAM w
   assert.ok(authz.warnings.some((w) => w.code === "WARN_DEFAULT_ROLE_IAM_WRITE"));
   assert.equal(authz.model, "crud");
 });
+
+test("whoCan lists exactly whom authorize allows, with the same reasons", () => {
+  const crowd = {
+    model: "v2",
+    tenants: {
+      main: {
+        roles: [
+          { id: "dev", name: "Developer", permissions: { FLOW: ["VIEW", "LIST", "UPDATE"] } },
+          { id: "viewer", name: "Viewer", permissions: { FLOW: ["VIEW"] }, isDefault: true },
+        ],
+        groups: [{ id: "g1", name: "data-team" }, { id: "g2", name: "ops" }],
+        users: [
+          { id: "u1", username: "alice@example.com", groups: ["g1"] },
+          { id: "u2", username: "bob@example.com" },
+          { id: "u3", username: "carol@example.com", groups: ["g2"] },
+          { id: "u4", username: "root@example.com", superAdmin: true },
+        ],
+        bindings: [
+          { id: "b1", type: "USER", externalId: "u2", roleId: "dev", namespaceId: "company.team" },
+          { id: "b2", type: "GROUP", externalId: "g1", roleId: "dev", namespaceId: "company" },
+          { id: "b3", type: "GROUP", externalId: "g2", roleId: "dev", namespaceId: "companyx" },
+        ],
+      },
+    },
+  };
+  const authz = new Authorizer({ issuer: ISSUER, clientId: CLIENT_ID, clientSecret: SECRET, jwks: "{}", policy: crowd });
+  const names = ["alice@example.com", "bob@example.com", "carol@example.com", "root@example.com", "stranger@example.com"];
+  const sessions = names.map((email) => authz.verifyIdToken(mint({ email }), { now: NOW }));
+  for (const request of [
+    { permission: "FLOW", action: "UPDATE", namespace: "company.team.data" },
+    { permission: "FLOW", action: "VIEW", namespace: "company" },
+    { permission: "FLOW", action: "UPDATE", namespace: "companyx" },
+    { permission: "USER", action: "VIEW" },
+  ]) {
+    const who = authz.whoCan(request);
+    assert.equal(who.tenant, "main");
+    names.forEach((name, i) => {
+      const decision = authz.authorize(sessions[i], request);
+      const listed = who.users.find((u) => u.username === name);
+      if (name === "stranger@example.com") assert.equal(decision.allowed, who.defaultRole !== null, JSON.stringify(request));
+      else assert.equal(decision.allowed, listed !== undefined, `${name} ${JSON.stringify(request)}`);
+      if (listed) assert.deepEqual(listed.reasons, decision.reasons);
+    });
+  }
+  const update = authz.whoCan({ permission: "FLOW", action: "UPDATE", namespace: "company.team.data" });
+  assert.deepEqual(update.users.map((u) => [u.id, u.username]), [["u1", "alice@example.com"], ["u2", "bob@example.com"]]);
+  assert.deepEqual(update.groups.map((g) => [g.id, g.name, g.reasons.map((r) => r.binding)]), [["g1", "data-team", ["b2"]]]);
+  assert.equal(update.defaultRole, null);
+  assert.deepEqual(authz.whoCan({ permission: "FLOW", action: "VIEW", namespace: "anything" }).defaultRole, { id: "viewer", name: "Viewer" });
+  assert.deepEqual(authz.whoCan({ permission: "USER", action: "VIEW" }).instanceOwners, ["root@example.com"]);
+  assert.throws(() => authz.whoCan({ permission: "FLOWS", action: "VIEW" }), { code: "ERR_UNKNOWN_PERMISSION" });
+  assert.throws(() => authz.whoCan({ permission: "FLOW" }), { code: "ERR_OPTION_INVALID" });
+  for (const s of sessions) s.free();
+  authz.free();
+});
