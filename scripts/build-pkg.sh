@@ -60,11 +60,13 @@ cat > pkg/package.json <<JSON
     "./node": "./nodejs/kestra_authz.js"
   },
   "type": "module",
+  "bin": { "kestra-authz": "./cli.js" },
   "engines": { "node": "^20.19.0 || >=22.12.0" },
-  "files": ["nodejs/", "web/", "bundler/", "remote.js", "remote.d.ts", "README.md"]
+  "files": ["nodejs/", "web/", "bundler/", "remote.js", "remote.d.ts", "cli.js", "README.md"]
 }
 JSON
-cp js/README.md js/remote.js js/remote.d.ts pkg/
+cp js/README.md js/remote.js js/remote.d.ts js/cli.js pkg/
+chmod +x pkg/cli.js
 raw=$(stat -c %s pkg/web/kestra_authz_bg.wasm)
 gz=$(gzip -9 -c pkg/web/kestra_authz_bg.wasm | wc -c)
 echo "build-pkg: pkg/ ready; kestra_authz_bg.wasm is $raw bytes, $gz gzip -9"

@@ -17,7 +17,7 @@ test("npm pack, install the tarball in a fresh project, import and require it", 
     const out = execFileSync("npm", ["pack", join(repo, "pkg"), "--pack-destination", work, "--json"], { encoding: "utf8" });
     const [{ filename, files }] = JSON.parse(out);
     const packed = files.map((f) => f.path);
-    for (const needed of ["package.json", "README.md", "nodejs/kestra_authz_bg.wasm", "web/kestra_authz.js", "web/kestra_authz.d.ts", "bundler/kestra_authz.js", "remote.js", "remote.d.ts"]) {
+    for (const needed of ["package.json", "README.md", "nodejs/kestra_authz_bg.wasm", "web/kestra_authz.js", "web/kestra_authz.d.ts", "bundler/kestra_authz.js", "remote.js", "remote.d.ts", "cli.js"]) {
       assert.ok(packed.includes(needed), `${needed} is in the tarball`);
     }
     const project = join(work, "app");
@@ -39,6 +39,9 @@ test("npm pack, install the tarball in a fresh project, import and require it", 
       const printed = execFileSync("node", ["check.mjs"], { cwd: project, encoding: "utf8" });
       assert.equal(printed.trim(), "alice@example.com", loader);
     }
+    // The installed command.
+    const routed = execFileSync(join(project, "node_modules/.bin/kestra-authz"), ["routes", "GET", "/api/v1/main/flows/company/hello", "--json"], { cwd: project, encoding: "utf8" });
+    assert.equal(JSON.parse(routed).route, "GET /api/v1/{tenant}/flows/{namespace}/{id}");
     const manifest = JSON.parse(readFileSync(join(project, "node_modules/kestra-authz/package.json"), "utf8"));
     assert.equal(manifest.exports["."].types, "./web/kestra_authz.d.ts");
   } finally {

@@ -1,0 +1,340 @@
+#!/usr/bin/env node
+// kestra-authz: the package from a shell. Verify a token, lint Kestra's configuration, decide a
+// request, print the permission matrix, ask who holds a grant, map a request to Kestra's API.
+// Human output by default, --json for scripts. Exit statuses: 0 done (verified, allowed, no
+// findings), 1 a negative answer (not verified, denied, findings with --strict), 2 an error
+// (bad usage or input). Errors print their code and message, never a stack.
+import { createRequire } from "node:module";
+import { readFileSync } from "node:fs";
+import { generateKeyPairSync } from "node:crypto";
+import { parseArgs } from "node:util";
+
+const require = createRequire(import.meta.url);
+const { Authorizer, kestraRoute } = require("./nodejs/kestra_authz.js");
+const { RemoteAuthorizer } = await import("./remote.js");
+
+class UsageError extends Error {
+  constructor(message) {
+    super(message);
+    this.code = "ERR_USAGE";
+  }
+}
+
+/** A negative answer: printed, then exit 1. */
+class Negative extends Error {}
+
+const KEYS = {
+  config: { type: "string", short: "c" },
+  jwks: { type: "string" },
+  discovery: { type: "string" },
+  policy: { type: "string", short: "p" },
+  issuer: { type: "string" },
+  "client-id": { type: "string" },
+  model: { type: "string" },
+  now: { type: "string" },
+  nonce: { type: "string" },
+  tenant: { type: "string", short: "t" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+};
+const REQUEST = {
+  permission: { type: "string", short: "P" },
+  action: { type: "string", short: "A" },
+  namespace: { type: "string", short: "n" },
+};
+const KEY_HELP = `Keys and configuration:
+  -c, --config FILE       Kestra's application.yaml (issuer, client id and secret, default role, tenants)
+      --jwks FILE|URL     the provider's JWKS (https://<authentik>/application/o/<slug>/jwks/)
+      --discovery FILE|URL  its discovery document; a URL is fetched with its JWKS
+  -p, --policy FILE       roles, groups, users and bindings (JSON, Kestra's shapes)
+      --issuer ISS, --client-id ID   when no configuration names them
+      The HS256 client secret comes from the configuration or KESTRA_AUTHZ_CLIENT_SECRET.
+      FILE may be - for standard input (one input at most).`;
+
+const COMMANDS = {
+  verify: {
+    summary: "verify an ID token and print its claims",
+    usage: "kestra-authz verify <token|-> [keys] [--now SECONDS] [--nonce N] [--json]",
+    options: KEYS,
+    run: verify,
+  },
+  lint: {
+    summary: "read Kestra's application.yaml as Kestra would, and print the findings",
+    usage: "kestra-authz lint <application.yaml|-> [--strict] [--json]",
+    options: { strict: { type: "boolean" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    run: lint,
+  },
+  decide: {
+    summary: "decide one request for a token's user, with the reasons",
+    usage: "kestra-authz decide <token|-> -P PERMISSION -A ACTION [-n NAMESPACE] [-t TENANT] [keys] [--json]",
+    options: { ...KEYS, ...REQUEST },
+    run: decide,
+  },
+  matrix: {
+    summary: "print every permission x action for a token's user, as a grid",
+    usage: "kestra-authz matrix <token|-> [-n NAMESPACE] [-t TENANT] [keys] [--no-color] [--json]",
+    options: { ...KEYS, namespace: REQUEST.namespace, "no-color": { type: "boolean" } },
+    run: matrix,
+  },
+  "who-can": {
+    summary: "list the users and groups that hold a grant, with the reasons",
+    usage: "kestra-authz who-can -P PERMISSION -A ACTION [-n NAMESPACE] [-t TENANT] -p policy.json [-c application.yaml] [--json]",
+    options: { ...KEYS, ...REQUEST },
+    run: whoCan,
+  },
+  routes: {
+    summary: "map a request to Kestra's API to the checks it needs",
+    usage: "kestra-authz routes <METHOD> <URL> [--body FILE|-] [--model crud|v2] [--mode sole|defense] [--json]",
+    options: { body: { type: "string" }, model: { type: "string" }, mode: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    run: routes,
+  },
+};
+
+const HELP = `kestra-authz: verify authentik ID tokens and decide Kestra RBAC permissions.
+
+Usage: kestra-authz <command> [options]   (kestra-authz <command> --help for its options)
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`)
+  .join("\n")}
+
+Exit statuses: 0 done (verified, allowed, no findings); 1 a negative answer (not verified,
+denied, findings with --strict); 2 an error (usage, unreadable input, bad configuration).
+Errors print their code (ERR_...) and message.`;
+
+let stdinUsed = false;
+/** A file's text, standard input for "-", or a URL's answer. */
+async function load(ref, what) {
+  if (ref === "-") {
+    if (stdinUsed) throw new UsageError(`only one input can come from standard input (${what})`);
+    stdinUsed = true;
+    return readFileSync(0, "utf8");
+  }
+  if (/^https?:\/\//.test(ref)) {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), 10_000);
+    try {
+      const response = await fetch(ref, { signal: controller.signal, headers: { accept: "application/json" } });
+      if (!response.ok) throw Object.assign(new Error(`GET ${ref}: HTTP ${response.status}`), { code: "ERR_REMOTE_FETCH_FAILED" });
+      return await response.text();
+    } catch (e) {
+      if (e.code) throw e;
+      throw Object.assign(new Error(`GET ${ref}: ${controller.signal.aborted ? "no answer within 10 s" : e.message}`), { code: "ERR_REMOTE_FETCH_FAILED" });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  try {
+    return readFileSync(ref, "utf8");
+  } catch (e) {
+    throw Object.assign(new Error(`${what}: cannot read ${ref}: ${e.code ?? e.message}`), { code: "ERR_INPUT_UNREADABLE" });
+  }
+}
+
+/** A JWKS of a key made here and never used: for commands that verify no token. */
+const throwawayJwks = () => JSON.stringify({ keys: [{ ...generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({ format: "jwk" }), kid: "unused", alg: "ES256", use: "sig" }] });
+
+/** The Authorizer the options describe. Without keys (who-can), a throwaway one: it verifies nothing. */
+async function authorizerOf(values, { needKeys = true } = {}) {
+  const options = {};
+  if (values.config) options.kestraConfig = await load(values.config, "--config");
+  if (values.policy) options.policy = await load(values.policy, "--policy");
+  if (values.jwks) options.jwks = await load(values.jwks, "--jwks");
+  const remoteDiscovery = values.discovery && /^https?:\/\//.test(values.discovery) && !values.jwks;
+  if (values.discovery && !remoteDiscovery) options.discovery = await load(values.discovery, "--discovery");
+  if (values.issuer) options.issuer = values.issuer;
+  if (values["client-id"]) options.clientId = values["client-id"];
+  if (values.model) options.model = values.model;
+  if (process.env.KESTRA_AUTHZ_CLIENT_SECRET) options.clientSecret = process.env.KESTRA_AUTHZ_CLIENT_SECRET;
+  if (needKeys && remoteDiscovery) {
+    // The discovery document and its JWKS, fetched by the remote helper.
+    const issuer = options.issuer ?? values.discovery.replace(/\.well-known\/openid-configuration$/, "");
+    const remote = new RemoteAuthorizer({ Authorizer, issuer, discoveryUrl: values.discovery, options, timeout: 10_000 });
+    return remote.authorizer();
+  }
+  if (needKeys) {
+    if (!options.jwks && !options.discovery && !options.clientSecret && !options.kestraConfig) throw new UsageError("give the provider's keys: --jwks, --discovery, or a configuration with the client secret");
+    return new Authorizer(options);
+  }
+  if (!options.jwks && !options.discovery) options.jwks = throwawayJwks();
+  options.issuer ??= options.kestraConfig ? undefined : "https://unused.invalid/";
+  options.clientId ??= options.kestraConfig ? undefined : "unused";
+  for (const key of Object.keys(options)) if (options[key] === undefined) delete options[key];
+  return new Authorizer(options);
+}
+
+/** The verification options: the clock (seconds), the nonce, the tenant. */
+function verifyOptions(values) {
+  const out = {};
+  if (values.now !== undefined) {
+    const now = Number(values.now);
+    if (!Number.isFinite(now)) throw new UsageError("--now takes seconds since the epoch");
+    out.now = now;
+  }
+  if (values.nonce) out.nonce = values.nonce;
+  if (values.tenant) out.tenant = values.tenant;
+  return out;
+}
+
+async function session(values, positionals) {
+  const token = positionals[0] === "-" ? (await load("-", "token")).trim() : positionals[0];
+  if (positionals.length !== 1 || !token) throw new UsageError("give one token (or - to read it from standard input)");
+  const authz = await authorizerOf(values);
+  try {
+    return { authz, session: authz.verifyIdToken(token, verifyOptions(values)) };
+  } catch (e) {
+    authz.free();
+    throw new Negative(`${e.code}: ${e.message}`, { cause: e });
+  }
+}
+
+const out = (text) => process.stdout.write(`${text}\n`);
+
+async function verify(values, positionals) {
+  const { authz, session: s } = await session(values, positionals);
+  const result = { alg: s.alg, issuer: s.issuer, username: s.username ?? null, tenant: s.tenant ?? null, claims: s.claims };
+  for (const w of authz.warnings) process.stderr.write(`warning ${w.code}: ${w.message}\n`);
+  if (values.json) out(JSON.stringify(result, null, 2));
+  else {
+    out(`verified: ${result.alg} token from ${result.issuer}`);
+    out(`username: ${result.username ?? "(none: the token has no username claim)"}`);
+    out("claims:");
+    out(JSON.stringify(result.claims, null, 2));
+  }
+  s.free();
+  authz.free();
+}
+
+async function lint(values, positionals) {
+  if (positionals.length !== 1) throw new UsageError("give one application.yaml (or -)");
+  const kestraConfig = await load(positionals[0], "application.yaml");
+  // The configuration alone: a key made here stands in for the provider's, so that only
+  // what the YAML says is judged.
+  const checked = new Authorizer({ kestraConfig, jwks: throwawayJwks() });
+  const findings = checked.warnings;
+  checked.free();
+  if (values.json) out(JSON.stringify({ findings }, null, 2));
+  else if (findings.length === 0) out("no findings");
+  else for (const f of findings) out(`${f.code} at ${f.path}: ${f.message}`);
+  if (values.strict && findings.length > 0) throw new Negative(`${findings.length} finding(s)`);
+}
+
+function printReasons(reasons, indent = "  ") {
+  for (const r of reasons) {
+    const where = r.namespace ? `on ${r.namespace}` : "tenant-wide";
+    const how = r.via === "group" ? `through group ${r.group}` : r.via === "user" ? "bound to the user" : r.via;
+    out(`${indent}${r.roleName ?? r.role ?? r.via} (${how}${r.binding ? `, binding ${r.binding}` : ""}) ${where} in ${r.tenant}`);
+  }
+}
+
+function request(values) {
+  if (!values.permission || !values.action) throw new UsageError("give -P PERMISSION and -A ACTION");
+  return { permission: values.permission, action: values.action, ...(values.namespace ? { namespace: values.namespace } : {}), ...(values.tenant ? { tenant: values.tenant } : {}) };
+}
+
+async function decide(values, positionals) {
+  const ask = request(values);
+  const { authz, session: s } = await session(values, positionals);
+  const d = authz.authorize(s, ask);
+  const who = s.username;
+  s.free();
+  authz.free();
+  if (values.json) out(JSON.stringify(d, null, 2));
+  else {
+    out(`${d.code}: ${who ?? "?"} ${d.allowed ? "may" : "may not"} ${ask.action} ${ask.permission}${ask.namespace ? ` in ${ask.namespace}` : ""}${d.tenant ? ` (tenant ${d.tenant})` : ""}`);
+    printReasons(d.reasons);
+  }
+  if (!d.allowed) throw new Negative(d.code);
+}
+
+async function matrix(values, positionals) {
+  const { authz, session: s } = await session(values, positionals);
+  const grid = authz.matrix(s, { ...(values.namespace ? { namespace: values.namespace } : {}), ...(values.tenant ? { tenant: values.tenant } : {}) });
+  const who = s.username;
+  s.free();
+  authz.free();
+  if (values.json) return out(JSON.stringify(grid, null, 2));
+  const colour = process.stdout.isTTY && !values["no-color"] && !process.env.NO_COLOR;
+  const paint = (yes) => (colour ? (yes ? "\u001b[32m  yes\u001b[0m" : "\u001b[2m   - \u001b[0m") : yes ? "  yes" : "    -");
+  const rows = Object.entries(grid);
+  const width = Math.max(10, ...rows.map(([p]) => p.length));
+  out(`${who ?? "?"}${values.namespace ? ` in ${values.namespace}` : ", tenant-wide grants"}${values.tenant ? ` (tenant ${values.tenant})` : ""}:`);
+  for (const [permission, actions] of rows) {
+    out(`  ${permission.padEnd(width)} ${Object.entries(actions).map(([a, yes]) => `${a}${paint(yes)}`).join("  ")}`);
+  }
+}
+
+async function whoCan(values, positionals) {
+  if (positionals.length > 0) throw new UsageError("who-can takes no token: give -P, -A and the policy");
+  const ask = request(values);
+  if (!values.policy) throw new UsageError("give the policy: -p policy.json");
+  const authz = await authorizerOf(values, { needKeys: false });
+  const who = authz.whoCan(ask);
+  authz.free();
+  if (values.json) return out(JSON.stringify(who, null, 2));
+  out(`${ask.action} ${ask.permission}${ask.namespace ? ` in ${ask.namespace}` : " tenant-wide"}, tenant ${who.tenant ?? "(none named)"}:`);
+  out(`users (${who.users.length}):`);
+  for (const u of who.users) {
+    out(`  ${u.username} (${u.id})`);
+    printReasons(u.reasons, "    ");
+  }
+  out(`groups (${who.groups.length}):`);
+  for (const g of who.groups) {
+    out(`  ${g.name} (${g.id})`);
+    printReasons(g.reasons, "    ");
+  }
+  out(`first-login role: ${who.defaultRole ? `${who.defaultRole.name} (every user the policy does not list)` : "none grants it"}`);
+  if (who.instanceOwners.length > 0) out(`instance owners: ${who.instanceOwners.join(", ")}`);
+}
+
+async function routes(values, positionals) {
+  if (positionals.length !== 2) throw new UsageError("give a METHOD and a URL (path and query, as in the request line)");
+  const [method, url] = positionals;
+  const body = values.body ? await load(values.body, "--body") : undefined;
+  const mapping = kestraRoute({ method, url, ...(body !== undefined ? { body } : {}), ...(values.model ? { model: values.model } : {}), ...(values.mode ? { mode: values.mode } : {}) });
+  if (values.json) return out(JSON.stringify(mapping, null, 2));
+  out(`${mapping.route ?? "no route"}${mapping.tenant ? ` (tenant ${mapping.tenant})` : ""}: ${mapping.plan}${mapping.code ? ` ${mapping.code}` : ""}`);
+  if (mapping.reason) out(`  ${mapping.reason}`);
+  for (const c of mapping.checks) {
+    const actions = c.actions.length === 0 ? "any action" : c.actions.join(c.either ? " or " : " and ");
+    out(`  ${c.permission}: ${actions} ${c.scope === "namespace" ? `on ${c.namespace}` : c.scope === "tenant" ? "tenant-wide" : "on any namespace"} (from ${c.from})`);
+  }
+  for (const l of mapping.lookup) out(`  look up the namespace of ${l.kind} ${l.id}`);
+  if (mapping.plan === "refused") throw new Negative(mapping.code);
+}
+
+async function main(argv) {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    out(HELP);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) throw new UsageError(`unknown command ${name}: one of ${Object.keys(COMMANDS).join(", ")}`);
+  let parsed;
+  try {
+    parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError(e.message);
+  }
+  if (parsed.values.help) {
+    out(`${command.summary}\n\nUsage: ${command.usage}${command.options === KEYS || command.options.jwks ? `\n\n${KEY_HELP}` : ""}`);
+    return 0;
+  }
+  await command.run(parsed.values, parsed.positionals);
+  return 0;
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (e) {
+  if (e instanceof Negative) {
+    process.stderr.write(`${e.message}\n`);
+    process.exitCode = 1;
+  } else {
+    process.stderr.write(`kestra-authz: ${e?.code ?? "ERR_UNKNOWN"}: ${e?.message ?? e}\n`);
+    if (e instanceof UsageError) process.stderr.write("Run kestra-authz --help for the commands, kestra-authz <command> --help for their options.\n");
+    process.exitCode = 2;
+  }
+}
