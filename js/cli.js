@@ -5,13 +5,24 @@
 // findings), 1 a negative answer (not verified, denied, findings with --strict), 2 an error
 // (bad usage or input). Errors print their code and message, never a stack.
 import { createRequire } from "node:module";
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readSync } from "node:fs";
 import { generateKeyPairSync } from "node:crypto";
 import { parseArgs } from "node:util";
 
 const require = createRequire(import.meta.url);
 const { Authorizer, kestraRoute } = require("./nodejs/kestra_authz.js");
-const { RemoteAuthorizer } = await import("./remote.js");
+const { RemoteAuthorizer, readBounded } = await import("./remote.js");
+
+/** The largest input read: the library's own limit for a policy. */
+const MAX_INPUT_BYTES = 64 * 1024 * 1024;
+
+// A reader that went away (`| head`) ends the command quietly.
+process.stdout.on("error", (e) => {
+  if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+});
+
+/** Text from the outside world, shown on a terminal: control characters escaped. */
+const safe = (value) => String(value).replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 
 class UsageError extends Error {
   constructor(message) {
@@ -104,36 +115,92 @@ denied, findings with --strict); 2 an error (usage, unreadable input, bad config
 Errors print their code (ERR_...) and message.`;
 
 let stdinUsed = false;
+
+const tooLarge = (what) => Object.assign(new Error(`${what}: larger than ${MAX_INPUT_BYTES} bytes`), { code: "ERR_INPUT_TOO_LARGE" });
+
+/** Bytes as text: UTF-8 only, a byte-order mark dropped. */
+function text(bytes, what) {
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    throw Object.assign(new Error(`${what}: not UTF-8`), { code: "ERR_INPUT_UNREADABLE" });
+  }
+}
+
+/** A file (or standard input, fd 0), read up to the limit. */
+function readFile(ref, what) {
+  let fd;
+  try {
+    fd = ref === 0 ? 0 : openSync(ref, "r");
+  } catch (e) {
+    throw Object.assign(new Error(`${what}: cannot read ${ref}: ${e.code ?? e.message}`), { code: "ERR_INPUT_UNREADABLE" });
+  }
+  try {
+    const chunks = [];
+    let size = 0;
+    for (;;) {
+      const chunk = Buffer.alloc(1024 * 1024);
+      let n;
+      try {
+        n = readSync(fd, chunk, 0, chunk.length, null);
+      } catch (e) {
+        if (e.code === "EAGAIN") continue;
+        if (e.code === "EOF") break;
+        throw Object.assign(new Error(`${what}: cannot read ${ref === 0 ? "standard input" : ref}: ${e.code ?? e.message}`), { code: "ERR_INPUT_UNREADABLE" });
+      }
+      if (n === 0) break;
+      size += n;
+      if (size > MAX_INPUT_BYTES) throw tooLarge(what);
+      chunks.push(chunk.subarray(0, n));
+    }
+    return text(Buffer.concat(chunks), what);
+  } finally {
+    if (ref !== 0) closeSync(fd);
+  }
+}
+
 /** A file's text, standard input for "-", or a URL's answer. */
 async function load(ref, what) {
   if (ref === "-") {
     if (stdinUsed) throw new UsageError(`only one input can come from standard input (${what})`);
     stdinUsed = true;
-    return readFileSync(0, "utf8");
+    return readFile(0, what);
   }
   if (/^https?:\/\//.test(ref)) {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), 10_000);
+    const failed = (message) => Object.assign(new Error(`GET ${ref}: ${message}`), { code: "ERR_REMOTE_FETCH_FAILED" });
     try {
       const response = await fetch(ref, { signal: controller.signal, headers: { accept: "application/json" } });
-      if (!response.ok) throw Object.assign(new Error(`GET ${ref}: HTTP ${response.status}`), { code: "ERR_REMOTE_FETCH_FAILED" });
-      return await response.text();
+      if (!response.ok) throw failed(`HTTP ${response.status}`);
+      const bytes = await readBounded(response.body, MAX_INPUT_BYTES);
+      if (bytes === null) throw tooLarge(what);
+      return text(bytes, what);
     } catch (e) {
-      if (e.code) throw e;
-      throw Object.assign(new Error(`GET ${ref}: ${controller.signal.aborted ? "no answer within 10 s" : e.message}`), { code: "ERR_REMOTE_FETCH_FAILED" });
+      if (typeof e.code === "string" && e.code.startsWith("ERR_")) throw e;
+      throw failed(controller.signal.aborted ? "no answer within 10 s" : e.message);
     } finally {
       clearTimeout(timer);
     }
   }
-  try {
-    return readFileSync(ref, "utf8");
-  } catch (e) {
-    throw Object.assign(new Error(`${what}: cannot read ${ref}: ${e.code ?? e.message}`), { code: "ERR_INPUT_UNREADABLE" });
-  }
+  return readFile(ref, what);
 }
 
 /** A JWKS of a key made here and never used: for commands that verify no token. */
 const throwawayJwks = () => JSON.stringify({ keys: [{ ...generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({ format: "jwk" }), kid: "unused", alg: "ES256", use: "sig" }] });
+
+/**
+ * An Authorizer that verifies no token: when the configuration names no OIDC client, a
+ * placeholder issuer and client id stand in (they decide nothing).
+ */
+function withoutClient(options) {
+  try {
+    return new Authorizer(options);
+  } catch (e) {
+    if (e?.code !== "ERR_OPTION_INVALID" || options.issuer !== undefined) throw e;
+    return new Authorizer({ ...options, issuer: "https://unused.invalid/", clientId: options.clientId ?? "unused" });
+  }
+}
 
 /** The Authorizer the options describe. Without keys (who-can), a throwaway one: it verifies nothing. */
 async function authorizerOf(values, { needKeys = true } = {}) {
@@ -158,19 +225,15 @@ async function authorizerOf(values, { needKeys = true } = {}) {
     return new Authorizer(options);
   }
   if (!options.jwks && !options.discovery) options.jwks = throwawayJwks();
-  options.issuer ??= options.kestraConfig ? undefined : "https://unused.invalid/";
-  options.clientId ??= options.kestraConfig ? undefined : "unused";
-  for (const key of Object.keys(options)) if (options[key] === undefined) delete options[key];
-  return new Authorizer(options);
+  return withoutClient(options);
 }
 
 /** The verification options: the clock (seconds), the nonce, the tenant. */
 function verifyOptions(values) {
   const out = {};
   if (values.now !== undefined) {
-    const now = Number(values.now);
-    if (!Number.isFinite(now)) throw new UsageError("--now takes seconds since the epoch");
-    out.now = now;
+    if (!/^\d{1,16}(\.\d+)?$/.test(values.now)) throw new UsageError("--now takes seconds since the epoch, in decimal");
+    out.now = Number(values.now);
   }
   if (values.nonce) out.nonce = values.nonce;
   if (values.tenant) out.tenant = values.tenant;
@@ -180,12 +243,15 @@ function verifyOptions(values) {
 async function session(values, positionals) {
   const token = positionals[0] === "-" ? (await load("-", "token")).trim() : positionals[0];
   if (positionals.length !== 1 || !token) throw new UsageError("give one token (or - to read it from standard input)");
+  const options = verifyOptions(values);
   const authz = await authorizerOf(values);
   try {
-    return { authz, session: authz.verifyIdToken(token, verifyOptions(values)) };
+    return { authz, session: authz.verifyIdToken(token, options) };
   } catch (e) {
     authz.free();
-    throw new Negative(`${e.code}: ${e.message}`, { cause: e });
+    // A bad option is an error of the command; anything else, a token that did not verify.
+    if (["ERR_OPTION_INVALID", "ERR_TENANT_INVALID"].includes(e?.code)) throw e;
+    throw new Negative(`${e.code}: ${safe(e.message)}`, { cause: e });
   }
 }
 
@@ -198,7 +264,7 @@ async function verify(values, positionals) {
   if (values.json) out(JSON.stringify(result, null, 2));
   else {
     out(`verified: ${result.alg} token from ${result.issuer}`);
-    out(`username: ${result.username ?? "(none: the token has no username claim)"}`);
+    out(`username: ${result.username === null ? "(none: the token has no username claim)" : safe(result.username)}`);
     out("claims:");
     out(JSON.stringify(result.claims, null, 2));
   }
@@ -211,12 +277,19 @@ async function lint(values, positionals) {
   const kestraConfig = await load(positionals[0], "application.yaml");
   // The configuration alone: a key made here stands in for the provider's, so that only
   // what the YAML says is judged.
-  const checked = new Authorizer({ kestraConfig, jwks: throwawayJwks() });
+  let checked;
+  try {
+    checked = new Authorizer({ kestraConfig, jwks: throwawayJwks() });
+  } catch (e) {
+    if (e?.code !== "ERR_OPTION_INVALID") throw e;
+    process.stderr.write(`note: ${e.message}; the rest is read as if it named one\n`);
+    checked = withoutClient({ kestraConfig, jwks: throwawayJwks() });
+  }
   const findings = checked.warnings;
   checked.free();
   if (values.json) out(JSON.stringify({ findings }, null, 2));
   else if (findings.length === 0) out("no findings");
-  else for (const f of findings) out(`${f.code} at ${f.path}: ${f.message}`);
+  else for (const f of findings) out(`${f.code} at ${safe(f.path)}: ${safe(f.message)}`);
   if (values.strict && findings.length > 0) throw new Negative(`${findings.length} finding(s)`);
 }
 
@@ -224,7 +297,7 @@ function printReasons(reasons, indent = "  ") {
   for (const r of reasons) {
     const where = r.namespace ? `on ${r.namespace}` : "tenant-wide";
     const how = r.via === "group" ? `through group ${r.group}` : r.via === "user" ? "bound to the user" : r.via;
-    out(`${indent}${r.roleName ?? r.role ?? r.via} (${how}${r.binding ? `, binding ${r.binding}` : ""}) ${where} in ${r.tenant}`);
+    out(`${indent}${safe(r.roleName ?? r.role ?? r.via)} (${safe(how)}${r.binding ? `, binding ${safe(r.binding)}` : ""}) ${safe(where)} in ${safe(r.tenant)}`);
   }
 }
 
@@ -242,7 +315,7 @@ async function decide(values, positionals) {
   authz.free();
   if (values.json) out(JSON.stringify(d, null, 2));
   else {
-    out(`${d.code}: ${who ?? "?"} ${d.allowed ? "may" : "may not"} ${ask.action} ${ask.permission}${ask.namespace ? ` in ${ask.namespace}` : ""}${d.tenant ? ` (tenant ${d.tenant})` : ""}`);
+    out(`${d.code}: ${safe(who ?? "?")} ${d.allowed ? "may" : "may not"} ${ask.action} ${ask.permission}${ask.namespace ? ` in ${ask.namespace}` : ""}${d.tenant ? ` (tenant ${d.tenant})` : ""}`);
     printReasons(d.reasons);
   }
   if (!d.allowed) throw new Negative(d.code);
@@ -255,11 +328,11 @@ async function matrix(values, positionals) {
   s.free();
   authz.free();
   if (values.json) return out(JSON.stringify(grid, null, 2));
-  const colour = process.stdout.isTTY && !values["no-color"] && !process.env.NO_COLOR;
+  const colour = process.stdout.isTTY && !values["no-color"] && !process.env.NO_COLOR && process.env.TERM !== "dumb";
   const paint = (yes) => (colour ? (yes ? "\u001b[32m  yes\u001b[0m" : "\u001b[2m   - \u001b[0m") : yes ? "  yes" : "    -");
   const rows = Object.entries(grid);
   const width = Math.max(10, ...rows.map(([p]) => p.length));
-  out(`${who ?? "?"}${values.namespace ? ` in ${values.namespace}` : ", tenant-wide grants"}${values.tenant ? ` (tenant ${values.tenant})` : ""}:`);
+  out(`${safe(who ?? "?")}${values.namespace ? ` in ${values.namespace}` : ", tenant-wide grants"}${values.tenant ? ` (tenant ${values.tenant})` : ""}:`);
   for (const [permission, actions] of rows) {
     out(`  ${permission.padEnd(width)} ${Object.entries(actions).map(([a, yes]) => `${a}${paint(yes)}`).join("  ")}`);
   }
@@ -276,16 +349,16 @@ async function whoCan(values, positionals) {
   out(`${ask.action} ${ask.permission}${ask.namespace ? ` in ${ask.namespace}` : " tenant-wide"}, tenant ${who.tenant ?? "(none named)"}:`);
   out(`users (${who.users.length}):`);
   for (const u of who.users) {
-    out(`  ${u.username} (${u.id})`);
+    out(`  ${safe(u.username)} (${safe(u.id)})`);
     printReasons(u.reasons, "    ");
   }
   out(`groups (${who.groups.length}):`);
   for (const g of who.groups) {
-    out(`  ${g.name} (${g.id})`);
+    out(`  ${safe(g.name)} (${safe(g.id)})`);
     printReasons(g.reasons, "    ");
   }
-  out(`first-login role: ${who.defaultRole ? `${who.defaultRole.name} (every user the policy does not list)` : "none grants it"}`);
-  if (who.instanceOwners.length > 0) out(`instance owners: ${who.instanceOwners.join(", ")}`);
+  out(`first-login role: ${who.defaultRole ? `${safe(who.defaultRole.name)} (every user the policy does not list)` : "none grants it"}`);
+  if (who.instanceOwners.length > 0) out(`instance owners: ${who.instanceOwners.map(safe).join(", ")}`);
 }
 
 async function routes(values, positionals) {
@@ -330,10 +403,12 @@ try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (e) {
   if (e instanceof Negative) {
-    process.stderr.write(`${e.message}\n`);
+    process.stderr.write(`${safe(e.message)}\n`);
     process.exitCode = 1;
   } else {
-    process.stderr.write(`kestra-authz: ${e?.code ?? "ERR_UNKNOWN"}: ${e?.message ?? e}\n`);
+    // Usage messages are this command's own; others may carry what an input said.
+    const message = e instanceof UsageError ? e.message : safe(e?.message ?? e);
+    process.stderr.write(`kestra-authz: ${e?.code ?? "ERR_UNKNOWN"}: ${message}\n`);
     if (e instanceof UsageError) process.stderr.write("Run kestra-authz --help for the commands, kestra-authz <command> --help for their options.\n");
     process.exitCode = 2;
   }

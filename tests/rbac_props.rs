@@ -279,3 +279,18 @@ proptest! {
         }
     }
 }
+
+/// A user whose username is empty can never be the one asking (a token's username is never
+/// empty): not listed.
+#[test]
+fn who_can_skips_a_user_no_token_can_name() {
+    let a = authz(json!({"tenants": {"main": {
+        "roles": [{"id": "r", "permissions": {"FLOW": ["READ"]}}],
+        "users": [{"id": "u", "username": ""}, {"id": "v", "username": "v@example.com"}],
+        "bindings": [{"type": "USER", "externalId": "u", "roleId": "r"}, {"type": "USER", "externalId": "v", "roleId": "r"}]}}}));
+    let who = a.who_can("FLOW", "READ", None, None).unwrap();
+    assert_eq!(
+        who.users.iter().map(|u| u.username.as_ref()).collect::<Vec<_>>(),
+        ["v@example.com"]
+    );
+}

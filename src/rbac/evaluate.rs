@@ -503,7 +503,8 @@ impl CompiledPolicy {
             default_role: None,
         };
         let chain = view.chain(&q.resolved, &mut buf);
-        let mut granting_groups = Vec::new();
+        // Granting groups by slot: a user's memberships are checked against it in constant time.
+        let mut granting_groups = vec![false; index.map_or(0, |i| i.group_grants.len())];
         if let Some(index) = index.filter(|_| q.resolved.scope != Scope::Instance) {
             let mut names: Vec<&str> = vec![""; index.group_grants.len()];
             for (name, slots) in &index.group_by_name {
@@ -517,7 +518,9 @@ impl CompiledPolicy {
                 if !table_grants(grants, &q, chain, None) {
                     continue;
                 }
-                granting_groups.push(slot);
+                if let Some(granting) = granting_groups.get_mut(slot) {
+                    *granting = true;
+                }
                 let mut reasons = Vec::new();
                 record_bindings(&view, index, grants, Via::Group, &q, chain, &mut reasons);
                 let id = index.group_ids.get(slot).map_or("", String::as_str);
@@ -532,6 +535,10 @@ impl CompiledPolicy {
         // Candidates: a superset of those allowed (a listed user never has the first-login
         // role), each decided exactly.
         for (username, identity) in &self.users_by_username {
+            // A token's username is never empty: such a user cannot be the one asking.
+            if username.is_empty() {
+                continue;
+            }
             let user = index.and_then(|i| i.user_by_id.get(&identity.id).copied());
             let own = user
                 .and_then(|u| index?.user_grants.get(u))
@@ -539,7 +546,7 @@ impl CompiledPolicy {
             let via_group = self.groups_claim_path.is_none()
                 && user
                     .and_then(|u| index?.user_groups.get(u))
-                    .is_some_and(|groups| groups.iter().any(|g| granting_groups.contains(g)));
+                    .is_some_and(|groups| groups.iter().any(|g| granting_groups.get(*g).copied().unwrap_or(false)));
             let owner = identity.instance_owner && instance_wide;
             if !(own || via_group || owner) {
                 continue;
@@ -547,7 +554,10 @@ impl CompiledPolicy {
             if owner {
                 out.instance_owners.push(username.as_str().into());
             }
-            let principal = self.principal_for_username(username);
+            let principal = match index {
+                Some(index) => self.principal_in_tenant(username, index),
+                None => self.principal_for_username(username),
+            };
             let mut reasons = Vec::new();
             let ask = Ask::exact(permission, action, namespace);
             if self.decide(&principal, &ask, Some(tenant), &mut reasons)?.allowed() {

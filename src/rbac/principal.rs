@@ -3,6 +3,7 @@
 //! tenant; the token's groups count when the configuration names a groups claim.
 
 use super::compile::{CompiledPolicy, PolicyStamp};
+use super::tenant::TenantIndex;
 use crate::error::{Error, Result};
 use crate::token::VerifiedIdToken;
 use serde_json::Value;
@@ -73,12 +74,27 @@ impl CompiledPolicy {
         self.resolve_identity(Some(username.to_owned()), Vec::new())
     }
 
+    /// The same, resolved in one tenant only: enough to decide a question about that tenant
+    /// (`who_can`), without the cost of every other tenant.
+    pub(super) fn principal_in_tenant(&self, username: &str, tenant: &TenantIndex) -> Principal {
+        self.resolve_in(Some(username.to_owned()), Vec::new(), std::iter::once(tenant))
+    }
+
     /// The principal of a username and token groups: the username
     /// finds a policy user by `username` only, exactly; the user's id then finds their
     /// bindings in each tenant. With `groups-claim-path` set the token's groups are the user's
     /// groups; without it the policy's memberships are. Any group membership gives access to
     /// its tenant, in both models.
     fn resolve_identity(&self, username: Option<String>, groups: Vec<String>) -> Principal {
+        self.resolve_in(username, groups, self.tenants.values())
+    }
+
+    fn resolve_in<'t>(
+        &self,
+        username: Option<String>,
+        groups: Vec<String>,
+        indexes: impl Iterator<Item = &'t TenantIndex>,
+    ) -> Principal {
         let stamp = Some(Arc::clone(&self.stamp));
         let Some(name) = &username else {
             return Principal {
@@ -89,7 +105,7 @@ impl CompiledPolicy {
         };
         let identity = self.users_by_username.get(name);
         let mut tenants = Vec::new();
-        for index in self.tenants.values() {
+        for index in indexes {
             let user = identity.and_then(|i| index.user_by_id.get(&i.id)).copied();
             let mut group_slots: Vec<usize> = Vec::new();
             match &self.groups_claim_path {

@@ -154,3 +154,45 @@ test("routes: the mapping of a request to Kestra's API", async () => {
   assert.equal(r.status, 1);
   assert.match(r.stdout, /refused ROUTE_REFUSED/);
 });
+
+test("bad options are errors (2), inputs are bounded and read as UTF-8, names cannot drive the terminal", async () => {
+  for (const now of ["abc", "", "-5", "1e300", "0x6B0A4A6A"]) {
+    const r = await run(["verify", TOKEN, ...KEYS.slice(0, -4), "--now", now]);
+    assert.equal(r.status, 2, `--now ${JSON.stringify(now)}: ${r.stderr}`);
+    assert.match(r.stderr, /kestra-authz: ERR_USAGE: .*--now/);
+  }
+  let r = await run(["decide", TOKEN, ...KEYS, "-P", "FLOW", "-A", "READ", "-t", "Bad Tenant"]);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /kestra-authz: ERR_TENANT_INVALID/);
+  const dir = mkdtempSync(join(tmpdir(), "kestra-authz-cli-"));
+  const latin1 = join(dir, "latin1.json");
+  writeFileSync(latin1, Buffer.from('{"tenants":{"main":{"users":[{"id":"u","username":"jos\xe9@x"}]}}}', "latin1"));
+  r = await run(["who-can", "-P", "FLOW", "-A", "READ", "-p", latin1]);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /ERR_INPUT_UNREADABLE: --policy: not UTF-8/);
+  const hostile = join(dir, "hostile.json");
+  writeFileSync(hostile, "\ufeff" + JSON.stringify({ tenants: { main: {
+    roles: [{ id: "r", name: "clear\u001b[2Jscreen", permissions: { FLOW: ["READ"] } }],
+    users: [{ id: "u", username: "up\u001b[1A\rline@x" }],
+    bindings: [{ type: "USER", externalId: "u", roleId: "r" }],
+  } } }));
+  r = await run(["who-can", "-P", "FLOW", "-A", "READ", "-p", hostile]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.doesNotMatch(r.stdout, /\u001b|\r/);
+  assert.match(r.stdout, /up\\u001b\[1A\\u000dline@x/);
+  // A configuration without an OIDC client still lints, with a note.
+  r = await run(["lint", "-"], { input: "kestra:\n  security:\n    defaultRole:\n      name: x\n      permissions:\n        FLOW: [READ]\n" });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /^note: /);
+});
+
+test("a reader that goes away ends the command quietly", async () => {
+  const r = await new Promise((resolve) => {
+    const child = spawn("sh", ["-c", `"${process.execPath}" "${cli}" --help | head -1`]);
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("close", (status) => resolve({ status, stderr }));
+  });
+  assert.equal(r.status, 0);
+  assert.doesNotMatch(r.stderr, /EPIPE|\n\s+at /);
+});
