@@ -172,6 +172,7 @@ function evaluate() {
   $("matrix").replaceChildren();
   $("reasons").replaceChildren();
   $("where").textContent = "";
+  $("who").replaceChildren();
   try {
     current.authz = new Authorizer({
       kestraConfig: $("yaml").value,
@@ -184,6 +185,7 @@ function evaluate() {
     warnings.append(errorBlock(e, "Configuration"));
     return done();
   }
+  renderWho();
   for (const w of current.authz.warnings) {
     const li = document.createElement("li");
     li.dataset.code = w.code;
@@ -304,6 +306,49 @@ function renderWhere() {
     out.dataset.code = "OK";
   } catch (e) {
     out.textContent = `${e.code}: ${EXPLAIN[e.code] ?? e.message}`;
+    out.dataset.code = e.code;
+  }
+}
+
+/** Who holds the "where" panel's permission and action, on the matrix's namespace and tenant. */
+function renderWho() {
+  const out = $("who");
+  out.replaceChildren();
+  const line = (text, code) => {
+    const p = document.createElement("p");
+    p.textContent = text;
+    if (code) p.dataset.code = code;
+    out.append(p);
+    return p;
+  };
+  try {
+    const who = current.authz.whoCan({
+      permission: $("where-permission").value,
+      action: $("where-action").value,
+      ...($("namespace").value ? { namespace: $("namespace").value } : {}),
+      ...($("tenant").value ? { tenant: $("tenant").value } : {}),
+    });
+    out.dataset.code = "OK";
+    if (who.tenant === null) return line("Nobody: the configuration requires a tenant, and none is named.", "NO_TENANT");
+    const list = (title, items, describe) => {
+      line(`${title} (${items.length})${items.length ? ":" : ""}`);
+      if (!items.length) return;
+      const ul = document.createElement("ul");
+      ul.className = "who";
+      for (const item of items) {
+        const li = document.createElement("li");
+        li.textContent = describe(item);
+        ul.append(li);
+      }
+      out.append(ul);
+    };
+    const why = (reasons) => reasons.map((r) => `${r.roleName ?? r.role ?? r.via} via ${r.via}${r.group ? ` ${r.group}` : ""}${r.namespace ? ` on ${r.namespace}` : " tenant-wide"}`).join("; ");
+    list("Users", who.users, (u) => `${u.username}: ${why(u.reasons)}`);
+    list("Groups", who.groups, (g) => `${g.name} (${g.id}): ${why(g.reasons)}`);
+    line(who.defaultRole ? `Every user the policy does not list, through the first-login role ${who.defaultRole.name}.` : "The first-login role does not grant it.", "DEFAULT_ROLE");
+    if (who.instanceOwners.length) line(`Instance Owners: ${who.instanceOwners.join(", ")}.`);
+  } catch (e) {
+    line(`${e.code}: ${EXPLAIN[e.code] ?? e.message}`, e.code);
     out.dataset.code = e.code;
   }
 }

@@ -45,6 +45,7 @@ test("opens ready: the guide's configuration, a minted RS256 token, the grid", a
   assert.equal(await cell(page, "DASHBOARD", "READ"), "false");
   assert.ok((await page.$$eval("#warnings li", (l) => l.map((x) => x.dataset.code))).includes("WARN_DEFAULT_ROLE_IAM_WRITE"));
   assert.match(await page.textContent("#where"), /Everywhere/);
+  assert.match(await page.textContent("#who"), /Users \(0\)[\s\S]*Every user the policy does not list, through the first-login role default_admin_role/);
   mkdirSync(join(repo, "target"), { recursive: true });
   await page.screenshot({ path: join(repo, "target/www.png"), fullPage: true });
   assert.deepEqual(errors, []);
@@ -83,6 +84,9 @@ test("with a policy, the namespace changes the cells", async () => {
   await page.click('#matrix button[data-permission="FLOW"][data-action="UPDATE"]');
   assert.match(await page.textContent("#reasons"), /via user: role Developer, binding b1, namespace company/);
   assert.match(await page.textContent("#where"), /In company and below/);
+  // Who can: the policy's user, by its binding; the guide's first-login role for anyone else.
+  assert.match(await page.textContent("#who"), /Users \(1\):\s*alice@example\.com: Developer via user on company/);
+  assert.match(await page.textContent("#who"), /through the first-login role default_admin_role/);
   await settle(page, () => page.fill("#namespace", "finance"));
   assert.equal(await cell(page, "FLOW", "UPDATE"), "false");
   await page.click('#matrix button[data-permission="FLOW"][data-action="UPDATE"]');
