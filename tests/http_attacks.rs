@@ -541,7 +541,13 @@ fn single_trigger_and_test_suite_bodies() {
         assert!(d.allowed, "{method} {url}: {:?}", d);
         assert_eq!(d.checks[0].namespace.as_deref(), Some("company.team"));
         let other = trigger("victim");
-        assert!(!sole(&a, &req(method, url, Some(&other))).allowed, "{method} {url}");
+        assert!(
+            refused_with(
+                &sole(&a, &req(method, url, Some(&other))),
+                "DENIED_NAMESPACE_NOT_COVERED"
+            ),
+            "{method} {url}"
+        );
         // A list where one trigger is expected, or a trigger without its namespace: refused.
         let list = format!("[{mine}]");
         assert!(refused_with(
@@ -571,7 +577,10 @@ fn single_trigger_and_test_suite_bodies() {
         assert_eq!(d.checks.len(), 2);
         let mixed = r#"{"ids":[{"namespace":"company.a","id":"s1"},{"namespace":"victim","id":"s2"}]}"#;
         let d = sole(&b, &req(method, url, Some(mixed)));
-        assert!(!d.allowed && d.status == 403, "{method} {url}");
+        assert!(
+            refused_with(&d, "DENIED_NAMESPACE_NOT_COVERED") && d.status == 403,
+            "{method} {url}"
+        );
     }
 }
 

@@ -189,11 +189,24 @@ pub fn yaml_namespaces(body: &str) -> Result<Vec<String>, BodyFault> {
     Ok(out)
 }
 
-fn json_array(body: &str) -> Result<Vec<serde_json::Value>, BodyFault> {
+/// The items of a JSON list body: an array, or the array of exactly one of `members` in an
+/// object body (another member beside it is the object's own; two of them, or none, are not
+/// for the gateway to choose between). Parsed once, within the caps.
+fn json_list(body: &str, members: &[&str]) -> Result<Vec<serde_json::Value>, BodyFault> {
     if body.len() > MAX_BODY_BYTES {
         return Err(BodyFault::TooLarge);
     }
-    let items: Vec<serde_json::Value> = serde_json::from_str(body).map_err(|_| BodyFault::Unreadable)?;
+    let items = match serde_json::from_str(body).map_err(|_| BodyFault::Unreadable)? {
+        serde_json::Value::Array(items) => items,
+        serde_json::Value::Object(mut object) => {
+            let mut present = members.iter().filter_map(|m| object.remove(*m));
+            match (present.next(), present.next()) {
+                (Some(serde_json::Value::Array(items)), None) => items,
+                _ => return Err(BodyFault::Unreadable),
+            }
+        }
+        _ => return Err(BodyFault::Unreadable),
+    };
     if items.len() > MAX_LIST_ITEMS {
         return Err(BodyFault::TooManyItems);
     }
@@ -205,40 +218,23 @@ fn json_array(body: &str) -> Result<Vec<serde_json::Value>, BodyFault> {
 
 /// The `namespace` of each item of a JSON array body (`[{ namespace, id }, ...]`), or of each
 /// item of the list member of an object body: `triggers` (`{ triggers: [...], disabled }`) or
-/// `ids` (`{ ids: [{ namespace, id }] }`, the test-suite bulk shape). An object with both, or
-/// with neither, is refused.
+/// `ids` (`{ ids: [{ namespace, id }] }`, the test-suite bulk shape).
 pub fn list_namespaces(body: &str) -> Result<Vec<String>, BodyFault> {
-    let items = match json_array(body) {
-        Ok(items) => items,
-        Err(BodyFault::Unreadable) => {
-            let object = json_object(body)?;
-            let items = match (object.get("triggers"), object.get("ids")) {
-                (Some(list), None) | (None, Some(list)) => list.as_array().ok_or(BodyFault::Unreadable)?,
-                _ => return Err(BodyFault::Unreadable),
-            };
-            if items.len() > MAX_LIST_ITEMS {
-                return Err(BodyFault::TooManyItems);
-            }
-            if items.is_empty() {
-                return Err(BodyFault::Missing);
-            }
-            items.clone()
-        }
-        Err(other) => return Err(other),
-    };
-    items.iter().map(namespace_member).collect()
+    json_list(body, &["triggers", "ids"])?
+        .iter()
+        .map(namespace_member)
+        .collect()
 }
 
 /// The `namespace` member of one JSON object body (`{ namespace, flowId, triggerId, ... }`).
 pub fn object_namespace(body: &str) -> Result<String, BodyFault> {
-    namespace_member(&serde_json::Value::Object(json_object(body)?))
-}
-
-fn json_object(body: &str) -> Result<serde_json::Map<String, serde_json::Value>, BodyFault> {
     if body.len() > MAX_BODY_BYTES {
         return Err(BodyFault::TooLarge);
     }
-    serde_json::from_str(body).map_err(|_| BodyFault::Unreadable)
+    match serde_json::from_str(body).map_err(|_| BodyFault::Unreadable)? {
+        object @ serde_json::Value::Object(_) => namespace_member(&object),
+        _ => Err(BodyFault::Unreadable),
+    }
 }
 
 /// An item's `namespace`: a string, or the item is refused (absent: missing).
@@ -253,27 +249,12 @@ fn namespace_member(item: &serde_json::Value) -> Result<String, BodyFault> {
 /// The ids of a JSON array body (`["id", ...]`), or of the `executionsId` member of an object
 /// body (`{ executionsId: [...], executionLabels: [...] }`, the labels-by-ids shape).
 pub fn ids(body: &str) -> Result<Vec<String>, BodyFault> {
-    let items = match json_array(body) {
-        Ok(items) => items,
-        Err(BodyFault::Unreadable) => {
-            let value = json_object(body)?;
-            let items = value
-                .get("executionsId")
-                .and_then(|ids| ids.as_array())
-                .ok_or(BodyFault::Unreadable)?;
-            if items.len() > MAX_LIST_ITEMS {
-                return Err(BodyFault::TooManyItems);
-            }
-            if items.is_empty() {
-                return Err(BodyFault::Missing);
-            }
-            items.clone()
-        }
-        Err(other) => return Err(other),
-    };
-    items
-        .iter()
-        .map(|id| id.as_str().map(str::to_owned).ok_or(BodyFault::Unreadable))
+    json_list(body, &["executionsId"])?
+        .into_iter()
+        .map(|id| match id {
+            serde_json::Value::String(id) => Ok(id),
+            _ => Err(BodyFault::Unreadable),
+        })
         .collect()
 }
 

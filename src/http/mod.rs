@@ -373,20 +373,19 @@ pub fn map(request: &HttpRequest<'_>, model: Model, options: &HttpOptions) -> Ma
         }
         Gate::Checks(checks) => checks,
     };
+    // The route's check on one place.
+    let need = |check: &'static table::Check, place: Place| Need {
+        permission: check.permission,
+        actions: check.actions.as_slice(),
+        either: route.either && mode == Mode::Defense,
+        place,
+        from: route.source.name(),
+    };
     let places = match places(route, &matched, &url.query, request.body, mode, answers) {
         Ok(Ok(places)) => places,
         Ok(Err(lookups)) => {
             // Nothing is looked up for a caller who holds the route's permissions nowhere.
-            let needs = checks
-                .iter()
-                .map(|check| Need {
-                    permission: check.permission,
-                    actions: check.actions.as_slice(),
-                    either: route.either && mode == Mode::Defense,
-                    place: Place::AnyNamespace,
-                    from: route.source.name(),
-                })
-                .collect();
+            let needs = checks.iter().map(|check| need(check, Place::AnyNamespace)).collect();
             return with_tenant(Plan::Lookup { lookups, needs });
         }
         Err((code, reason)) => {
@@ -408,13 +407,7 @@ pub fn map(request: &HttpRequest<'_>, model: Model, options: &HttpOptions) -> Ma
             });
         }
         for check in checks {
-            needs.push(Need {
-                permission: check.permission,
-                actions: check.actions.as_slice(),
-                either: route.either && mode == Mode::Defense,
-                place: place.clone(),
-                from: route.source.name(),
-            });
+            needs.push(need(check, place.clone()));
         }
     }
     with_tenant(Plan::Checks(needs))

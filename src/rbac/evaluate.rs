@@ -478,13 +478,15 @@ impl CompiledPolicy {
         };
         let index = self.tenants.get(tenant);
         let instance_wide = q.resolved.permission.def().is_some_and(|d| d.instance_owner);
+        // An instance resource is the Instance Owner's alone: no role, binding or group grants it.
+        let in_tenant = q.resolved.scope != Scope::Instance;
         // The first-login role: what a user the policy does not list gets.
         let stranger = Principal {
             known: false,
             username: Some(String::new()),
             ..Principal::default()
         };
-        if q.resolved.scope != Scope::Instance
+        if in_tenant
             && let Some(role) = self
                 .first_login(&stranger, index, tenant)
                 .filter(|d| q.wanted.within(d.keys))
@@ -505,7 +507,7 @@ impl CompiledPolicy {
         let chain = view.chain(&q.resolved, &mut buf);
         // Granting groups by slot: a user's memberships are checked against it in constant time.
         let mut granting_groups = vec![false; index.map_or(0, |i| i.group_grants.len())];
-        if let Some(index) = index.filter(|_| q.resolved.scope != Scope::Instance) {
+        if let Some(index) = index.filter(|_| in_tenant) {
             let mut names: Vec<&str> = vec![""; index.group_grants.len()];
             for (name, slots) in &index.group_by_name {
                 for slot in slots {
@@ -542,7 +544,7 @@ impl CompiledPolicy {
             let user = index.and_then(|i| i.user_by_id.get(&identity.id).copied());
             let own = user
                 .and_then(|u| index?.user_grants.get(u))
-                .is_some_and(|g| q.resolved.scope != Scope::Instance && table_grants(g, &q, chain, None));
+                .is_some_and(|g| in_tenant && table_grants(g, &q, chain, None));
             let via_group = self.groups_claim_path.is_none()
                 && user
                     .and_then(|u| index?.user_groups.get(u))
