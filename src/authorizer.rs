@@ -491,6 +491,22 @@ impl Authorizer {
             .matrix(&*self.principal_of(session)?, namespace, tenant.or(session.tenant()))
     }
 
+    /// `authorize`'s decision, and for a denial what nearly grants it and the changes that
+    /// would (smallest first). The request's tenant defaults to the session's.
+    pub fn explain<'a>(&'a self, session: &'a Session, request: &Request<'a>) -> Result<crate::audit::Explanation<'a>> {
+        let request = Request {
+            tenant: request.tenant.or(session.tenant()),
+            ..*request
+        };
+        crate::audit::explain(&self.policy, &*self.principal_of(session)?, &request)
+    }
+
+    /// What changing this Authorizer's policy (and configuration) to `after`'s does to
+    /// people's access: see [`crate::audit::diff_policies`].
+    pub fn diff(&self, after: &Authorizer) -> Result<crate::audit::PolicyDiff> {
+        crate::audit::diff_policies(&self.policy, &after.policy)
+    }
+
     /// Who may do `permission` / `action` on `namespace` (or tenant-wide) in `tenant` (else
     /// the default tenant): the policy's users `authorize` allows, with its reasons; the groups
     /// whose bindings grant it; whether the first-login role does; the Instance Owners.

@@ -13,6 +13,7 @@
     )
 )]
 
+pub mod audit;
 pub mod authorizer;
 pub mod config;
 pub mod error;

@@ -134,22 +134,65 @@ pub(crate) fn authorizer_options(value: &Value) -> Result<AuthorizerOptions> {
         )?,
         token_cache_size: whole(raw.token_cache_size, "tokenCacheSize", f64::from(u32::MAX))?.map(|v| v as usize),
         rbac: RbacOptions {
-            model: match raw.model.as_deref() {
-                None | Some("auto") => None,
-                Some("crud") | Some("v1") => Some(ModelChoice::Crud),
-                Some("v2") => Some(ModelChoice::V2),
-                Some(_) => {
-                    return Err(Error::OptionInvalid {
-                        option: "model",
-                        reason: "must be \"auto\", \"crud\" or \"v2\"".into(),
-                    });
-                }
-            },
+            model: model_choice(raw.model.as_deref())?,
             username_claim: raw.username_claim,
             default_tenant: raw.default_tenant,
             require_verified_email: raw.require_verified_email.unwrap_or(false),
         },
     })
+}
+
+fn model_choice(name: Option<&str>) -> Result<Option<ModelChoice>> {
+    match name {
+        None | Some("auto") => Ok(None),
+        Some("crud") | Some("v1") => Ok(Some(ModelChoice::Crud)),
+        Some("v2") => Ok(Some(ModelChoice::V2)),
+        Some(_) => Err(Error::OptionInvalid {
+            option: "model",
+            reason: "must be \"auto\", \"crud\" or \"v2\"".into(),
+        }),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct RawPolicySetup {
+    #[serde(rename = "kestraConfig")]
+    _kestra_config: Option<IgnoredAny>,
+    model: Option<String>,
+    username_claim: Option<String>,
+    default_tenant: Option<String>,
+    placeholders: Option<std::collections::BTreeMap<String, String>>,
+}
+
+/// What compiles a policy without verifying tokens (`diffPolicies`): `{ kestraConfig, model,
+/// usernameClaim, defaultTenant, placeholders }`, each optional; unknown members are errors.
+pub(crate) fn policy_setup(value: &Value) -> Result<(KestraConfig, RbacOptions)> {
+    if value.is_null() {
+        return Ok((KestraConfig::default(), RbacOptions::default()));
+    }
+    if !value.is_object() {
+        return Err(Error::OptionInvalid {
+            option: "options",
+            reason: "pass an object such as { kestraConfig, model }".into(),
+        });
+    }
+    let raw: RawPolicySetup = parse(value, "options")?;
+    let placeholders = raw.placeholders.unwrap_or_default();
+    let config = document(
+        value.get("kestraConfig"),
+        |text| KestraConfig::parse_with(text, &placeholders),
+        |object| KestraConfig::from_json_with(object, &placeholders),
+    )?;
+    Ok((
+        config.unwrap_or_default(),
+        RbacOptions {
+            model: model_choice(raw.model.as_deref())?,
+            username_claim: raw.username_claim,
+            default_tenant: raw.default_tenant,
+            require_verified_email: false,
+        },
+    ))
 }
 
 /// `VerifyOptions::from_json`: see there.

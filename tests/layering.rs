@@ -1,4 +1,4 @@
-//! The layers point one way: wasm -> authorizer -> rbac -> (token, config) -> base. The core
+//! The layers point one way: wasm -> authorizer -> (http, audit) -> rbac -> (token, config) -> base. The core
 //! names nothing of the JS boundary, and no layer names one above it. Read from the sources,
 //! so a stray `use` fails here before it shapes the code.
 
@@ -30,14 +30,27 @@ fn forbidden(layer: &str) -> Vec<&'static str> {
     let above: &[&str] = match layer {
         "wasm" | "lib" => return Vec::new(),
         "authorizer" | "options" => &[],
-        "http" => &["crate::authorizer"],
-        "rbac" => &["crate::authorizer", "crate::http"],
-        "token" => &["crate::authorizer", "crate::http", "crate::rbac", "crate::config"],
-        "config" => &["crate::authorizer", "crate::http", "crate::rbac", "crate::token"],
+        "http" | "audit" => &["crate::authorizer"],
+        "rbac" => &["crate::authorizer", "crate::http", "crate::audit"],
+        "token" => &[
+            "crate::authorizer",
+            "crate::http",
+            "crate::audit",
+            "crate::rbac",
+            "crate::config",
+        ],
+        "config" => &[
+            "crate::authorizer",
+            "crate::http",
+            "crate::audit",
+            "crate::rbac",
+            "crate::token",
+        ],
         // The base: errors, time, JSON.
         _ => &[
             "crate::authorizer",
             "crate::http",
+            "crate::audit",
             "crate::rbac",
             "crate::token",
             "crate::config",

@@ -8,6 +8,7 @@ mod common;
 
 use common::*;
 use kestra_authz::Authorizer;
+use kestra_authz::audit::{PolicyDiff, PrincipalKind};
 use kestra_authz::rbac::{Request, catalog::expand, namespace::covers};
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -293,4 +294,206 @@ fn who_can_skips_a_user_no_token_can_name() {
         who.users.iter().map(|u| u.username.as_ref()).collect::<Vec<_>>(),
         ["v@example.com"]
     );
+}
+
+/// A crowd policy with its Instance Owner chosen.
+fn crowd_with_owner(
+    roles: &[Value],
+    bindings: &[(usize, usize, bool, Option<String>)],
+    members: &[(usize, usize)],
+    default_role: Option<usize>,
+    owner: bool,
+) -> Value {
+    let mut p = crowd_policy(roles, bindings, members, default_role);
+    p["tenants"]["main"]["users"][3]["superAdmin"] = json!(owner);
+    p
+}
+
+/// The crowd's users, and a user no policy lists.
+fn crowd_names() -> Vec<String> {
+    (0..4)
+        .map(|u| format!("user{u}@example.com"))
+        .chain(["stranger@example.com".to_owned()])
+        .collect()
+}
+
+/// Whether the diff records `p:act` on `ns` for `name` in `tenant` (a user the policies do not
+/// list is the first-login role's) among `gained` (or `lost`).
+fn diff_says(
+    diff: &PolicyDiff,
+    name: &str,
+    tenant: Option<&str>,
+    p: &str,
+    act: &str,
+    ns: Option<&str>,
+    gained: bool,
+) -> bool {
+    diff.changes.iter().any(|c| {
+        let who = match c.principal.kind {
+            PrincipalKind::User => c.principal.name == name,
+            PrincipalKind::DefaultRole => name == "stranger@example.com",
+            PrincipalKind::Group => false,
+        };
+        let regions = if gained { &c.gained } else { &c.lost };
+        who && c.tenant.as_deref() == tenant
+            && regions
+                .iter()
+                .any(|r| r.permission == p && r.action == act && r.holds(ns))
+    })
+}
+
+/// Applies one suggested change to a policy document.
+fn apply(policy: &mut Value, change: &Value) {
+    let tenant = change["tenant"].as_str().unwrap_or("main").to_owned();
+    let t = &mut policy["tenants"][&tenant];
+    for list in ["roles", "groups", "users", "bindings"] {
+        if t[list].is_null() {
+            t[list] = json!([]);
+        }
+    }
+    match change["type"].as_str().unwrap() {
+        "BIND_ROLE" => t["bindings"].as_array_mut().unwrap().push(json!({
+            "type": change["subject"]["type"], "externalId": change["subject"]["id"],
+            "roleId": change["role"], "namespaceId": change["namespace"],
+        })),
+        "ADD_ACTION" => {
+            let role = t["roles"]
+                .as_array_mut()
+                .unwrap()
+                .iter_mut()
+                .find(|r| r["id"] == change["role"])
+                .unwrap();
+            let p = change["permission"].as_str().unwrap();
+            if role["permissions"][p].is_null() {
+                role["permissions"][p] = json!([]);
+            }
+            role["permissions"][p]
+                .as_array_mut()
+                .unwrap()
+                .push(change["action"].clone());
+        }
+        "CREATE_ROLE" => t["roles"].as_array_mut().unwrap().push(json!({
+            "id": change["role"], "permissions": {change["permission"].as_str().unwrap(): [change["action"]]},
+        })),
+        "ADD_TO_GROUP" => {
+            let user = t["users"]
+                .as_array_mut()
+                .unwrap()
+                .iter_mut()
+                .find(|u| u["username"] == change["username"])
+                .unwrap();
+            user["groups"].as_array_mut().unwrap().push(change["group"].clone());
+        }
+        "ADD_USER" => t["users"].as_array_mut().unwrap().push(json!({
+            "id": change["id"], "username": change["username"], "groups": [],
+        })),
+        "MAKE_INSTANCE_OWNER" => {
+            for u in t["users"].as_array_mut().unwrap() {
+                if u["username"] == change["username"] {
+                    u["superAdmin"] = json!(true);
+                }
+            }
+        }
+        other => panic!("unknown change {other}"),
+    }
+}
+
+type CrowdBinding = (usize, usize, bool, Option<String>);
+
+fn crowd_bindings() -> impl Strategy<Value = Vec<CrowdBinding>> {
+    prop::collection::vec(
+        (0usize..3, 0usize..4, any::<bool>(), prop::option::of(namespace())),
+        0..8,
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    /// `diffPolicies` is exact: for every user (and a user neither policy lists), tenant and
+    /// request, it records a gain exactly where `authorize` allows after and not before, and a
+    /// loss exactly where it allowed before and not after.
+    #[test]
+    fn diff_is_exactly_the_change_in_decisions(
+        roles in prop::collection::vec(role(), 1..4),
+        bindings in (crowd_bindings(), crowd_bindings()),
+        members in (prop::collection::vec((0usize..4, 0usize..2), 0..5), prop::collection::vec((0usize..4, 0usize..2), 0..5)),
+        default_role in (prop::option::of(0usize..3), prop::option::of(0usize..3)),
+        owner in (any::<bool>(), any::<bool>()),
+        changed_role in prop::option::of((0usize..3, role())),
+        probes in prop::collection::vec(namespace(), 1..3),
+    ) {
+        let keep = |b: Vec<CrowdBinding>| b.into_iter().filter(|b| b.0 < roles.len()).collect::<Vec<_>>();
+        let (bindings_b, bindings_a) = (keep(bindings.0), keep(bindings.1));
+        let fit = |d: Option<usize>| d.filter(|r| *r < roles.len());
+        let mut roles_a = roles.clone();
+        if let Some((i, r)) = changed_role.filter(|(i, _)| *i < roles.len()) {
+            roles_a[i] = r;
+        }
+        let before = authz(crowd_with_owner(&roles, &bindings_b, &members.0, fit(default_role.0), owner.0));
+        let after = authz(crowd_with_owner(&roles_a, &bindings_a, &members.1, fit(default_role.1), owner.1));
+        let diff = before.diff(&after).unwrap();
+        let mut asks: Vec<(&str, &str, Option<String>)> = requests(&probes);
+        asks.push(("TENANT", "READ", None));
+        for name in crowd_names() {
+            let (sb, sa) = (session(&before, &name), session(&after, &name));
+            for tenant in [Some("main"), Some("elsewhere")] {
+                let in_diff = if tenant == Some("main") { tenant } else { None };
+                for (p, act, ns) in &asks {
+                    let request = Request { permission: p, action: act, namespace: ns.as_deref(), tenant };
+                    let was = before.authorize(&sb, &request).unwrap().allowed;
+                    let is = after.authorize(&sa, &request).unwrap().allowed;
+                    prop_assert_eq!(is && !was, diff_says(&diff, &name, in_diff, p, act, ns.as_deref(), true),
+                        "gained {}:{} {:?} {} in {:?}: {:#?}", p, act, ns, name, tenant, diff);
+                    prop_assert_eq!(was && !is, diff_says(&diff, &name, in_diff, p, act, ns.as_deref(), false),
+                        "lost {}:{} {:?} {} in {:?}: {:#?}", p, act, ns, name, tenant, diff);
+                }
+            }
+        }
+    }
+
+    /// Every change `explain` suggests for a denial grants the request once applied; an allow
+    /// is `authorize`'s decision with no suggestions.
+    #[test]
+    fn explain_suggestions_grant_the_request(
+        roles in prop::collection::vec(role(), 1..4),
+        bindings in crowd_bindings(),
+        members in prop::collection::vec((0usize..4, 0usize..2), 0..5),
+        default_role in prop::option::of(0usize..3),
+        owner in any::<bool>(),
+        probes in prop::collection::vec(namespace(), 1..3),
+    ) {
+        let bindings: Vec<_> = bindings.into_iter().filter(|b| b.0 < roles.len()).collect();
+        let policy = crowd_with_owner(&roles, &bindings, &members, default_role.filter(|r| *r < roles.len()), owner);
+        let a = authz(policy.clone());
+        let mut asks: Vec<(&str, &str, Option<String>)> = requests(&probes);
+        asks.push(("TENANT", "READ", None));
+        asks.push(("BLUEPRINT", "CREATE", probes.first().cloned()));
+        for name in crowd_names() {
+            let s = session(&a, &name);
+            for (p, act, ns) in &asks {
+                let request = Request { permission: p, action: act, namespace: ns.as_deref(), tenant: None };
+                let explained = a.explain(&s, &request).unwrap();
+                let decision = a.authorize(&s, &request).unwrap();
+                prop_assert_eq!(&explained.decision, &decision);
+                if decision.allowed {
+                    prop_assert!(explained.suggestions.is_empty());
+                    continue;
+                }
+                prop_assert!(explained.suggestions.iter().any(|x| !x.changes.is_empty()), "{}:{} {:?} {}: nothing suggested", p, act, ns, name);
+                for suggestion in &explained.suggestions {
+                    if suggestion.changes.is_empty() {
+                        continue;
+                    }
+                    let mut changed = policy.clone();
+                    for change in &suggestion.changes {
+                        apply(&mut changed, &serde_json::to_value(change).unwrap());
+                    }
+                    let b = authz(changed);
+                    let allowed = b.authorize(&session(&b, &name), &request).unwrap().allowed;
+                    prop_assert!(allowed, "{}:{} {:?} {}: {:?} does not grant it", p, act, ns, name, suggestion);
+                }
+            }
+        }
+    }
 }

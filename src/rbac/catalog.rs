@@ -441,6 +441,10 @@ impl KeySet {
     pub(crate) fn intersects(&self, other: &KeySet) -> bool {
         self.0.iter().zip(other.0.iter()).any(|(a, b)| a & b != 0)
     }
+    /// How many keys the set holds.
+    pub(crate) fn len(&self) -> u32 {
+        self.0.iter().map(|w| w.count_ones()).fold(0, u32::saturating_add)
+    }
     #[inline]
     pub(crate) fn is_empty(&self) -> bool {
         self.0.iter().all(|w| *w == 0)

@@ -30,40 +30,40 @@ pub struct RbacOptions {
 
 /// The default role from `kestra.security.defaultRole`.
 #[derive(Debug, Clone)]
-pub(super) struct DefaultRole {
-    pub(super) name: String,
-    pub(super) keys: KeySet,
-    pub(super) tenant: Option<String>,
+pub(crate) struct DefaultRole {
+    pub(crate) name: String,
+    pub(crate) keys: KeySet,
+    pub(crate) tenant: Option<String>,
 }
 
 /// A policy user as a token may reach them: through their username only.
 #[derive(Debug, Clone)]
-pub(super) struct UserIdentity {
-    pub(super) id: String,
-    pub(super) instance_owner: bool,
+pub(crate) struct UserIdentity {
+    pub(crate) id: String,
+    pub(crate) instance_owner: bool,
 }
 
 /// The compiled policy a principal was resolved against: principals carry it, and a policy
 /// refuses the slots of any other, which would name other users and groups. Compared by
 /// address, kept alive by each holder, so no two live policies share one.
 #[derive(Debug, Default)]
-pub(super) struct PolicyStamp;
+pub(crate) struct PolicyStamp;
 
 /// Configuration and policy, compiled once.
 #[derive(Debug, Clone)]
 pub struct CompiledPolicy {
-    pub(super) model: Model,
-    pub(super) tenants: FxHashMap<String, TenantIndex>,
-    pub(super) default_role: Option<DefaultRole>,
-    pub(super) tenants_required: bool,
-    pub(super) fallback_tenant: Option<String>,
-    pub(super) default_tenant: String,
-    pub(super) groups_claim_path: Option<Vec<String>>,
-    pub(super) username_claim: String,
+    pub(crate) model: Model,
+    pub(crate) tenants: FxHashMap<String, TenantIndex>,
+    pub(crate) default_role: Option<DefaultRole>,
+    pub(crate) tenants_required: bool,
+    pub(crate) fallback_tenant: Option<String>,
+    pub(crate) default_tenant: String,
+    pub(crate) groups_claim_path: Option<Vec<String>>,
+    pub(crate) username_claim: String,
     /// Policy users by username, the only name a token's identity is matched against.
-    pub(super) users_by_username: FxHashMap<String, UserIdentity>,
-    pub(super) findings: Vec<Finding>,
-    pub(super) stamp: Arc<PolicyStamp>,
+    pub(crate) users_by_username: FxHashMap<String, UserIdentity>,
+    pub(crate) findings: Vec<Finding>,
+    pub(crate) stamp: Arc<PolicyStamp>,
 }
 
 /// Who the policy's users are, across tenants: built tenant by tenant, so that one user id
@@ -411,6 +411,12 @@ fn index_bindings(index: &mut TenantIndex, input: &TenantInput<'_>, role_by_id: 
                 }
             },
         };
+        let user = match group {
+            Some(_) => None,
+            // A user binding names the user by id: it reaches whoever has that id, never a
+            // token whose username happens to equal it.
+            None => Some(index.user_slot(&binding.external_id)),
+        };
         let ns = binding.namespace.as_deref().map(|ns| index.namespaces.intern(ns));
         let id = index
             .store_binding_id(binding.id.as_deref(), b)
@@ -420,15 +426,12 @@ fn index_bindings(index: &mut TenantIndex, input: &TenantInput<'_>, role_by_id: 
             role,
             namespace: ns,
             group,
+            user,
         });
-        let grants = match group {
-            Some(g) => index.group_grants.get_mut(g),
-            None => {
-                // A user binding names the user by id: it reaches whoever has that id, never
-                // a token whose username happens to equal it.
-                let u = index.user_slot(&binding.external_id);
-                index.user_grants.get_mut(u)
-            }
+        let grants = match (group, user) {
+            (Some(g), _) => index.group_grants.get_mut(g),
+            (None, Some(u)) => index.user_grants.get_mut(u),
+            (None, None) => None,
         };
         if let (Some(grants), Some(compiled)) = (grants, index.roles.get(role)) {
             grants.add(compiled, role, b, ns);

@@ -21,10 +21,10 @@ use crate::rbac::policy::valid_tenant;
 /// The first-login role that applies in a tenant: a policy role marked `isDefault`, or the
 /// configuration's `defaultRole`.
 #[derive(Debug, Clone, Copy)]
-struct FirstLogin<'a> {
-    id: &'a str,
-    name: &'a str,
-    keys: &'a KeySet,
+pub(crate) struct FirstLogin<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) name: &'a str,
+    pub(crate) keys: &'a KeySet,
 }
 
 /// What applies to a principal in one tenant. Decisions borrow from the policy (`'a`), never
@@ -67,11 +67,11 @@ impl<'a> View<'a, '_> {
 
 /// Names resolved to their key in the policy's model.
 #[derive(Debug, Clone, Copy)]
-struct Resolved<'r> {
-    permission: Permission,
-    key: Key,
-    scope: Scope,
-    namespace: Option<&'r str>,
+pub(crate) struct Resolved<'r> {
+    pub(crate) permission: Permission,
+    pub(crate) key: Key,
+    pub(crate) scope: Scope,
+    pub(crate) namespace: Option<&'r str>,
 }
 
 /// The keys that answer a question: one permission and action, or any action of a permission.
@@ -343,7 +343,7 @@ impl CompiledPolicy {
     /// The first-login role in `tenant` for a user the policy does not know: the tenant's
     /// `isDefault` role when its policy has one (the server's own, current state), else the
     /// configuration's `defaultRole` when it applies to the tenant.
-    fn first_login<'a>(
+    pub(crate) fn first_login<'a>(
         &'a self,
         principal: &Principal,
         index: Option<&'a TenantIndex>,
@@ -398,7 +398,12 @@ impl CompiledPolicy {
     }
 
     /// Resolves permission and action names in the policy's model.
-    fn resolve<'r>(&self, permission: &str, action: &str, namespace: Option<&'r str>) -> Result<Resolved<'r>> {
+    pub(crate) fn resolve<'r>(
+        &self,
+        permission: &str,
+        action: &str,
+        namespace: Option<&'r str>,
+    ) -> Result<Resolved<'r>> {
         let space = key_space();
         let p = space
             .permission(permission)
@@ -481,11 +486,7 @@ impl CompiledPolicy {
         // An instance resource is the Instance Owner's alone: no role, binding or group grants it.
         let in_tenant = q.resolved.scope != Scope::Instance;
         // The first-login role: what a user the policy does not list gets.
-        let stranger = Principal {
-            known: false,
-            username: Some(String::new()),
-            ..Principal::default()
-        };
+        let stranger = Principal::stranger();
         if in_tenant
             && let Some(role) = self
                 .first_login(&stranger, index, tenant)

@@ -11,12 +11,12 @@
 pub mod catalog;
 mod compile;
 pub mod decision;
-mod evaluate;
+pub(crate) mod evaluate;
 pub mod namespace;
 pub mod policy;
-mod principal;
+pub(crate) mod principal;
 mod roles;
-mod tenant;
+pub(crate) mod tenant;
 
 pub use catalog::{Model, Scope};
 pub use compile::{CompiledPolicy, RbacOptions};

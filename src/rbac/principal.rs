@@ -24,14 +24,14 @@ pub struct Principal {
 }
 
 #[derive(Debug, Clone, Default)]
-pub(super) struct TenantPrincipal {
-    pub(super) user: Option<usize>,
-    pub(super) groups: Vec<usize>,
-    pub(super) access: bool,
+pub(crate) struct TenantPrincipal {
+    pub(crate) user: Option<usize>,
+    pub(crate) groups: Vec<usize>,
+    pub(crate) access: bool,
 }
 
 impl Principal {
-    pub(super) fn tenant(&self, slot: usize) -> Option<&TenantPrincipal> {
+    pub(crate) fn tenant(&self, slot: usize) -> Option<&TenantPrincipal> {
         let at = self.tenants.binary_search_by_key(&slot, |(s, _)| *s).ok()?;
         self.tenants.get(at).map(|(_, p)| p)
     }
@@ -49,6 +49,14 @@ impl Principal {
     }
     pub fn is_instance_owner(&self) -> bool {
         self.instance_owner
+    }
+    /// A user the policy does not list, as the first-login role sees them.
+    pub(crate) fn stranger() -> Principal {
+        Principal {
+            known: false,
+            username: Some(String::new()),
+            ..Principal::default()
+        }
     }
 }
 

@@ -9,18 +9,18 @@ use super::namespace;
 use rustc_hash::FxHashMap;
 
 #[derive(Debug, Clone)]
-pub(super) struct CompiledRole {
-    pub(super) id: String,
-    pub(super) name: String,
-    pub(super) keys: KeySet,
+pub(crate) struct CompiledRole {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) keys: KeySet,
     /// `keys` split by scope class, for bindings with a namespace.
-    pub(super) namespace_keys: KeySet,
-    pub(super) tenant_keys: KeySet,
-    pub(super) global_keys: KeySet,
+    pub(crate) namespace_keys: KeySet,
+    pub(crate) tenant_keys: KeySet,
+    pub(crate) global_keys: KeySet,
 }
 
 impl CompiledRole {
-    pub(super) fn new(id: String, name: String, keys: KeySet, model: Model) -> Self {
+    pub(crate) fn new(id: String, name: String, keys: KeySet, model: Model) -> Self {
         let (mut namespace_keys, mut tenant_keys, mut global_keys) =
             (KeySet::default(), KeySet::default(), KeySet::default());
         for_each_key(&keys, |key, permission| match permission.scope(model) {
@@ -41,41 +41,43 @@ impl CompiledRole {
 }
 
 #[derive(Debug, Clone)]
-pub(super) struct BindingMeta {
+pub(crate) struct BindingMeta {
     /// Where the binding's id is in the tenant's `binding_ids` (`#<its index>` when the input
     /// gave none).
-    pub(super) id: (u32, u32),
-    pub(super) role: usize,
+    pub(crate) id: (u32, u32),
+    pub(crate) role: usize,
     /// The binding's namespace number (see [`Namespaces`]).
-    pub(super) namespace: Option<u32>,
+    pub(crate) namespace: Option<u32>,
     /// The group slot for group bindings.
-    pub(super) group: Option<usize>,
+    pub(crate) group: Option<usize>,
+    /// The user slot for user bindings.
+    pub(crate) user: Option<usize>,
 }
 
 #[derive(Debug, Clone, Default)]
-pub(super) struct NamespaceEntry {
+pub(crate) struct NamespaceEntry {
     /// Keys granted by bindings on exactly this namespace.
-    pub(super) direct: KeySet,
+    pub(crate) direct: KeySet,
     /// Keys granted on this namespace or anywhere below it.
-    pub(super) subtree: KeySet,
+    pub(crate) subtree: KeySet,
     /// The bindings on exactly this namespace: `start..end` of the principal's
     /// `namespace_bindings` (one list per principal, not one per namespace).
-    pub(super) bindings: (u32, u32),
+    pub(crate) bindings: (u32, u32),
 }
 
 /// The namespaces a tenant's bindings name, with all their ancestors, numbered once: the
 /// per-principal tables key on these numbers, so a decision hashes each ancestor of the
 /// requested namespace once, whatever the number of principals.
 #[derive(Debug, Clone, Default)]
-pub(super) struct Namespaces {
-    pub(super) ids: FxHashMap<String, u32>,
-    pub(super) names: Vec<String>,
-    pub(super) parents: Vec<Option<u32>>,
+pub(crate) struct Namespaces {
+    pub(crate) ids: FxHashMap<String, u32>,
+    pub(crate) names: Vec<String>,
+    pub(crate) parents: Vec<Option<u32>>,
 }
 
 impl Namespaces {
     /// The number of a (validated) namespace, numbering its ancestors too.
-    pub(super) fn intern(&mut self, ns: &str) -> u32 {
+    pub(crate) fn intern(&mut self, ns: &str) -> u32 {
         if let Some(id) = self.ids.get(ns) {
             return *id;
         }
@@ -90,7 +92,7 @@ impl Namespaces {
 
     /// The numbers of `ns`'s ancestors and itself, root first, as far as any binding reaches:
     /// an ancestor no binding names has no numbered descendants either.
-    pub(super) fn chain<'b>(&self, ns: &str, buf: &'b mut [u32; namespace::MAX_NAMESPACE_DEPTH]) -> &'b [u32] {
+    pub(crate) fn chain<'b>(&self, ns: &str, buf: &'b mut [u32; namespace::MAX_NAMESPACE_DEPTH]) -> &'b [u32] {
         let mut len: usize = 0;
         for (slot, ancestor) in buf.iter_mut().zip(namespace::self_and_ancestors(ns)) {
             match self.ids.get(ancestor) {
@@ -105,7 +107,7 @@ impl Namespaces {
     }
 
     /// Whether the chain reaches `ns` itself.
-    pub(super) fn reaches(&self, ns: &str, chain: &[u32]) -> Option<u32> {
+    pub(crate) fn reaches(&self, ns: &str, chain: &[u32]) -> Option<u32> {
         chain
             .last()
             .copied()
@@ -117,21 +119,21 @@ impl Namespaces {
 /// binding is known (`Grants::finish`): a hash table per principal, grown binding by binding,
 /// was most of the time of compiling 100,000 bindings.
 #[derive(Debug, Clone, Default)]
-pub(super) struct NamespaceTable {
-    pub(super) entries: Vec<(u32, NamespaceEntry)>,
+pub(crate) struct NamespaceTable {
+    pub(crate) entries: Vec<(u32, NamespaceEntry)>,
     /// Binding indexes, each entry's as one run.
-    pub(super) bindings: Vec<usize>,
+    pub(crate) bindings: Vec<usize>,
 }
 
 impl NamespaceTable {
-    pub(super) fn get(&self, id: &u32) -> Option<&NamespaceEntry> {
+    pub(crate) fn get(&self, id: &u32) -> Option<&NamespaceEntry> {
         let at = self.entries.binary_search_by_key(id, |(k, _)| *k).ok()?;
         self.entries.get(at).map(|(_, e)| e)
     }
-    pub(super) fn iter(&self) -> impl Iterator<Item = (&u32, &NamespaceEntry)> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&u32, &NamespaceEntry)> {
         self.entries.iter().map(|(k, e)| (k, e))
     }
-    pub(super) fn bindings(&self, entry: &NamespaceEntry) -> &[usize] {
+    pub(crate) fn bindings(&self, entry: &NamespaceEntry) -> &[usize] {
         let (start, end) = entry.bindings;
         self.bindings.get(start as usize..end as usize).unwrap_or_default()
     }
@@ -139,29 +141,29 @@ impl NamespaceTable {
 
 /// A namespace binding waiting for `Grants::finish`.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Staged {
-    pub(super) namespace: u32,
-    pub(super) role: usize,
-    pub(super) binding: usize,
+pub(crate) struct Staged {
+    pub(crate) namespace: u32,
+    pub(crate) role: usize,
+    pub(crate) binding: usize,
 }
 
 /// One principal's (a user's or a group's) grants in one tenant.
 #[derive(Debug, Clone, Default)]
-pub(super) struct Grants {
-    pub(super) tenant_wide: KeySet,
-    pub(super) tenant_wide_bindings: Vec<usize>,
-    pub(super) namespaces: NamespaceTable,
-    pub(super) staged: Vec<Staged>,
-    pub(super) any_namespace: KeySet,
+pub(crate) struct Grants {
+    pub(crate) tenant_wide: KeySet,
+    pub(crate) tenant_wide_bindings: Vec<usize>,
+    pub(crate) namespaces: NamespaceTable,
+    pub(crate) staged: Vec<Staged>,
+    pub(crate) any_namespace: KeySet,
     /// Global-only keys that only a namespace binding names: they grant nothing, and say why.
-    pub(super) global_only_from_namespace: KeySet,
-    pub(super) has_binding: bool,
+    pub(crate) global_only_from_namespace: KeySet,
+    pub(crate) has_binding: bool,
 }
 
 impl Grants {
     /// Folds one binding in; `namespace` is the binding's namespace number, `role_index` the
     /// role's place in the tenant's roles.
-    pub(super) fn add(&mut self, role: &CompiledRole, role_index: usize, binding: usize, namespace: Option<u32>) {
+    pub(crate) fn add(&mut self, role: &CompiledRole, role_index: usize, binding: usize, namespace: Option<u32>) {
         self.has_binding = true;
         let Some(ns) = namespace else {
             self.tenant_wide.union_with(&role.keys);
@@ -187,7 +189,7 @@ impl Grants {
 
     /// Builds the namespace table from the staged bindings: each binding's keys on its
     /// namespace (`direct`) and on it and every ancestor (`subtree`).
-    pub(super) fn finish(&mut self, roles: &[CompiledRole], spaces: &Namespaces) {
+    pub(crate) fn finish(&mut self, roles: &[CompiledRole], spaces: &Namespaces) {
         if self.staged.is_empty() {
             return;
         }
@@ -238,7 +240,7 @@ impl Grants {
 }
 
 /// Calls `f` for every key of a set with the key's permission.
-pub(super) fn for_each_key(keys: &KeySet, mut f: impl FnMut(Key, Permission)) {
+pub(crate) fn for_each_key(keys: &KeySet, mut f: impl FnMut(Key, Permission)) {
     let space = key_space();
     for p in 0..catalog::PERMISSIONS.len() {
         let permission = Permission(u8::try_from(p).unwrap_or(u8::MAX));
@@ -256,33 +258,33 @@ pub(super) fn for_each_key(keys: &KeySet, mut f: impl FnMut(Key, Permission)) {
 }
 
 #[derive(Debug, Clone, Default)]
-pub(super) struct TenantIndex {
+pub(crate) struct TenantIndex {
     /// This tenant's number among the policy's tenants (a principal's entries are keyed by it).
-    pub(super) slot: usize,
-    pub(super) roles: Vec<CompiledRole>,
-    pub(super) bindings: Vec<BindingMeta>,
+    pub(crate) slot: usize,
+    pub(crate) roles: Vec<CompiledRole>,
+    pub(crate) bindings: Vec<BindingMeta>,
     /// Every binding's id, end to end: one allocation for all of them.
-    pub(super) binding_ids: String,
+    pub(crate) binding_ids: String,
     /// User principals by user id: how bindings and memberships refer to a user. Never
     /// looked up with anything a token says: a token names a user by username only.
-    pub(super) user_by_id: FxHashMap<String, usize>,
-    pub(super) user_grants: Vec<Grants>,
+    pub(crate) user_by_id: FxHashMap<String, usize>,
+    pub(crate) user_grants: Vec<Grants>,
     /// Whether a user principal was listed in `users` (tenant access).
-    pub(super) user_listed: Vec<bool>,
-    pub(super) user_groups: Vec<Vec<usize>>,
+    pub(crate) user_listed: Vec<bool>,
+    pub(crate) user_groups: Vec<Vec<usize>>,
     /// Groups by id, and by name (every group of that name: names need not be unique).
-    pub(super) group_by_id: FxHashMap<String, usize>,
-    pub(super) group_by_name: FxHashMap<String, Vec<usize>>,
-    pub(super) group_ids: Vec<String>,
-    pub(super) group_grants: Vec<Grants>,
-    pub(super) namespaces: Namespaces,
+    pub(crate) group_by_id: FxHashMap<String, usize>,
+    pub(crate) group_by_name: FxHashMap<String, Vec<usize>>,
+    pub(crate) group_ids: Vec<String>,
+    pub(crate) group_grants: Vec<Grants>,
+    pub(crate) namespaces: Namespaces,
     /// The role marked `isDefault: true`: the tenant's first-login role, which takes precedence over
     /// the configuration's `defaultRole` for users the tenant does not list.
-    pub(super) first_login_role: Option<usize>,
+    pub(crate) first_login_role: Option<usize>,
 }
 
 impl TenantIndex {
-    pub(super) fn binding_id(&self, meta: &BindingMeta) -> Option<&str> {
+    pub(crate) fn binding_id(&self, meta: &BindingMeta) -> Option<&str> {
         let (start, end) = meta.id;
         self.binding_ids.get(start as usize..end as usize)
     }
@@ -290,7 +292,7 @@ impl TenantIndex {
     /// Appends binding `b`'s id (`#<b>` when it has none) to `binding_ids`, written once here
     /// rather than per decision; `None` past 4 GiB of ids (the policy text is bounded far
     /// below that).
-    pub(super) fn store_binding_id(&mut self, id: Option<&str>, b: usize) -> Option<(u32, u32)> {
+    pub(crate) fn store_binding_id(&mut self, id: Option<&str>, b: usize) -> Option<(u32, u32)> {
         let start = u32::try_from(self.binding_ids.len()).ok()?;
         match id {
             Some(id) => self.binding_ids.push_str(id),
@@ -303,7 +305,7 @@ impl TenantIndex {
         Some((start, end))
     }
 
-    pub(super) fn user_slot(&mut self, id: &str) -> usize {
+    pub(crate) fn user_slot(&mut self, id: &str) -> usize {
         if let Some(i) = self.user_by_id.get(id) {
             return *i;
         }
@@ -317,7 +319,7 @@ impl TenantIndex {
 
     /// The group a policy reference (a membership, a group binding's `externalId`) names: by
     /// id, else by a name only one group has. Independent of the order groups are listed in.
-    pub(super) fn group_by_reference(&self, reference: &str) -> Option<usize> {
+    pub(crate) fn group_by_reference(&self, reference: &str) -> Option<usize> {
         if let Some(g) = self.group_by_id.get(reference) {
             return Some(*g);
         }
@@ -330,7 +332,7 @@ impl TenantIndex {
     /// The groups a token's group matches: every group of that name, else the group with that
     /// id (a token's groups are names; ids only as a
     /// fallback). Order-independent too.
-    pub(super) fn groups_of_token_group<'s>(&'s self, group: &str) -> &'s [usize] {
+    pub(crate) fn groups_of_token_group<'s>(&'s self, group: &str) -> &'s [usize] {
         match self.group_by_name.get(group) {
             Some(slots) => slots,
             None => self

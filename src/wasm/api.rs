@@ -8,11 +8,12 @@ use super::transport::{
     with_request, without_member,
 };
 use super::{js_error, to_array, to_js};
+use crate::audit::compile_setup;
 use crate::authorizer::{Authorizer, AuthorizerOptions, Session};
 use crate::config::Finding;
 use crate::error::Error;
-use crate::rbac::UiCheck;
 use crate::rbac::policy::MAX_POLICY_BYTES;
+use crate::rbac::{CompiledPolicy, PolicyInput, UiCheck};
 use crate::token::VerifyOptions;
 use serde::Serialize;
 use wasm_bindgen::JsCast;
@@ -80,30 +81,7 @@ impl JsAuthorizer {
                 })?;
                 let rest = from_js(rest, "options")?;
                 let rest = AuthorizerOptions::from_json(&rest).map_err(js_error)?;
-                if policy.is_string() {
-                    with_js_text(&policy, MAX_POLICY_BYTES, true, |text| {
-                        Authorizer::with_policy_text(rest, text)
-                    })
-                    .unwrap_or_else(|why| {
-                        Err(match why {
-                            NoText::Missing
-                            | NoText::Unreadable
-                            | NoText::Unsettled
-                            | NoText::UnknownMember
-                            | NoText::BadHeaders => Error::OptionInvalid {
-                                option: "policy",
-                                reason: "could not be read".into(),
-                            },
-                            NoText::TooLong | NoText::TooLarge => Error::InputTooLarge {
-                                what: "policy",
-                                size: policy.dyn_ref::<js_sys::JsString>().map_or(0, |t| t.length() as usize),
-                                max: MAX_POLICY_BYTES,
-                            },
-                        })
-                    })
-                } else {
-                    with_json_text(&policy, "policy", |text| Authorizer::with_policy_text(rest, text))?
-                }
+                with_policy(&policy, |text| Authorizer::with_policy_text(rest, text))?
             }
             None => AuthorizerOptions::from_json(&from_js(options, "options")?).and_then(Authorizer::new),
         }
@@ -252,6 +230,23 @@ impl JsAuthorizer {
             self.inner
                 .who_can(r.permission, r.action, r.namespace, r.tenant)
                 .map(|who| to_js(&who))
+                .map_err(js_error)
+        })
+    }
+
+    /// `explain(session, { permission, action, namespace?, tenant? })` -> `{ decision,
+    /// suggestions }`: `authorize`'s decision, and for a denial what nearly grants it and the
+    /// changes that would, smallest first.
+    #[wasm_bindgen(unchecked_return_type = "Explanation")]
+    pub fn explain(
+        &self,
+        session: &JsSession,
+        #[wasm_bindgen(unchecked_param_type = "AuthorizationRequest")] request: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        with_request(&request, |r| {
+            self.inner
+                .explain(&session.inner, r)
+                .map(|e| to_js(&e))
                 .map_err(js_error)
         })
     }
@@ -453,6 +448,80 @@ impl JsSession {
     #[wasm_bindgen(getter)]
     pub fn alg(&self) -> String {
         self.inner.token().alg().name().to_owned()
+    }
+}
+
+/// Calls `f` with a policy's JSON text: the string as it is, or an object written as JSON.
+fn with_policy<R>(policy: &JsValue, f: impl FnOnce(&str) -> Result<R, Error>) -> Result<Result<R, Error>, JsValue> {
+    if !policy.is_string() {
+        return with_json_text(policy, "policy", f);
+    }
+    Ok(with_js_text(policy, MAX_POLICY_BYTES, true, f).unwrap_or_else(|why| {
+        Err(match why {
+            NoText::Missing | NoText::Unreadable | NoText::Unsettled | NoText::UnknownMember | NoText::BadHeaders => {
+                Error::OptionInvalid {
+                    option: "policy",
+                    reason: "could not be read".into(),
+                }
+            }
+            NoText::TooLong | NoText::TooLarge => Error::InputTooLarge {
+                what: "policy",
+                size: policy.dyn_ref::<js_sys::JsString>().map_or(0, |t| t.length() as usize),
+                max: MAX_POLICY_BYTES,
+            },
+        })
+    }))
+}
+
+/// `diffPolicies(before, after, options?)`: what changing the policy `before` into `after`
+/// does to people's access. Each side is a policy (an object or its JSON text), or `{ policy,
+/// kestraConfig, model, usernameClaim, defaultTenant, placeholders }`; `options` holds what
+/// both sides share (a side's own members win).
+#[wasm_bindgen(js_name = diffPolicies, unchecked_return_type = "PolicyDiff")]
+pub fn diff_policies(
+    #[wasm_bindgen(unchecked_param_type = "PolicyInput | PolicySetup | string")] before: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "PolicyInput | PolicySetup | string")] after: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "DiffOptions | undefined")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let shared = from_js(options, "diffPolicies options")?;
+    let before = compile_side(&before, &shared, "before")?;
+    let after = compile_side(&after, &shared, "after")?;
+    crate::audit::diff_policies(&before, &after)
+        .map(|diff| to_js(&diff))
+        .map_err(js_error)
+}
+
+/// One side of a diff, compiled without a verifier.
+fn compile_side(side: &JsValue, shared: &serde_json::Value, which: &'static str) -> Result<CompiledPolicy, JsValue> {
+    let has = |key: &str| js_sys::Reflect::has(side, &JsValue::from_str(key)).unwrap_or(false);
+    let is_setup = side.is_object() && !js_sys::Array::is_array(side) && (has("policy") || has("kestraConfig"));
+    let (policy, own) = if is_setup {
+        let rest = without_member(side, "policy").ok_or_else(|| {
+            js_error(Error::OptionInvalid {
+                option: which,
+                reason: "could not be read".into(),
+            })
+        })?;
+        (policy_member(side), from_js(rest, which)?)
+    } else if side.is_string() || (side.is_object() && !js_sys::Array::is_array(side)) {
+        (Some(side.clone()), serde_json::Value::Null)
+    } else {
+        return Err(js_error(Error::OptionInvalid {
+            option: which,
+            reason: "pass a policy (an object or its JSON text), or { policy, kestraConfig }".into(),
+        }));
+    };
+    let mut merged = shared.as_object().cloned().unwrap_or_default();
+    if let serde_json::Value::Object(own) = own {
+        merged.extend(own);
+    }
+    let setup = serde_json::Value::Object(merged);
+    match policy {
+        Some(policy) => with_policy(&policy, |text| {
+            PolicyInput::parse(text).and_then(|input| compile_setup(&setup, Some(&input)))
+        })?
+        .map_err(js_error),
+        None => compile_setup(&setup, None).map_err(js_error),
     }
 }
 

@@ -264,6 +264,79 @@ export interface WhoCan {
   instanceOwners: string[];
 }
 
+/** One side of `diffPolicies`: a policy with the configuration and options it is read with. */
+export interface PolicySetup {
+  policy?: Policy | string;
+  /** The application.yaml text, or an object of the same shape (its default role is compared too). */
+  kestraConfig?: string | JsonValue;
+  model?: "auto" | "crud" | "v2";
+  usernameClaim?: string;
+  defaultTenant?: string;
+  placeholders?: Record<string, string>;
+}
+
+/** What both sides of `diffPolicies` share; a side's own members win. */
+export type DiffOptions = Omit<PolicySetup, "policy">;
+
+/**
+ * Where one permission and action was gained or lost: on `namespace`'s subtree (everywhere when
+ * null: every namespace, and requests that name none), except the subtrees in `except`.
+ */
+export interface DiffRegion {
+  permission: string;
+  action: string;
+  namespace: string | null;
+  except: string[];
+}
+
+export interface PolicyChange {
+  /** USER by username (the identity a token proves), GROUP by id, DEFAULT_ROLE: first-login users. */
+  principal: { type: "USER" | "GROUP" | "DEFAULT_ROLE"; id: string; name: string };
+  /** The tenant; null for every tenant neither policy lists. */
+  tenant: string | null;
+  gained: DiffRegion[];
+  lost: DiffRegion[];
+}
+
+export interface PolicyDiff {
+  /** The model both policies are read in. */
+  model: "crud" | "v2";
+  /** Principals whose access changed, per tenant; the unchanged are absent. */
+  changes: PolicyChange[];
+}
+
+/** A change that, applied to the policy, grants a refused request. */
+export type SuggestedChange =
+  | { type: "BIND_ROLE"; tenant: string; role: string; subject: { type: "USER" | "GROUP"; id: string }; namespace: string | null }
+  /** `tenant` null: the configuration's `kestra.security.defaultRole`. */
+  | { type: "ADD_ACTION"; tenant: string | null; role: string; permission: string; action: string }
+  | { type: "CREATE_ROLE"; tenant: string; role: string; permission: string; action: string }
+  | { type: "ADD_TO_GROUP"; tenant: string; group: string; username: string }
+  | { type: "ADD_USER"; tenant: string; id: string; username: string }
+  | { type: "MAKE_INSTANCE_OWNER"; username: string };
+
+export interface Suggestion {
+  kind:
+    | "BINDING_ELSEWHERE" | "ROLE_LACKS_ACTION" | "GLOBAL_ONLY_ON_NAMESPACE" | "GROUP_NOT_HELD"
+    | "DEFAULT_ROLE_LACKS" | "NO_TENANT_ACCESS" | "BIND_ROLE" | "INSTANCE_OWNER_ONLY"
+    | "TENANT_REQUIRED" | "NO_USERNAME";
+  /** One line for a person. */
+  message: string;
+  /** The binding that nearly grants it, with its role, namespace and group. */
+  binding: string | null;
+  role: string | null;
+  namespace: string | null;
+  group: string | null;
+  /** Applied in order, these grant the request; empty when no policy change can. */
+  changes: SuggestedChange[];
+}
+
+export interface Explanation {
+  decision: Decision;
+  /** Empty for an allow; for a denial, smallest change first. */
+  suggestions: Suggestion[];
+}
+
 export interface NamespaceGrants {
   everywhere: boolean;
   namespaces: string[];

@@ -13,7 +13,7 @@ mod decision;
 mod http;
 mod transport;
 
-pub use api::{JsAuthorizer, JsSession, kestra_route};
+pub use api::{JsAuthorizer, JsSession, diff_policies, kestra_route};
 
 use crate::error::Error;
 use serde::Serialize;

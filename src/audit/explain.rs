@@ -1,0 +1,541 @@
+//! Why a request was refused, and what would grant it. The decision is `authorize`'s own; for
+//! a denial the principal's tables in the tenant are searched for the grants that nearly
+//! answer (a binding on another namespace, a role with the permission but not the action, a
+//! global-only permission bound on a namespace, a group the user is not in, a first-login
+//! role without it), and each comes with the change that would grant it, as data a tool can
+//! apply and a sentence a person can read. Suggestions are ordered smallest change first.
+
+use crate::error::Result;
+use crate::rbac::catalog::{CRUD, Key, Model, PERMISSIONS, Permission, Scope, expand, key_space};
+use crate::rbac::namespace::{self, covers};
+use crate::rbac::tenant::{Grants, TenantIndex};
+use crate::rbac::{CompiledPolicy, Decision, Principal, Request};
+use serde::Serialize;
+
+/// At most this many suggestions of each kind: the nearest first.
+const MAX_PER_KIND: usize = 5;
+
+/// A decision, and for a denial what nearly grants it and what would.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Explanation<'a> {
+    pub decision: Decision<'a>,
+    /// Empty for an allow (the decision's reasons say why); for a denial, smallest change
+    /// first.
+    pub suggestions: Vec<Suggestion>,
+}
+
+/// One near miss, or one way to grant the request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Suggestion {
+    /// `BINDING_ELSEWHERE`, `ROLE_LACKS_ACTION`, `GLOBAL_ONLY_ON_NAMESPACE`, `GROUP_NOT_HELD`,
+    /// `DEFAULT_ROLE_LACKS`, `NO_TENANT_ACCESS`, `BIND_ROLE`, `INSTANCE_OWNER_ONLY`,
+    /// `TENANT_REQUIRED` or `NO_USERNAME`.
+    pub kind: &'static str,
+    /// One line for a person.
+    pub message: String,
+    /// The binding that nearly grants it, when one does.
+    pub binding: Option<String>,
+    pub role: Option<String>,
+    /// The namespace of that binding.
+    pub namespace: Option<String>,
+    pub group: Option<String>,
+    /// The changes that, applied in order, grant the request; empty when none can (a token
+    /// without a username, a request without a tenant).
+    pub changes: Vec<Change>,
+}
+
+/// One change to the policy (or the configuration's default role).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Change {
+    /// A binding of `role` to the subject, on `namespace` (tenant-wide when `None`).
+    BindRole {
+        tenant: String,
+        role: String,
+        subject: Subject,
+        namespace: Option<String>,
+    },
+    /// `action` added to `permission` in the role (the configuration's `defaultRole` when
+    /// `tenant` is `None`). Everyone the role reaches gains it.
+    AddAction {
+        tenant: Option<String>,
+        role: String,
+        permission: &'static str,
+        action: &'static str,
+    },
+    /// A new role granting only `permission` / `action`.
+    CreateRole {
+        tenant: String,
+        role: String,
+        permission: &'static str,
+        action: &'static str,
+    },
+    /// The user made a member of the group (with a groups claim: the identity provider's
+    /// group, which the token then carries).
+    AddToGroup {
+        tenant: String,
+        group: String,
+        username: String,
+    },
+    /// The user listed in the policy, with `id`.
+    AddUser {
+        tenant: String,
+        id: String,
+        username: String,
+    },
+    /// The user made an Instance Owner (superAdmin).
+    MakeInstanceOwner { username: String },
+}
+
+/// Who a binding names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Subject {
+    /// `USER` or `GROUP`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub id: String,
+}
+
+/// `authorize`'s decision for `principal`, and for a denial the suggestions.
+pub fn explain<'a>(
+    policy: &'a CompiledPolicy,
+    principal: &Principal,
+    request: &Request<'a>,
+) -> Result<Explanation<'a>> {
+    let decision = policy.authorize(principal, request)?;
+    if decision.allowed {
+        return Ok(Explanation {
+            decision,
+            suggestions: Vec::new(),
+        });
+    }
+    let resolved = policy.resolve(request.permission, request.action, request.namespace)?;
+    let (permission, action) = model_names(policy.model(), resolved.permission, request.action);
+    let username = principal.username().unwrap_or_default().to_owned();
+    let mut suggestions = Vec::new();
+    let plain = |kind, message: String, changes| Suggestion {
+        kind,
+        message,
+        binding: None,
+        role: None,
+        namespace: None,
+        group: None,
+        changes,
+    };
+    match (decision.code, decision.tenant.as_deref()) {
+        ("DENIED_NO_USERNAME", _) => suggestions.push(plain(
+            "NO_USERNAME",
+            format!(
+                "the token has no \"{}\" claim, so Kestra cannot name the user",
+                policy.username_claim()
+            ),
+            Vec::new(),
+        )),
+        ("DENIED_TENANT_REQUIRED", _) => suggestions.push(plain(
+            "TENANT_REQUIRED",
+            "this configuration requires requests to name a tenant".into(),
+            Vec::new(),
+        )),
+        ("DENIED_INSTANCE_OWNER_ONLY", _) => suggestions.push(plain(
+            "INSTANCE_OWNER_ONLY",
+            format!("{permission} is an instance resource: only an Instance Owner may {action} it"),
+            vec![Change::MakeInstanceOwner { username }],
+        )),
+        (_, None) => {}
+        (code, Some(tenant)) => {
+            let search = Search {
+                policy,
+                principal,
+                tenant,
+                key: resolved.key,
+                scope: resolved.scope,
+                permission: resolved.permission,
+                names: (permission, action),
+                namespace: request.namespace,
+                username,
+            };
+            search.near_misses(code, &mut suggestions);
+        }
+    }
+    // Smallest change first; among equals, the nearest miss first (the order found).
+    suggestions.sort_by_key(|s| {
+        if s.changes.is_empty() {
+            usize::MAX
+        } else {
+            s.changes.len()
+        }
+    });
+    Ok(Explanation { decision, suggestions })
+}
+
+/// The permission and action as the policy's roles name them: for a 2.0 request on a CRUD
+/// policy, the CRUD grant whose official expansion includes it.
+fn model_names(model: Model, permission: Permission, action: &str) -> (&'static str, &'static str) {
+    let space = key_space();
+    let own = |a: &str| space.action(a).map(|a| (permission.name(), a.name()));
+    match model {
+        Model::V2 if action == "READ" => own("VIEW"),
+        Model::V2 => own(action),
+        Model::Crud if CRUD.contains(&action) && permission.in_model(Model::Crud) => own(action),
+        Model::Crud => PERMISSIONS
+            .iter()
+            .filter(|d| d.crud)
+            .flat_map(|d| CRUD.iter().map(move |a| (d.name, *a)))
+            .find(|(p, a)| {
+                expand(p, a).iter().any(|(target, actions)| {
+                    let target = if target.is_empty() { *p } else { *target };
+                    target == permission.name() && actions.contains(&action)
+                })
+            }),
+    }
+    .unwrap_or((permission.name(), ""))
+}
+
+struct Search<'a, 'r> {
+    policy: &'a CompiledPolicy,
+    principal: &'r Principal,
+    tenant: &'r str,
+    key: Key,
+    scope: Scope,
+    permission: Permission,
+    /// The permission and action in the policy's model.
+    names: (&'static str, &'static str),
+    namespace: Option<&'r str>,
+    username: String,
+}
+
+impl Search<'_, '_> {
+    fn asked(&self) -> String {
+        let (p, a) = self.names;
+        match (self.scope, self.namespace) {
+            (Scope::Namespace, Some(ns)) => format!("{p}:{a} on {ns}"),
+            (Scope::Namespace, None) => format!("{p}:{a} tenant-wide"),
+            _ => format!("{p}:{a}"),
+        }
+    }
+
+    /// Where a binding for this request goes: the request's namespace for a namespace
+    /// permission, else none.
+    fn target_namespace(&self) -> Option<String> {
+        match self.scope {
+            Scope::Namespace => self.namespace.map(str::to_owned),
+            _ => None,
+        }
+    }
+
+    /// Whether a binding on `ns` (tenant-wide when `None`) reaches the request, for a role
+    /// that has the key.
+    fn reaches(&self, ns: Option<&str>) -> bool {
+        match (ns, self.scope) {
+            (None, _) | (Some(_), Scope::Tenant) => true,
+            (Some(root), Scope::Namespace) => self.namespace.is_some_and(|n| covers(root, n)),
+            (Some(_), _) => false,
+        }
+    }
+
+    /// Whether a grant table answers the request.
+    fn answers(&self, index: &TenantIndex, grants: &Grants) -> bool {
+        if grants.tenant_wide.contains(self.key) {
+            return true;
+        }
+        let (Scope::Namespace, Some(ns)) = (self.scope, self.namespace) else {
+            return false;
+        };
+        let mut buf = [0u32; namespace::MAX_NAMESPACE_DEPTH];
+        index
+            .namespaces
+            .chain(ns, &mut buf)
+            .iter()
+            .any(|id| grants.namespaces.get(id).is_some_and(|e| e.direct.contains(self.key)))
+    }
+
+    fn user_id(&self) -> Option<&str> {
+        self.principal
+            .username()
+            .and_then(|u| self.policy.users_by_username.get(u))
+            .map(|i| i.id.as_str())
+    }
+
+    /// The changes that make the user a subject a binding can name: none for a listed user,
+    /// else listing them (by their username as id).
+    fn as_subject(&self) -> (Subject, Vec<Change>) {
+        match self.user_id() {
+            Some(id) => (
+                Subject {
+                    kind: "USER",
+                    id: id.to_owned(),
+                },
+                Vec::new(),
+            ),
+            None => (
+                Subject {
+                    kind: "USER",
+                    id: self.username.clone(),
+                },
+                vec![Change::AddUser {
+                    tenant: self.tenant.to_owned(),
+                    id: self.username.clone(),
+                    username: self.username.clone(),
+                }],
+            ),
+        }
+    }
+
+    fn near_misses(&self, code: &str, out: &mut Vec<Suggestion>) {
+        let index = self.policy.tenants.get(self.tenant);
+        let tp = index.and_then(|i| self.principal.tenant(i.slot));
+        if let Some(index) = index {
+            self.bindings(index, tp.map(|p| (p.user, p.groups.as_slice())), out);
+            self.groups(index, tp.map(|p| p.groups.as_slice()).unwrap_or_default(), out);
+        }
+        self.first_login(index, out);
+        self.bind_role(code, index, out);
+    }
+
+    /// The principal's bindings that nearly grant it.
+    fn bindings(&self, index: &TenantIndex, tables: Option<(Option<usize>, &[usize])>, out: &mut Vec<Suggestion>) {
+        let Some((user, groups)) = tables else { return };
+        // Every binding naming the user or one of their groups, in input order: a binding
+        // that grants nothing where it is (a global-only role on a namespace) is in no grant
+        // table, and is the nearest miss of all.
+        let mine = index.bindings.iter().filter(|meta| match (meta.group, meta.user) {
+            (Some(g), _) => groups.contains(&g),
+            (None, u) => u.is_some() && u == user,
+        });
+        let mask = key_space().mask(self.permission);
+        let (mut elsewhere, mut lacking, mut global) = (Vec::new(), Vec::new(), Vec::new());
+        for meta in mine {
+            let Some(role) = index.roles.get(meta.role) else {
+                continue;
+            };
+            let ns = meta
+                .namespace
+                .and_then(|id| index.namespaces.names.get(id as usize))
+                .map(String::as_str);
+            let group = meta.group.and_then(|g| index.group_ids.get(g)).map(String::as_str);
+            let subject = match group {
+                Some(g) => Subject {
+                    kind: "GROUP",
+                    id: g.to_owned(),
+                },
+                None => match self.user_id() {
+                    Some(id) => Subject {
+                        kind: "USER",
+                        id: id.to_owned(),
+                    },
+                    None => continue,
+                },
+            };
+            let who = group.map_or_else(|| "you".to_owned(), |g| format!("group {g}"));
+            let binding = index.binding_id(meta).unwrap_or_default().to_owned();
+            let on = ns.map_or_else(|| "tenant-wide".to_owned(), |n| format!("on {n}"));
+            let base = Suggestion {
+                kind: "",
+                message: String::new(),
+                binding: Some(binding.clone()),
+                role: Some(role.id.clone()),
+                namespace: ns.map(str::to_owned),
+                group: group.map(str::to_owned),
+                changes: Vec::new(),
+            };
+            let has_key = role.keys.contains(self.key);
+            if has_key && !self.reaches(ns) {
+                let bind = Change::BindRole {
+                    tenant: self.tenant.to_owned(),
+                    role: role.id.clone(),
+                    subject,
+                    namespace: self.target_namespace(),
+                };
+                if self.scope == Scope::GlobalOnly {
+                    global.push(Suggestion {
+                        kind: "GLOBAL_ONLY_ON_NAMESPACE",
+                        message: format!(
+                            "{} is granted only by bindings without a namespace; binding {binding} gives {who} role {} {on}",
+                            self.names.0, role.id
+                        ),
+                        changes: vec![bind],
+                        ..base
+                    });
+                } else {
+                    let distance = self.namespace.zip(ns).map_or(usize::MAX, |(a, b)| distance(a, b));
+                    elsewhere.push((
+                        distance,
+                        Suggestion {
+                            kind: "BINDING_ELSEWHERE",
+                            message: format!(
+                                "binding {binding} gives {who} role {} {on}, which does not reach {}",
+                                role.id,
+                                self.namespace.unwrap_or("requests without a namespace")
+                            ),
+                            changes: vec![bind],
+                            ..base
+                        },
+                    ));
+                }
+            } else if !has_key
+                && role.keys.intersects(&mask)
+                && self.reaches(ns)
+                && !lacking
+                    .iter()
+                    .any(|s: &Suggestion| s.role.as_deref() == Some(role.id.as_str()))
+            {
+                lacking.push(Suggestion {
+                    kind: "ROLE_LACKS_ACTION",
+                    message: format!(
+                        "role {} (binding {binding}, {on}) grants {} but not {}; adding it gives it to everyone with the role",
+                        role.id, self.names.0, self.names.1
+                    ),
+                    changes: vec![Change::AddAction {
+                        tenant: Some(self.tenant.to_owned()),
+                        role: role.id.clone(),
+                        permission: self.names.0,
+                        action: self.names.1,
+                    }],
+                    ..base
+                });
+            }
+        }
+        elsewhere.sort_by_key(|(d, _)| *d);
+        out.extend(elsewhere.into_iter().map(|(_, s)| s).take(MAX_PER_KIND));
+        out.extend(lacking.into_iter().take(MAX_PER_KIND));
+        out.extend(global.into_iter().take(MAX_PER_KIND));
+    }
+
+    /// Groups of the tenant whose bindings grant it, which the user is not in.
+    fn groups(&self, index: &TenantIndex, held: &[usize], out: &mut Vec<Suggestion>) {
+        let claim = self.policy.groups_claim_path.is_some();
+        let (subject_changes, listed) = match (claim, self.user_id()) {
+            (true, _) | (false, Some(_)) => (Vec::new(), true),
+            (false, None) => (self.as_subject().1, false),
+        };
+        let mut found = 0;
+        for (slot, (id, grants)) in index.group_ids.iter().zip(&index.group_grants).enumerate() {
+            if found >= MAX_PER_KIND {
+                break;
+            }
+            if held.contains(&slot) || !self.answers(index, grants) {
+                continue;
+            }
+            found = found.saturating_add(1);
+            let mut changes = if listed { Vec::new() } else { subject_changes.clone() };
+            changes.push(Change::AddToGroup {
+                tenant: self.tenant.to_owned(),
+                group: id.clone(),
+                username: self.username.clone(),
+            });
+            out.push(Suggestion {
+                kind: "GROUP_NOT_HELD",
+                message: if claim {
+                    format!(
+                        "group {id} grants {}; your token does not carry it (groups come from the identity provider)",
+                        self.asked()
+                    )
+                } else {
+                    format!("group {id} grants {}; you are not a member", self.asked())
+                },
+                binding: None,
+                role: None,
+                namespace: None,
+                group: Some(id.clone()),
+                changes,
+            });
+        }
+    }
+
+    /// A user the policy does not list has the first-login role, which lacks it.
+    fn first_login(&self, index: Option<&TenantIndex>, out: &mut Vec<Suggestion>) {
+        let Some(role) = self.policy.first_login(self.principal, index, self.tenant) else {
+            return;
+        };
+        if self.names.1.is_empty() || self.scope == Scope::Instance {
+            return;
+        }
+        let from_policy = index.and_then(|i| i.first_login_role).is_some();
+        out.push(Suggestion {
+            kind: "DEFAULT_ROLE_LACKS",
+            message: format!(
+                "the policy does not list you, so you have the first-login role {}, which lacks {}:{}; adding it gives it to every such user",
+                role.name, self.names.0, self.names.1
+            ),
+            binding: None,
+            role: Some(role.id.to_owned()),
+            namespace: None,
+            group: None,
+            changes: vec![Change::AddAction {
+                tenant: from_policy.then(|| self.tenant.to_owned()),
+                role: role.id.to_owned(),
+                permission: self.names.0,
+                action: self.names.1,
+            }],
+        });
+    }
+
+    /// The baseline: bind the role with the fewest keys that has it (a new role when none
+    /// does) to the user, where the request is.
+    fn bind_role(&self, code: &str, index: Option<&TenantIndex>, out: &mut Vec<Suggestion>) {
+        if self.names.1.is_empty() {
+            return;
+        }
+        // A namespace binding of a global-only permission grants nothing.
+        let least = index.and_then(|i| {
+            i.roles
+                .iter()
+                .filter(|r| r.keys.contains(self.key))
+                .min_by_key(|r| (r.keys.len(), r.id.as_str()))
+        });
+        let (subject, mut changes) = self.as_subject();
+        let role = match least {
+            Some(r) => r.id.clone(),
+            None => {
+                let role = format!("{}-{}", self.names.0, self.names.1).to_lowercase();
+                changes.push(Change::CreateRole {
+                    tenant: self.tenant.to_owned(),
+                    role: role.clone(),
+                    permission: self.names.0,
+                    action: self.names.1,
+                });
+                role
+            }
+        };
+        let on = self
+            .target_namespace()
+            .map_or_else(|| "tenant-wide".to_owned(), |n| format!("on {n}"));
+        let why = if code == "DENIED_NO_TENANT_ACCESS" {
+            format!(
+                "you have no access to tenant {}; a binding in it gives access: ",
+                self.tenant
+            )
+        } else {
+            String::new()
+        };
+        let created = if least.is_none() { "a new role " } else { "role " };
+        changes.push(Change::BindRole {
+            tenant: self.tenant.to_owned(),
+            role: role.clone(),
+            subject,
+            namespace: self.target_namespace(),
+        });
+        out.push(Suggestion {
+            kind: if code == "DENIED_NO_TENANT_ACCESS" {
+                "NO_TENANT_ACCESS"
+            } else {
+                "BIND_ROLE"
+            },
+            message: format!("{why}bind {created}{role} to you {on} for {}", self.asked()),
+            binding: None,
+            role: Some(role),
+            namespace: None,
+            group: None,
+            changes,
+        });
+    }
+}
+
+/// How far apart two namespaces are: segments to climb from each to their common ancestor.
+fn distance(a: &str, b: &str) -> usize {
+    let (sa, sb): (Vec<&str>, Vec<&str>) = (a.split('.').collect(), b.split('.').collect());
+    let common = sa.iter().zip(&sb).take_while(|(x, y)| x == y).count();
+    sa.len()
+        .saturating_sub(common)
+        .saturating_add(sb.len().saturating_sub(common))
+}
