@@ -16,7 +16,7 @@ import * as cedar from "@cedar-policy/cedar-wasm/nodejs";
 const require = createRequire(import.meta.url);
 const repo = fileURLToPath(new URL("../", import.meta.url));
 const pkg = process.env.KESTRA_AUTHZ_PKG ?? join(repo, "pkg");
-const { Authorizer } = require(join(pkg, "nodejs/kestra_authz.js"));
+const { Authorizer, diffPolicies } = require(join(pkg, "nodejs/kestra_authz.js"));
 const rows = [];
 
 /** Median microseconds per call over `rounds` rounds of `n` calls. */
@@ -159,6 +159,23 @@ for (const bindings of [100, 10_000, 100_000]) {
       const text = JSON.stringify(authz.whoCan(request));
       row(`authz.whoCan, ${what}, ${bindings} bindings (${(text.length / 1e6).toFixed(1)} MB answer)`, measure(() => authz.whoCan(request), 10, 3), "JSON.parse of the answer", measure(() => JSON.parse(text), 10, 3), "≤ 10 ms");
     }
+    // Explain: a refusal (a namespace alice's bindings do not reach), with its suggestions.
+    const refused = { permission: "SECRET", action: "DELETE", namespace: "org5.elsewhere" };
+    if (authz.explain(session, refused).decision.allowed) throw new Error("bench explain request is allowed");
+    row(`authz.explain, a refusal, ${bindings} bindings`, measure(() => authz.explain(session, refused), 200, 5), "authz.authorize", measure(() => authz.authorize(session, refused), 20000), "");
+    // A change review: one role edited (every holder of r0 changes) and 1% of bindings moved up
+    // a namespace. The anchor is building the two Authorizers the diff compares.
+    const changed = structuredClone(p);
+    changed.tenants.main.roles[0].permissions.KVSTORE = ["READ"];
+    changed.tenants.main.bindings.forEach((b, i) => {
+      if (i % 100 === 1) b.namespaceId = b.namespaceId.split(".").slice(0, 2).join(".");
+    });
+    const diffed = diffPolicies(p, changed);
+    if (diffed.changes.length === 0) throw new Error("bench diff finds no change");
+    const both = () => {
+      for (const policy of [p, changed]) new Authorizer({ issuer: ISSUER, clientId: "kestra-client", clientSecret: SECRET, jwks: "{}", policy }).free();
+    };
+    row(`diffPolicies (ms), ${bindings} bindings, ${diffed.changes.length} principals changed`, measure(() => diffPolicies(p, changed), 1, 5) / 1000, "building both Authorizers (ms)", measure(both, 1, 5) / 1000, "≤ 1000 ms");
         row(`authz.authorizeHttp, a path-namespace route, ${bindings} bindings`, measure(() => authz.authorizeHttp(session, http), 20000), "plain JS", plainUs, "≤ 2 µs");
   }
   if (bindings <= 10_000) {

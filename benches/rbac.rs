@@ -1,5 +1,5 @@
-//! RBAC decisions against policies of 100, 10,000 and 100,000 bindings, and compiling the
-//! largest. Run: cargo bench --bench rbac
+//! RBAC decisions against policies of 100, 10,000 and 100,000 bindings, compiling the largest,
+//! and the audit answers on it (explain, a policy diff). Run: cargo bench --bench rbac
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use kestra_authz::config::KestraConfig;
@@ -127,5 +127,59 @@ fn compile(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, decisions, compile);
+/// The policy of `policy(bindings)` after a change review's edit: role r0 gains KVSTORE:READ
+/// (every holder of r0 changes), and one binding in a hundred moves up a namespace.
+fn changed(mut policy: Value) -> Value {
+    policy["tenants"]["main"]["roles"][0]["permissions"]["KVSTORE"] = json!(["READ"]);
+    if let Some(bindings) = policy["tenants"]["main"]["bindings"].as_array_mut() {
+        for (i, b) in bindings.iter_mut().enumerate() {
+            if i % 100 == 1 {
+                let ns = b["namespaceId"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .split('.')
+                    .take(2)
+                    .collect::<Vec<_>>()
+                    .join(".");
+                b["namespaceId"] = json!(ns);
+            }
+        }
+    }
+    policy
+}
+
+fn audit(c: &mut Criterion) {
+    let mut group = c.benchmark_group("audit");
+    group.sample_size(10);
+    let config = KestraConfig::default();
+    let compile = |v: &Value| {
+        CompiledPolicy::compile(
+            &config,
+            Some(&PolicyInput::from_json(v).unwrap()),
+            &RbacOptions::default(),
+        )
+        .unwrap()
+    };
+    let before = compile(&policy(100_000));
+    let after = compile(&changed(policy(100_000)));
+    let diff = kestra_authz::audit::diff_policies(&before, &after).unwrap();
+    assert!(!diff.changes.is_empty());
+    group.bench_function(
+        format!("diff, 100000 bindings, {} principals changed", diff.changes.len()),
+        |b| b.iter(|| kestra_authz::audit::diff_policies(black_box(&before), black_box(&after)).unwrap()),
+    );
+    let (authz, session) = setup(100_000);
+    let refused = Request {
+        permission: "SECRET",
+        action: "DELETE",
+        namespace: Some("org5.elsewhere"),
+        tenant: None,
+    };
+    group.bench_function("explain a refusal, 100000 bindings", |b| {
+        b.iter(|| authz.explain(black_box(&session), black_box(&refused)).unwrap())
+    });
+    group.finish();
+}
+
+criterion_group!(benches, decisions, compile, audit);
 criterion_main!(benches);

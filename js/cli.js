@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // kestra-authz: the package from a shell. Verify a token, lint Kestra's configuration, decide a
-// request, print the permission matrix, ask who holds a grant, map a request to Kestra's API.
+// request and explain a refusal, print the permission matrix, ask who holds a grant, compare two
+// policies, map a request to Kestra's API.
 // Human output by default, --json for scripts. Exit statuses: 0 done (verified, allowed, no
-// findings), 1 a negative answer (not verified, denied, findings with --strict), 2 an error
+// findings, no change), 1 a negative answer (not verified, denied, findings with --strict, a
+// diff with changes), 2 an error
 // (bad usage or input). Errors print their code and message, never a stack.
 import { createRequire } from "node:module";
 import { closeSync, openSync, readSync } from "node:fs";
@@ -10,7 +12,7 @@ import { generateKeyPairSync } from "node:crypto";
 import { parseArgs } from "node:util";
 
 const require = createRequire(import.meta.url);
-const { Authorizer, kestraRoute } = require("./nodejs/kestra_authz.js");
+const { Authorizer, diffPolicies, kestraRoute } = require("./nodejs/kestra_authz.js");
 const { RemoteAuthorizer, readBounded } = await import("./remote.js");
 
 /** The largest input read: the library's own limit for a policy. */
@@ -87,11 +89,31 @@ const COMMANDS = {
     options: { ...KEYS, namespace: REQUEST.namespace, "no-color": { type: "boolean" } },
     run: matrix,
   },
+  explain: {
+    summary: "decide one request for a token's user; for a refusal, what nearly grants it and what would",
+    usage: "kestra-authz explain <token|-> -P PERMISSION -A ACTION [-n NAMESPACE] [-t TENANT] [keys] [--json]",
+    options: { ...KEYS, ...REQUEST },
+    run: explain,
+  },
   "who-can": {
     summary: "list the users and groups that hold a grant, with the reasons",
     usage: "kestra-authz who-can -P PERMISSION -A ACTION [-n NAMESPACE] [-t TENANT] -p policy.json [-c application.yaml] [--json]",
     options: { ...KEYS, ...REQUEST },
     run: whoCan,
+  },
+  diff: {
+    summary: "what changing one policy into another does to people's access (exit 1 when it changes any)",
+    usage: "kestra-authz diff <before.json> <after.json> [-c application.yaml] [--before-config FILE] [--after-config FILE] [--model crud|v2] [--no-color] [--json]",
+    options: {
+      config: KEYS.config,
+      "before-config": { type: "string" },
+      "after-config": { type: "string" },
+      model: KEYS.model,
+      "no-color": { type: "boolean" },
+      json: KEYS.json,
+      help: KEYS.help,
+    },
+    run: diff,
   },
   routes: {
     summary: "map a request to Kestra's API to the checks it needs",
@@ -110,8 +132,9 @@ ${Object.entries(COMMANDS)
   .map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`)
   .join("\n")}
 
-Exit statuses: 0 done (verified, allowed, no findings); 1 a negative answer (not verified,
-denied, findings with --strict); 2 an error (usage, unreadable input, bad configuration).
+Exit statuses: 0 done (verified, allowed, no findings, no change); 1 a negative answer (not
+verified, denied, findings with --strict, a diff with changes); 2 an error (usage, unreadable
+input, bad configuration).
 Errors print their code (ERR_...) and message.`;
 
 let stdinUsed = false;
@@ -319,6 +342,82 @@ async function decide(values, positionals) {
     printReasons(d.reasons);
   }
   if (!d.allowed) throw new Negative(d.code);
+}
+
+/** A suggested change as a sentence. */
+function describeChange(c) {
+  const t = c.tenant === null || c.tenant === undefined ? "" : ` in tenant ${safe(c.tenant)}`;
+  switch (c.type) {
+    case "BIND_ROLE":
+      return `bind role ${safe(c.role)} to ${c.subject.type === "GROUP" ? "group" : "user"} ${safe(c.subject.id)} ${c.namespace ? `on ${safe(c.namespace)}` : "tenant-wide"}${t}`;
+    case "ADD_ACTION":
+      return `add ${safe(c.action)} to ${safe(c.permission)} in ${c.tenant === null ? "the configuration's default role" : "role"} ${safe(c.role)}${t}`;
+    case "CREATE_ROLE":
+      return `create role ${safe(c.role)} granting ${safe(c.permission)}:${safe(c.action)}${t}`;
+    case "ADD_TO_GROUP":
+      return `add ${safe(c.username)} to group ${safe(c.group)}${t}`;
+    case "ADD_USER":
+      return `add user ${safe(c.username)} (id ${safe(c.id)})${t}`;
+    case "MAKE_INSTANCE_OWNER":
+      return `make ${safe(c.username)} an Instance Owner`;
+    default:
+      return safe(JSON.stringify(c));
+  }
+}
+
+async function explain(values, positionals) {
+  const ask = request(values);
+  const { authz, session: s } = await session(values, positionals);
+  const e = authz.explain(s, ask);
+  const who = s.username;
+  s.free();
+  authz.free();
+  const d = e.decision;
+  if (values.json) out(JSON.stringify(e, null, 2));
+  else {
+    out(`${d.code}: ${safe(who ?? "?")} ${d.allowed ? "may" : "may not"} ${ask.action} ${ask.permission}${ask.namespace ? ` in ${ask.namespace}` : ""}${d.tenant ? ` (tenant ${d.tenant})` : ""}`);
+    printReasons(d.reasons);
+    if (!d.allowed) out(e.suggestions.length === 0 ? "nothing in the policy comes near" : "suggestions, smallest change first:");
+    e.suggestions.forEach((x, i) => {
+      out(`  ${i + 1}. ${safe(x.message)}`);
+      for (const c of x.changes) out(`     - ${describeChange(c)}`);
+    });
+  }
+  if (!d.allowed) throw new Negative(d.code);
+}
+
+async function diff(values, positionals) {
+  if (positionals.length !== 2) throw new UsageError("give two policies: before.json after.json (one may be -)");
+  const sharedConfig = values.config ? await load(values.config, "--config") : undefined;
+  const side = async (file, configRef, what) => {
+    const setup = { policy: await load(file, what) };
+    const kestraConfig = configRef ? await load(configRef, `--${what}-config`) : sharedConfig;
+    if (kestraConfig !== undefined) setup.kestraConfig = kestraConfig;
+    return setup;
+  };
+  const before = await side(positionals[0], values["before-config"], "before");
+  const after = await side(positionals[1], values["after-config"], "after");
+  const result = diffPolicies(before, after, values.model ? { model: values.model } : undefined);
+  if (values.json) out(JSON.stringify(result, null, 2));
+  else {
+    const colour = process.stdout.isTTY && !values["no-color"] && !process.env.NO_COLOR && process.env.TERM !== "dumb";
+    const paint = (code, text) => (colour ? `\u001b[${code}m${text}\u001b[0m` : text);
+    const where = (r) => `${r.namespace === null ? "everywhere" : `on ${safe(r.namespace)}`}${r.except.length ? ` (except ${r.except.map(safe).join(", ")})` : ""}`;
+    const kinds = { USER: "user", GROUP: "group", DEFAULT_ROLE: "first-login role" };
+    let tenant;
+    for (const c of result.changes) {
+      if (c.tenant !== tenant || tenant === undefined) {
+        tenant = c.tenant;
+        out(c.tenant === null ? "every tenant neither policy lists:" : `tenant ${safe(c.tenant)}:`);
+      }
+      const p = c.principal;
+      out(`  ${kinds[p.type]} ${safe(p.name)}${p.id && p.id !== p.name ? ` (${safe(p.id)})` : ""}`);
+      for (const r of c.gained) out(`    ${paint(32, "+")} ${r.permission}:${r.action} ${where(r)}`);
+      for (const r of c.lost) out(`    ${paint(31, "-")} ${r.permission}:${r.action} ${where(r)}`);
+    }
+    out(result.changes.length === 0 ? "no change of access" : `${result.changes.length} change(s) of access (${result.model} model)`);
+  }
+  if (result.changes.length > 0) throw new Negative(`${result.changes.length} change(s) of access`);
 }
 
 async function matrix(values, positionals) {

@@ -1,6 +1,6 @@
 // The demo page: a demo signer (keys made here with WebCrypto), and the package's web build
 // deciding. No bundler, no network beyond this page's own files.
-import init, { Authorizer } from "../pkg/web/kestra_authz.js";
+import init, { Authorizer, diffPolicies } from "../pkg/web/kestra_authz.js";
 
 const ISSUER = "http://localhost:9000/application/o/kestra/";
 const CLIENT_ID = "kestra-demo";
@@ -173,6 +173,7 @@ function evaluate() {
   $("reasons").replaceChildren();
   $("where").textContent = "";
   $("who").replaceChildren();
+  renderDiff();
   try {
     current.authz = new Authorizer({
       kestraConfig: $("yaml").value,
@@ -272,8 +273,9 @@ function showReasons(button) {
   out.replaceChildren();
   const { permission, action } = button.dataset;
   let decision;
+  let suggestions = [];
   try {
-    decision = current.authz.authorize(current.session, request(permission, action));
+    ({ decision, suggestions } = current.authz.explain(current.session, request(permission, action)));
   } catch (e) {
     out.append(errorBlock(e, `${permission} ${action}`));
     return;
@@ -294,6 +296,19 @@ function showReasons(button) {
       ul.append(li);
     }
     box.append(ul);
+  }
+  if (suggestions.length) {
+    const title = document.createElement("p");
+    title.textContent = "What would grant it, smallest change first:";
+    const ol = document.createElement("ol");
+    ol.className = "suggestions";
+    for (const s of suggestions) {
+      const li = document.createElement("li");
+      li.dataset.kind = s.kind;
+      li.textContent = s.message;
+      ol.append(li);
+    }
+    box.append(title, ol);
   }
   out.append(box);
 }
@@ -353,6 +368,50 @@ function renderWho() {
   }
 }
 
+/** What the pasted "after" policy changes, against the policy above. */
+function renderDiff() {
+  const out = $("diff");
+  out.replaceChildren();
+  const after = $("policy-after").value.trim();
+  const line = (text, code) => {
+    const p = document.createElement("p");
+    p.textContent = text;
+    if (code) p.dataset.code = code;
+    out.append(p);
+  };
+  if (!after) return line("Paste a changed policy to see what it does.", "EMPTY");
+  const side = (policy) => ({ policy: policy || "{}", kestraConfig: $("yaml").value });
+  let diff;
+  try {
+    diff = diffPolicies(side($("policy").value.trim()), side(after), { model: $("model").value });
+  } catch (e) {
+    return line(`${e.code}: ${EXPLAIN[e.code] ?? ""} ${e.message}`, e.code);
+  }
+  if (!diff.changes.length) return line("No one's access changes.", "NO_CHANGE");
+  const where = (r) => `${r.namespace === null ? "everywhere" : `on ${r.namespace}`}${r.except.length ? ` (except ${r.except.join(", ")})` : ""}`;
+  const kinds = { USER: "User", GROUP: "Group", DEFAULT_ROLE: "First-login role" };
+  const ul = document.createElement("ul");
+  ul.className = "diff";
+  for (const c of diff.changes) {
+    const li = document.createElement("li");
+    li.dataset.principal = c.principal.type;
+    const strong = document.createElement("strong");
+    strong.textContent = `${kinds[c.principal.type]} ${c.principal.name}, ${c.tenant === null ? "every tenant neither policy lists" : `tenant ${c.tenant}`}`;
+    li.append(strong);
+    for (const [sign, list, cls] of [["+", c.gained, "gained"], ["−", c.lost, "lost"]]) {
+      for (const r of list) {
+        const span = document.createElement("span");
+        span.className = cls;
+        span.textContent = `${sign} ${r.permission} ${r.action} ${where(r)}`;
+        li.append(span);
+      }
+    }
+    ul.append(li);
+  }
+  line(`${diff.changes.length} change(s) of access (${diff.model} model):`, "CHANGES");
+  out.append(ul);
+}
+
 function done() {
   document.body.dataset.evaluations = String(Number(document.body.dataset.evaluations ?? 0) + 1);
 }
@@ -370,7 +429,7 @@ $("keys").value = await jwksFor($("alg").value);
 await mint();
 evaluate();
 
-for (const id of ["yaml", "keys", "policy", "token", "tenant", "namespace", "model", "where-permission", "where-action"]) $(id).addEventListener("input", later);
+for (const id of ["yaml", "keys", "policy", "token", "tenant", "namespace", "model", "where-permission", "where-action", "policy-after"]) $(id).addEventListener("input", later);
 $("model").addEventListener("change", evaluate);
 $("mint").addEventListener("click", async () => {
   await mint();

@@ -13,9 +13,8 @@ use crate::rbac::catalog::{Key, KeySet, Model, PERMISSIONS, Scope, key_space};
 use crate::rbac::namespace::{covers, self_and_ancestors};
 use crate::rbac::tenant::{Grants, TenantIndex};
 use crate::rbac::{CompiledPolicy, PolicyInput};
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 /// Every change of access between two compiled policies.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -23,7 +22,8 @@ pub struct PolicyDiff {
     /// The model both policies are read in.
     pub model: &'static str,
     /// One entry per principal and tenant whose access changed; the unchanged are absent.
-    /// Sorted by tenant (named tenants first, then "any other tenant"), principal type, name.
+    /// Tenant by tenant (named ones sorted, then every other), users by username, groups by
+    /// id, then the first-login role.
     pub changes: Vec<Change>,
 }
 
@@ -72,44 +72,95 @@ pub struct Region {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct Access<'a> {
     everywhere: KeySet,
-    namespaces: BTreeMap<&'a str, KeySet>,
+    namespaces: FxHashMap<&'a str, KeySet>,
+    /// Every key of `namespaces`: a part without a key is skipped whole.
+    on_namespaces: KeySet,
 }
 
 impl<'a> Access<'a> {
     fn merge(&mut self, other: &Access<'a>) {
         self.everywhere.union_with(&other.everywhere);
+        self.on_namespaces.union_with(&other.on_namespaces);
         for (ns, keys) in &other.namespaces {
             self.namespaces.entry(ns).or_default().union_with(keys);
         }
     }
 
-    /// Where `key` is granted: `None` everywhere, else the roots of the subtrees.
-    fn region(&self, key: Key) -> Option<Vec<&'a str>> {
-        if self.everywhere.contains(key) {
-            return None;
+    /// The namespaces where `self` and `other` grant different keys.
+    fn differing(&self, other: &Access<'a>) -> Vec<&'a str> {
+        let empty = KeySet::default();
+        let mut out: Vec<&'a str> = self
+            .namespaces
+            .iter()
+            .filter(|(ns, keys)| other.namespaces.get(*ns).unwrap_or(&empty) != *keys)
+            .map(|(ns, _)| *ns)
+            .chain(
+                other
+                    .namespaces
+                    .keys()
+                    .filter(|ns| !self.namespaces.contains_key(*ns))
+                    .copied(),
+            )
+            .collect();
+        out.sort_unstable();
+        out
+    }
+}
+
+/// A principal's access: the union of two parts (their own grants and their groups' merged
+/// grants) and keys granted everywhere, looked up in place rather than merged per principal.
+struct View<'v, 'a> {
+    parts: [&'v Access<'a>; 2],
+    everywhere: KeySet,
+}
+
+impl<'v, 'a> View<'v, 'a> {
+    fn new(parts: [&'v Access<'a>; 2], extra: KeySet) -> Self {
+        let mut everywhere = extra;
+        for part in parts {
+            everywhere.union_with(&part.everywhere);
         }
-        let held: FxHashSet<&str> = self
-            .namespaces
-            .iter()
-            .filter(|(_, keys)| keys.contains(key))
-            .map(|(ns, _)| *ns)
-            .collect();
-        let mut roots: Vec<&'a str> = self
-            .namespaces
-            .iter()
-            .filter(|(ns, keys)| keys.contains(key) && !self_and_ancestors(ns).any(|a| a != **ns && held.contains(a)))
-            .map(|(ns, _)| *ns)
-            .collect();
-        roots.sort_unstable();
-        Some(roots)
+        View { parts, everywhere }
     }
 
-    fn present(&self) -> KeySet {
-        let mut all = self.everywhere;
-        for keys in self.namespaces.values() {
-            all.union_with(keys);
+    /// The keys granted on exactly `ns`.
+    fn at(&self, ns: &str) -> KeySet {
+        let mut keys = KeySet::default();
+        for part in self.parts {
+            if let Some(k) = part.namespaces.get(ns) {
+                keys.union_with(k);
+            }
         }
-        all
+        keys
+    }
+
+    fn has(&self, ns: &str, key: Key) -> bool {
+        self.parts
+            .iter()
+            .any(|p| p.on_namespaces.contains(key) && p.namespaces.get(ns).is_some_and(|k| k.contains(key)))
+    }
+
+    /// Whether a grant on `ns` or an ancestor (only strictly above it, with `strict`) holds
+    /// `key`.
+    fn covered(&self, ns: &str, key: Key, strict: bool) -> bool {
+        self_and_ancestors(ns).any(|a| !(strict && a.len() == ns.len()) && self.has(a, key))
+    }
+
+    /// The roots of the subtrees where `key` is granted strictly below `ns` (anywhere when
+    /// `None`), sorted.
+    fn roots_below(&self, ns: Option<&str>, key: Key) -> Vec<String> {
+        let mut roots: Vec<&'a str> = Vec::new();
+        for part in self.parts.iter().filter(|p| p.on_namespaces.contains(key)) {
+            for (m, keys) in &part.namespaces {
+                let below = ns.is_none_or(|n| m.len() > n.len() && covers(n, m));
+                if below && keys.contains(key) && !self.covered(m, key, true) {
+                    roots.push(m);
+                }
+            }
+        }
+        roots.sort_unstable();
+        roots.dedup();
+        roots.into_iter().map(str::to_owned).collect()
     }
 }
 
@@ -187,7 +238,7 @@ impl<'a> Side<'a> {
     fn table(&self, index: &'a TenantIndex, grants: &Grants) -> Access<'a> {
         let mut access = Access {
             everywhere: self.keys.without_instance(&grants.tenant_wide),
-            namespaces: BTreeMap::new(),
+            ..Access::default()
         };
         for (id, entry) in grants.namespaces.iter() {
             if entry.direct.is_empty() {
@@ -195,6 +246,7 @@ impl<'a> Side<'a> {
             }
             if let Some(name) = index.namespaces.names.get(*id as usize) {
                 access.namespaces.insert(name.as_str(), entry.direct);
+                access.on_namespaces.union_with(&entry.direct);
             }
         }
         access
@@ -261,20 +313,39 @@ impl<'a> Side<'a> {
         parts
     }
 
-    fn user_access(&self, parts: &Parts<'a>, groups: &FxHashMap<&'a str, (&'a str, Access<'a>)>) -> Access<'a> {
-        let mut access = parts.own.clone();
+    /// Keys a user holds everywhere besides their grant tables.
+    fn extra(&self, parts: &Parts<'a>) -> KeySet {
+        let mut keys = parts.first_login.unwrap_or_default();
         if parts.owner {
-            access.everywhere.union_with(&self.keys.owner);
+            keys.union_with(&self.keys.owner);
         }
-        if let Some(keys) = &parts.first_login {
-            access.everywhere.union_with(keys);
+        keys
+    }
+}
+
+/// The merged access of each distinct set of groups users are in, built once per set: users
+/// share few sets, and merging a large group's grants per user was most of a diff's time.
+#[derive(Default)]
+struct GroupSets<'a> {
+    merged: Vec<Access<'a>>,
+    by_set: FxHashMap<Vec<&'a str>, usize>,
+}
+
+impl<'a> GroupSets<'a> {
+    fn index(&mut self, set: &[&'a str], groups: &FxHashMap<&'a str, (&'a str, Access<'a>)>) -> usize {
+        if let Some(at) = self.by_set.get(set) {
+            return *at;
         }
-        for g in &parts.groups {
+        let mut access = Access::default();
+        for g in set {
             if let Some((_, group)) = groups.get(g) {
                 access.merge(group);
             }
         }
-        access
+        let at = self.merged.len();
+        self.merged.push(access);
+        self.by_set.insert(set.to_vec(), at);
+        at
     }
 }
 
@@ -310,18 +381,18 @@ pub fn diff_policies(before: &CompiledPolicy, after: &CompiledPolicy) -> Result<
             keys: &keys,
         },
     );
-    let mut tenants: Vec<Option<&str>> = before
+    let mut named: Vec<&str> = before
         .tenants
         .keys()
         .chain(after.tenants.keys())
         .chain(before.default_role.iter().filter_map(|r| r.tenant.as_ref()))
         .chain(after.default_role.iter().filter_map(|r| r.tenant.as_ref()))
-        .map(|t| Some(t.as_str()))
+        .map(String::as_str)
         .collect();
-    tenants.sort_unstable();
-    tenants.dedup();
+    named.sort_unstable();
+    named.dedup();
     // Every tenant neither policy names, last.
-    tenants.push(None);
+    let tenants = named.into_iter().map(Some).chain([None]);
     let mut usernames: Vec<&str> = before
         .users_by_username
         .keys()
@@ -333,61 +404,81 @@ pub fn diff_policies(before: &CompiledPolicy, after: &CompiledPolicy) -> Result<
     usernames.sort_unstable();
     usernames.dedup();
 
+    // Built in the order reported: tenant by tenant (named ones sorted, then every other),
+    // users by username, groups by id, the first-login role.
     let mut changes = Vec::new();
+    let empty = Access::default();
     for tenant in tenants {
+        let mut tenant_changes = Vec::new();
         let (groups_b, groups_a) = (b.groups(tenant), a.groups(tenant));
         let mut group_ids: Vec<&str> = groups_b.keys().chain(groups_a.keys()).copied().collect();
         group_ids.sort_unstable();
         group_ids.dedup();
-        let mut changed_groups: FxHashSet<&str> = FxHashSet::default();
-        let empty = Access::default();
         for id in group_ids {
             let (before_g, after_g) = (groups_b.get(id), groups_a.get(id));
             let (access_b, access_a) = (before_g.map_or(&empty, |g| &g.1), after_g.map_or(&empty, |g| &g.1));
             if access_b == access_a {
                 continue;
             }
-            changed_groups.insert(id);
             let name = after_g.or(before_g).map_or(id, |g| g.0);
             let principal = DiffPrincipal {
                 kind: PrincipalKind::Group,
                 id: id.to_owned(),
                 name: name.to_owned(),
             };
-            push_change(&mut changes, &keys, principal, tenant, access_b, access_a);
+            let (view_b, view_a) = (
+                View::new([access_b, &empty], KeySet::default()),
+                View::new([access_a, &empty], KeySet::default()),
+            );
+            let candidates = access_b.differing(access_a);
+            push_change(
+                &mut tenant_changes,
+                &keys,
+                principal,
+                tenant,
+                (&view_b, &view_a),
+                &candidates,
+            );
         }
 
         let (first_b, first_a) = (b.first_login(tenant), a.first_login(tenant));
-        let key_of = |f: &Option<(&str, &str, KeySet)>| f.as_ref().map(|r| r.2);
-        if key_of(&first_b) != key_of(&first_a) {
+        let keys_of = |f: &Option<(&str, &str, KeySet)>| f.as_ref().map(|r| r.2);
+        if keys_of(&first_b) != keys_of(&first_a) {
             let role = first_a.or(first_b).map_or(("", ""), |r| (r.0, r.1));
             let principal = DiffPrincipal {
                 kind: PrincipalKind::DefaultRole,
                 id: role.0.to_owned(),
                 name: role.1.to_owned(),
             };
-            let access = |f: &Option<(&str, &str, KeySet)>| Access {
-                everywhere: f.as_ref().map(|r| r.2).unwrap_or_default(),
-                namespaces: BTreeMap::new(),
-            };
-            push_change(
-                &mut changes,
-                &keys,
-                principal,
-                tenant,
-                &access(&first_b),
-                &access(&first_a),
+            let (view_b, view_a) = (
+                View::new([&empty, &empty], keys_of(&first_b).unwrap_or_default()),
+                View::new([&empty, &empty], keys_of(&first_a).unwrap_or_default()),
             );
+            push_change(&mut tenant_changes, &keys, principal, tenant, (&view_b, &view_a), &[]);
         }
 
+        let (mut sets_b, mut sets_a) = (GroupSets::default(), GroupSets::default());
+        let mut pairs: FxHashMap<(usize, usize), Vec<&str>> = FxHashMap::default();
         for username in &usernames {
-            let parts_b = b.user_parts(username, tenant, key_of(&first_b));
-            let parts_a = a.user_parts(username, tenant, key_of(&first_a));
-            if parts_b == parts_a && !parts_a.groups.iter().any(|g| changed_groups.contains(g)) {
+            let parts_b = b.user_parts(username, tenant, keys_of(&first_b));
+            let parts_a = a.user_parts(username, tenant, keys_of(&first_a));
+            let (set_b, set_a) = (
+                sets_b.index(&parts_b.groups, &groups_b),
+                sets_a.index(&parts_a.groups, &groups_a),
+            );
+            let (Some(merged_b), Some(merged_a)) = (sets_b.merged.get(set_b), sets_a.merged.get(set_a)) else {
                 continue;
-            }
-            let (access_b, access_a) = (b.user_access(&parts_b, &groups_b), a.user_access(&parts_a, &groups_a));
-            if access_b == access_a {
+            };
+            let in_groups = pairs
+                .entry((set_b, set_a))
+                .or_insert_with(|| merged_b.differing(merged_a));
+            let mut candidates = parts_b.own.differing(&parts_a.own);
+            candidates.extend_from_slice(in_groups);
+            candidates.sort_unstable();
+            candidates.dedup();
+            let view_b = View::new([&parts_b.own, merged_b], b.extra(&parts_b));
+            let view_a = View::new([&parts_a.own, merged_a], a.extra(&parts_a));
+            if candidates.is_empty() && view_b.everywhere == view_a.everywhere {
                 continue;
             }
             let id = after
@@ -400,50 +491,41 @@ pub fn diff_policies(before: &CompiledPolicy, after: &CompiledPolicy) -> Result<
                 id: id.to_owned(),
                 name: (*username).to_owned(),
             };
-            push_change(&mut changes, &keys, principal, tenant, &access_b, &access_a);
+            push_change(&mut changes, &keys, principal, tenant, (&view_b, &view_a), &candidates);
         }
+        changes.append(&mut tenant_changes);
     }
-    changes.sort_by(|x, y| {
-        (
-            x.tenant.is_none(),
-            &x.tenant,
-            x.principal.kind,
-            &x.principal.name,
-            &x.principal.id,
-        )
-            .cmp(&(
-                y.tenant.is_none(),
-                &y.tenant,
-                y.principal.kind,
-                &y.principal.name,
-                &y.principal.id,
-            ))
-    });
     Ok(PolicyDiff {
         model: after.model().name(),
         changes,
     })
 }
 
-/// Records a principal's change when its access differs key by key.
+/// Records a principal's change, when there is one. Only the keys that differ everywhere or
+/// on a candidate namespace (every namespace where the two views grant different keys) can
+/// have changed, and a gained or lost subtree's root is always such a namespace.
 fn push_change(
     changes: &mut Vec<Change>,
     keys: &ModelKeys,
     principal: DiffPrincipal,
     tenant: Option<&str>,
-    before: &Access<'_>,
-    after: &Access<'_>,
+    (before, after): (&View<'_, '_>, &View<'_, '_>),
+    candidates: &[&str],
 ) {
-    let mut present = before.present();
-    present.union_with(&after.present());
+    let mut touched = before.everywhere.symmetric_difference(&after.everywhere);
+    for ns in candidates {
+        touched.union_with(&before.at(ns).symmetric_difference(&after.at(ns)));
+    }
+    if touched.is_empty() {
+        return;
+    }
     let (mut gained, mut lost) = (Vec::new(), Vec::new());
     for (key, permission, action, _) in &keys.keys {
-        if !present.contains(*key) {
-            continue;
+        if touched.contains(*key) {
+            let names = (*permission, *action);
+            gains(after, before, candidates, *key, names, &mut gained);
+            gains(before, after, candidates, *key, names, &mut lost);
         }
-        let (was, is) = (before.region(*key), after.region(*key));
-        subtract(&is, &was, permission, action, &mut gained);
-        subtract(&was, &is, permission, action, &mut lost);
     }
     if gained.is_empty() && lost.is_empty() {
         return;
@@ -456,38 +538,36 @@ fn push_change(
     });
 }
 
-/// `from` minus `minus`, each a region (`None` everywhere, else subtree roots), as regions
-/// with exceptions. Subtrees are nested or disjoint, so a root of `from` is either covered by
-/// a root of `minus`, or loses exactly the roots of `minus` inside it.
-fn subtract(
-    from: &Option<Vec<&str>>,
-    minus: &Option<Vec<&str>>,
-    permission: &'static str,
-    action: &'static str,
+/// Where `to` grants `key` and `from` does not, as regions. A root of `to`'s grant that `from`
+/// does not cover loses exactly `from`'s subtrees inside it: subtrees are nested or disjoint.
+fn gains(
+    to: &View<'_, '_>,
+    from: &View<'_, '_>,
+    candidates: &[&str],
+    key: Key,
+    (permission, action): (&'static str, &'static str),
     out: &mut Vec<Region>,
 ) {
-    let owned = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
-    match (from, minus) {
-        (_, None) => {}
-        (None, Some(held)) => out.push(Region {
+    if from.everywhere.contains(key) {
+        return;
+    }
+    if to.everywhere.contains(key) {
+        out.push(Region {
             permission,
             action,
             namespace: None,
-            except: owned(held),
-        }),
-        (Some(roots), Some(held)) => {
-            for root in roots {
-                if held.iter().any(|h| covers(h, root)) {
-                    continue;
-                }
-                let inside: Vec<&str> = held.iter().copied().filter(|h| covers(root, h)).collect();
-                out.push(Region {
-                    permission,
-                    action,
-                    namespace: Some((*root).to_owned()),
-                    except: owned(&inside),
-                });
-            }
+            except: from.roots_below(None, key),
+        });
+        return;
+    }
+    for ns in candidates {
+        if to.has(ns, key) && !from.covered(ns, key, false) && !to.covered(ns, key, true) {
+            out.push(Region {
+                permission,
+                action,
+                namespace: Some((*ns).to_owned()),
+                except: from.roots_below(Some(ns), key),
+            });
         }
     }
 }

@@ -157,15 +157,25 @@ pub fn explain<'a>(
             search.near_misses(code, &mut suggestions);
         }
     }
-    // Smallest change first; among equals, the nearest miss first (the order found).
-    suggestions.sort_by_key(|s| {
+    // Smallest change first; among equals, the nearest miss first (the order found). A few
+    // suggestions: passes by size rather than a sort.
+    let size = |s: &Suggestion| {
         if s.changes.is_empty() {
             usize::MAX
         } else {
             s.changes.len()
         }
-    });
-    Ok(Explanation { decision, suggestions })
+    };
+    let mut sizes: Vec<usize> = suggestions.iter().map(size).collect();
+    let mut ordered = Vec::with_capacity(suggestions.len());
+    while let Some(least) = sizes.iter().copied().min() {
+        sizes.retain(|s| *s != least);
+        ordered.extend(suggestions.iter().filter(|s| size(s) == least).cloned());
+    }
+    Ok(Explanation {
+        decision,
+        suggestions: ordered,
+    })
 }
 
 /// The permission and action as the policy's roles name them: for a 2.0 request on a CRUD
@@ -395,8 +405,16 @@ impl Search<'_, '_> {
                 });
             }
         }
-        elsewhere.sort_by_key(|(d, _)| *d);
-        out.extend(elsewhere.into_iter().map(|(_, s)| s).take(MAX_PER_KIND));
+        // The nearest first, ties in binding order.
+        for _ in 0..MAX_PER_KIND {
+            let nearest = elsewhere
+                .iter()
+                .enumerate()
+                .min_by_key(|(i, (d, _))| (*d, *i))
+                .map(|(i, _)| i);
+            let Some(at) = nearest else { break };
+            out.push(elsewhere.remove(at).1);
+        }
         out.extend(lacking.into_iter().take(MAX_PER_KIND));
         out.extend(global.into_iter().take(MAX_PER_KIND));
     }
@@ -487,7 +505,7 @@ impl Search<'_, '_> {
         let role = match least {
             Some(r) => r.id.clone(),
             None => {
-                let role = format!("{}-{}", self.names.0, self.names.1).to_lowercase();
+                let role = format!("{}-{}", self.names.0, self.names.1).to_ascii_lowercase();
                 changes.push(Change::CreateRole {
                     tenant: self.tenant.to_owned(),
                     role: role.clone(),
@@ -521,7 +539,10 @@ impl Search<'_, '_> {
             } else {
                 "BIND_ROLE"
             },
-            message: format!("{why}bind {created}{role} to you {on} for {}", self.asked()),
+            message: format!(
+                "{why}bind {created}{role} to you {on}: it grants {}:{}",
+                self.names.0, self.names.1
+            ),
             binding: None,
             role: Some(role),
             namespace: None,

@@ -441,6 +441,14 @@ impl KeySet {
     pub(crate) fn intersects(&self, other: &KeySet) -> bool {
         self.0.iter().zip(other.0.iter()).any(|(a, b)| a & b != 0)
     }
+    /// The keys in one set and not the other.
+    pub(crate) fn symmetric_difference(&self, other: &KeySet) -> KeySet {
+        let mut out = *self;
+        for (a, b) in out.0.iter_mut().zip(other.0.iter()) {
+            *a ^= b;
+        }
+        out
+    }
     /// How many keys the set holds.
     pub(crate) fn len(&self) -> u32 {
         self.0.iter().map(|w| w.count_ones()).fold(0, u32::saturating_add)

@@ -81,11 +81,12 @@ impl JsAuthorizer {
                 })?;
                 let rest = from_js(rest, "options")?;
                 let rest = AuthorizerOptions::from_json(&rest).map_err(js_error)?;
-                with_policy(&policy, |text| Authorizer::with_policy_text(rest, text))?
+                compiled_from(&policy, |text| Authorizer::with_policy_text(rest, text))?
             }
-            None => AuthorizerOptions::from_json(&from_js(options, "options")?).and_then(Authorizer::new),
-        }
-        .map_err(js_error)?;
+            None => AuthorizerOptions::from_json(&from_js(options, "options")?)
+                .and_then(Authorizer::new)
+                .map_err(js_error)?,
+        };
         Ok(JsAuthorizer {
             inner,
             strings: JsStrings::default(),
@@ -452,25 +453,49 @@ impl JsSession {
 }
 
 /// Calls `f` with a policy's JSON text: the string as it is, or an object written as JSON.
-fn with_policy<R>(policy: &JsValue, f: impl FnOnce(&str) -> Result<R, Error>) -> Result<Result<R, Error>, JsValue> {
-    if !policy.is_string() {
-        return with_json_text(policy, "policy", f);
-    }
-    Ok(with_js_text(policy, MAX_POLICY_BYTES, true, f).unwrap_or_else(|why| {
-        Err(match why {
-            NoText::Missing | NoText::Unreadable | NoText::Unsettled | NoText::UnknownMember | NoText::BadHeaders => {
-                Error::OptionInvalid {
+/// One instance for every caller (`f` answers through what it captures): the text transport
+/// is large, and each instance of it is code in the module.
+fn with_policy(policy: &JsValue, f: &mut dyn FnMut(&str) -> Result<(), Error>) -> Result<(), JsValue> {
+    let read = if policy.is_string() {
+        with_js_text(policy, MAX_POLICY_BYTES, true, |text| f(text)).unwrap_or_else(|why| {
+            Err(match why {
+                NoText::Missing
+                | NoText::Unreadable
+                | NoText::Unsettled
+                | NoText::UnknownMember
+                | NoText::BadHeaders => Error::OptionInvalid {
                     option: "policy",
                     reason: "could not be read".into(),
-                }
-            }
-            NoText::TooLong | NoText::TooLarge => Error::InputTooLarge {
-                what: "policy",
-                size: policy.dyn_ref::<js_sys::JsString>().map_or(0, |t| t.length() as usize),
-                max: MAX_POLICY_BYTES,
-            },
+                },
+                NoText::TooLong | NoText::TooLarge => Error::InputTooLarge {
+                    what: "policy",
+                    size: policy.dyn_ref::<js_sys::JsString>().map_or(0, |t| t.length() as usize),
+                    max: MAX_POLICY_BYTES,
+                },
+            })
         })
-    }))
+    } else {
+        with_json_text(policy, "policy", |text| f(text))?
+    };
+    read.map_err(js_error)
+}
+
+/// Compiles `policy` with `compile`, through `with_policy`.
+fn compiled_from<T>(policy: &JsValue, compile: impl FnOnce(&str) -> Result<T, Error>) -> Result<T, JsValue> {
+    let mut compile = Some(compile);
+    let mut out = None;
+    with_policy(policy, &mut |text| {
+        if let Some(compile) = compile.take() {
+            out = Some(compile(text)?);
+        }
+        Ok(())
+    })?;
+    out.ok_or_else(|| {
+        js_error(Error::OptionInvalid {
+            option: "policy",
+            reason: "could not be read".into(),
+        })
+    })
 }
 
 /// `diffPolicies(before, after, options?)`: what changing the policy `before` into `after`
@@ -479,8 +504,8 @@ fn with_policy<R>(policy: &JsValue, f: impl FnOnce(&str) -> Result<R, Error>) ->
 /// both sides share (a side's own members win).
 #[wasm_bindgen(js_name = diffPolicies, unchecked_return_type = "PolicyDiff")]
 pub fn diff_policies(
-    #[wasm_bindgen(unchecked_param_type = "PolicyInput | PolicySetup | string")] before: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "PolicyInput | PolicySetup | string")] after: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Policy | PolicySetup | string")] before: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Policy | PolicySetup | string")] after: JsValue,
     #[wasm_bindgen(unchecked_param_type = "DiffOptions | undefined")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
     let shared = from_js(options, "diffPolicies options")?;
@@ -517,10 +542,9 @@ fn compile_side(side: &JsValue, shared: &serde_json::Value, which: &'static str)
     }
     let setup = serde_json::Value::Object(merged);
     match policy {
-        Some(policy) => with_policy(&policy, |text| {
+        Some(policy) => compiled_from(&policy, |text| {
             PolicyInput::parse(text).and_then(|input| compile_setup(&setup, Some(&input)))
-        })?
-        .map_err(js_error),
+        }),
         None => compile_setup(&setup, None).map_err(js_error),
     }
 }

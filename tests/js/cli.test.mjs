@@ -38,7 +38,7 @@ function run(args, { input, env } = {}) {
 test("help, and usage errors with exit status 2", async () => {
   let r = await run(["--help"]);
   assert.equal(r.status, 0);
-  for (const command of ["verify", "lint", "decide", "matrix", "who-can", "routes"]) assert.match(r.stdout, new RegExp(`\\n  ${command} `));
+  for (const command of ["verify", "lint", "decide", "explain", "matrix", "who-can", "diff", "routes"]) assert.match(r.stdout, new RegExp(`\\n  ${command} `));
   r = await run(["decide", "--help"]);
   assert.equal(r.status, 0);
   assert.match(r.stdout, /Usage: kestra-authz decide/);
@@ -141,6 +141,74 @@ test("who-can: users, groups, the first-login role", async () => {
   assert.deepEqual(JSON.parse(r.stdout).users, []);
   r = await run(["who-can", "-P", "FLOW", "-A", "DELETE"]);
   assert.equal(r.status, 2);
+});
+
+test("explain: a refusal's near misses and the changes that grant it (status 1), an allow's reasons (0)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "kestra-authz-cli-"));
+  const email = JSON.parse(Buffer.from(TOKEN.split(".")[1], "base64url")).email;
+  const policy = join(dir, "policy.json");
+  writeFileSync(policy, JSON.stringify({
+    model: "crud",
+    tenants: {
+      main: {
+        roles: [{ id: "editor", permissions: { FLOW: ["READ", "UPDATE"] } }],
+        users: [{ id: "u-alice", username: email }],
+        bindings: [{ id: "b1", type: "USER", externalId: "u-alice", roleId: "editor", namespaceId: "company.team" }],
+      },
+    },
+  }));
+  let r = await run(["explain", TOKEN, ...KEYS, "-p", policy, "-P", "FLOW", "-A", "UPDATE", "-n", "company.teamx", "-t", "main"]);
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stdout, /^DENIED_NAMESPACE_NOT_COVERED: \S+ may not UPDATE FLOW in company\.teamx \(tenant main\)\nsuggestions, smallest change first:\n  1\. binding b1 gives you role editor on company\.team, which does not reach company\.teamx\n     - bind role editor to user u-alice on company\.teamx in tenant main\n/);
+  r = await run(["explain", TOKEN, ...KEYS, "-p", policy, "-P", "FLOW", "-A", "UPDATE", "-n", "company.teamx", "-t", "main", "--json"]);
+  assert.equal(r.status, 1);
+  assert.equal(JSON.parse(r.stdout).suggestions[0].changes[0].type, "BIND_ROLE");
+  r = await run(["explain", TOKEN, ...KEYS, "-p", policy, "-P", "FLOW", "-A", "READ", "-n", "company.team.x", "-t", "main"]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^ALLOWED: .*\n  editor \(bound to the user, binding b1\) on company\.team in main\n$/);
+  r = await run(["explain", TOKEN, ...KEYS, "-P", "FLOW"]);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /ERR_USAGE/);
+});
+
+test("diff: each principal's gains and losses (status 1), none (0), the default role through configurations", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "kestra-authz-cli-"));
+  const policy = (ns) => ({
+    model: "crud",
+    tenants: {
+      main: {
+        roles: [{ id: "viewer", permissions: { FLOW: ["READ"] } }],
+        groups: [{ id: "g", name: "data-team" }],
+        users: [{ id: "u1", username: "alice@example.com", groups: ["g"] }],
+        bindings: [{ type: "GROUP", externalId: "g", roleId: "viewer", namespaceId: ns }],
+      },
+    },
+  });
+  const before = join(dir, "before.json");
+  const after = join(dir, "after.json");
+  writeFileSync(before, JSON.stringify(policy("company.data")));
+  writeFileSync(after, JSON.stringify(policy("company")));
+  let r = await run(["diff", before, after]);
+  assert.equal(r.status, 1, r.stderr);
+  assert.equal(r.stdout, "tenant main:\n  user alice@example.com (u1)\n    + FLOW:READ on company (except company.data)\n  group data-team (g)\n    + FLOW:READ on company (except company.data)\n2 change(s) of access (crud model)\n");
+  r = await run(["diff", after, before, "--json"]);
+  assert.equal(r.status, 1);
+  assert.deepEqual(JSON.parse(r.stdout).changes[0].lost, [{ permission: "FLOW", action: "READ", namespace: "company", except: ["company.data"] }]);
+  r = await run(["diff", before, "-"], { input: readFileSync(before) });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, "no change of access\n");
+  const yaml = (actions) => `kestra:\n  security:\n    defaultRole:\n      name: sso\n      permissions:\n        FLOW: [${actions}]\n`;
+  writeFileSync(join(dir, "a.yaml"), yaml("READ"));
+  writeFileSync(join(dir, "b.yaml"), yaml("READ, DELETE"));
+  r = await run(["diff", before, before, "--before-config", join(dir, "a.yaml"), "--after-config", join(dir, "b.yaml")]);
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stdout, /every tenant neither policy lists:\n  first-login role sso\n    \+ FLOW:DELETE everywhere\n/);
+  r = await run(["diff", before]);
+  assert.equal(r.status, 2);
+  writeFileSync(join(dir, "v2.json"), JSON.stringify({ ...policy("company"), model: "v2" }));
+  r = await run(["diff", before, join(dir, "v2.json")]);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /ERR_OPTION_INVALID/);
 });
 
 test("routes: the mapping of a request to Kestra's API", async () => {

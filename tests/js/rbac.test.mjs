@@ -7,7 +7,7 @@ import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 
 const require = createRequire(import.meta.url);
-const { Authorizer } = require("../../pkg/nodejs/kestra_authz.js");
+const { Authorizer, diffPolicies } = require("../../pkg/nodejs/kestra_authz.js");
 const read = (path) => readFileSync(new URL(`../${path}`, import.meta.url), "utf8");
 
 const ISSUER = "https://sso.example.com/application/o/kestra/";
@@ -389,4 +389,75 @@ test("whoCan lists exactly whom authorize allows, with the same reasons", () => 
   assert.throws(() => authz.whoCan({ permission: "FLOW" }), { code: "ERR_OPTION_INVALID" });
   for (const s of sessions) s.free();
   authz.free();
+});
+
+test("explain: a denial's near misses with the changes that grant it, an allow's reasons", () => {
+  const p = {
+    model: "v2",
+    tenants: {
+      main: {
+        roles: [
+          { id: "viewer", permissions: { FLOW: ["VIEW"] } },
+          { id: "dev", permissions: { FLOW: ["VIEW", "UPDATE"] } },
+        ],
+        users: [{ id: "u1", username: "alice@example.com" }],
+        bindings: [
+          { id: "b1", type: "USER", externalId: "u1", roleId: "viewer", namespaceId: "company" },
+          { id: "b2", type: "USER", externalId: "u1", roleId: "dev", namespaceId: "company.team" },
+        ],
+      },
+    },
+  };
+  const authz = new Authorizer({ issuer: ISSUER, clientId: CLIENT_ID, clientSecret: SECRET, jwks: "{}", policy: p });
+  const session = authz.verifyIdToken(mint({ email: "alice@example.com" }), { now: NOW });
+  const request = { permission: "FLOW", action: "UPDATE", namespace: "company.teamx" };
+  const e = authz.explain(session, request);
+  assert.deepEqual(e.decision, authz.authorize(session, request));
+  assert.deepEqual(e.suggestions.map((s) => s.kind), ["BINDING_ELSEWHERE", "ROLE_LACKS_ACTION", "BIND_ROLE"]);
+  assert.equal(e.suggestions[0].binding, "b2");
+  assert.deepEqual(e.suggestions[0].changes, [
+    { type: "BIND_ROLE", tenant: "main", role: "dev", subject: { type: "USER", id: "u1" }, namespace: "company.teamx" },
+  ]);
+  assert.deepEqual(e.suggestions[1].changes, [{ type: "ADD_ACTION", tenant: "main", role: "viewer", permission: "FLOW", action: "UPDATE" }]);
+  assert.ok(e.suggestions.every((s) => typeof s.message === "string" && s.message.length > 0 && !s.message.includes("\n")));
+  const allowed = authz.explain(session, { permission: "FLOW", action: "VIEW", namespace: "company.x" });
+  assert.equal(allowed.decision.allowed, true);
+  assert.deepEqual(allowed.suggestions, []);
+  assert.throws(() => authz.explain(session, { permission: "FLOWS", action: "VIEW" }), { code: "ERR_UNKNOWN_PERMISSION" });
+  session.free();
+  authz.free();
+});
+
+test("diffPolicies: exact gains and losses per principal, sides as policies or setups, errors with codes", () => {
+  const before = {
+    model: "crud",
+    tenants: {
+      main: {
+        roles: [{ id: "r", permissions: { FLOW: ["READ"] } }],
+        groups: [{ id: "g", name: "data-team" }],
+        users: [{ id: "u1", username: "alice@example.com", groups: ["g"] }, { id: "u2", username: "bob@example.com" }],
+        bindings: [{ type: "GROUP", externalId: "g", roleId: "r", namespaceId: "company.data" }],
+      },
+    },
+  };
+  const after = structuredClone(before);
+  after.tenants.main.bindings[0].namespaceId = "company";
+  after.tenants.main.bindings.push({ type: "USER", externalId: "u2", roleId: "r" });
+  const diff = diffPolicies(before, JSON.stringify(after));
+  assert.equal(diff.model, "crud");
+  assert.deepEqual(
+    diff.changes.map((c) => [c.principal.type, c.principal.name, c.tenant]),
+    [["USER", "alice@example.com", "main"], ["USER", "bob@example.com", "main"], ["GROUP", "data-team", "main"]],
+  );
+  assert.deepEqual(diff.changes[0].gained, [{ permission: "FLOW", action: "READ", namespace: "company", except: ["company.data"] }]);
+  assert.deepEqual(diff.changes[1].gained, [{ permission: "FLOW", action: "READ", namespace: null, except: [] }]);
+  assert.deepEqual(diffPolicies(before, before).changes, []);
+  // The configuration's default role, compared through setups.
+  const yaml = (actions) => `kestra:\n  security:\n    defaultRole:\n      name: sso\n      permissions:\n        FLOW: [${actions}]\n`;
+  const roleDiff = diffPolicies({ policy: before, kestraConfig: yaml("READ") }, { policy: before, kestraConfig: yaml("READ, DELETE") });
+  assert.ok(roleDiff.changes.some((c) => c.principal.type === "DEFAULT_ROLE" && c.tenant === null && c.gained[0].action === "DELETE"));
+  assert.throws(() => diffPolicies(before, { ...before, model: "v2" }), { code: "ERR_OPTION_INVALID" });
+  assert.throws(() => diffPolicies(before, 42), { code: "ERR_OPTION_INVALID" });
+  assert.throws(() => diffPolicies(before, after, { jwks: {} }), { code: "ERR_OPTION_INVALID" });
+  assert.throws(() => diffPolicies(before, { tenants: { main: { bindings: [{ type: "USER", externalId: "u", roleId: "missing" }] } } }), { code: "ERR_POLICY_INVALID" });
 });

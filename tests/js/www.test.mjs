@@ -99,6 +99,47 @@ test("with a policy, the namespace changes the cells", async () => {
   assert.ok(await page.$('#matrix button[data-permission="EXECUTION"][data-action="KILL"]'));
 });
 
+test("a refused cell says what would grant it; the diff panel shows what a changed policy does", async () => {
+  const { page, errors } = await open();
+  const policy = {
+    tenants: {
+      main: {
+        roles: [{ id: "dev", name: "Developer", permissions: { FLOW: ["READ", "UPDATE"] } }],
+        groups: [{ id: "g1", name: "data-team" }],
+        users: [{ id: "u1", username: "alice@example.com" }, { id: "u2", username: "bob@example.com", groups: ["g1"] }],
+        bindings: [{ id: "b1", type: "USER", externalId: "u1", roleId: "dev", namespaceId: "company.team" }],
+      },
+    },
+  };
+  await settle(page, () => page.fill("#policy", JSON.stringify(policy)));
+  assert.equal(await page.getAttribute("#diff [data-code]", "data-code"), "EMPTY");
+  await settle(page, () => page.fill("#namespace", "company.teamx"));
+  await page.click('#matrix button[data-permission="FLOW"][data-action="UPDATE"]');
+  assert.equal(await page.getAttribute("#reasons [data-code]", "data-code"), "DENIED_NAMESPACE_NOT_COVERED");
+  assert.deepEqual(await page.$$eval("#reasons ol.suggestions li", (l) => l.map((x) => x.dataset.kind)), ["BINDING_ELSEWHERE", "BIND_ROLE"]);
+  assert.match(await page.textContent("#reasons"), /binding b1 gives you role dev on company\.team, which does not reach company\.teamx/);
+  await page.locator("#reasons").screenshot({ path: join(repo, "target/www-explain.png") });
+  // The change: the binding moves up to company, and the group gets one.
+  const after = structuredClone(policy);
+  after.tenants.main.bindings[0].namespaceId = "company";
+  after.tenants.main.bindings.push({ id: "b2", type: "GROUP", externalId: "g1", roleId: "dev", namespaceId: "ops" });
+  await settle(page, () => page.fill("#policy-after", JSON.stringify(after)));
+  assert.equal(await page.getAttribute("#diff [data-code]", "data-code"), "CHANGES");
+  const items = await page.$$eval("#diff li", (l) => l.map((x) => x.textContent));
+  assert.deepEqual(items, [
+    "User alice@example.com, tenant main+ FLOW READ on company (except company.team)+ FLOW UPDATE on company (except company.team)",
+    "User bob@example.com, tenant main+ FLOW READ on ops+ FLOW UPDATE on ops",
+    "Group data-team, tenant main+ FLOW READ on ops+ FLOW UPDATE on ops",
+  ]);
+  await settle(page, () => page.fill("#policy-after", JSON.stringify(policy)));
+  assert.equal(await page.getAttribute("#diff [data-code]", "data-code"), "NO_CHANGE");
+  await settle(page, () => page.fill("#policy-after", "{not json"));
+  assert.equal(await page.getAttribute("#diff [data-code]", "data-code"), "ERR_POLICY_INVALID");
+  await settle(page, () => page.fill("#policy-after", JSON.stringify(after)));
+  await page.locator("section:has(#diff-title)").screenshot({ path: join(repo, "target/www-diff.png") });
+  assert.deepEqual(errors, []);
+});
+
 test("an expired token shows ERR_JWT_EXPIRED with its evidence", async () => {
   const { page } = await open();
   await page.fill("#expires", "-60");

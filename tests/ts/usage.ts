@@ -13,6 +13,10 @@ import init, {
   type HttpDecision,
   type RouteMapping,
   kestraRoute,
+  diffPolicies,
+  type Explanation,
+  type PolicyDiff,
+  type SuggestedChange,
   type Policy,
 } from "../../pkg/web/kestra_authz.js";
 import { KestraPolicySource, RemoteAuthorizer, RemoteError, RemoteKeysError, type RemoteErrorCode } from "../../pkg/remote.js";
@@ -116,8 +120,13 @@ export async function usage(yaml: string, jwks: string, token: string): Promise<
   const status: 200 | 401 | 403 = authz.authorizeAnonymousHttp({ method: "POST", url: "/api/v1/auths" }).status;
   const mapping: RouteMapping = kestraRoute({ method: "POST", url: "/api/v1/main/flows", body: "namespace: a\n", model: "crud" });
   const needs: string[] = mapping.checks.map((c) => `${c.permission}:${c.actions.join("+")}@${c.namespace ?? c.scope}`);
+  const explained: Explanation = authz.explain(session, { permission: "FLOW", action: "DELETE", namespace: "company" });
+  const first: SuggestedChange | undefined = explained.suggestions[0]?.changes[0];
+  const bound: string = first?.type === "BIND_ROLE" ? `${first.role}@${first.namespace ?? "*"} -> ${first.subject.type}:${first.subject.id}` : "";
+  const diff: PolicyDiff = diffPolicies({ tenants: {} }, { policy: "{}", kestraConfig: "", model: "v2" }, { usernameClaim: "email" });
+  const lost: string[] = diff.changes.flatMap((c) => c.lost.map((r) => `${c.principal.type}:${r.permission}:${r.action}@${r.namespace ?? "*"}-${r.except.join(",")}`));
   const username: string | undefined = session.username;
   const groups: string[] = session.groups;
   session.free();
-  return decision.allowed && canView && grants.everywhere && ui.every(Boolean) && [email, via, firstCode, username, ...groups, ...codes, ...needs, http.code, status].length > 0;
+  return decision.allowed && canView && grants.everywhere && ui.every(Boolean) && [email, via, firstCode, username, ...groups, ...codes, ...needs, http.code, status, bound, ...lost].length > 0;
 }
