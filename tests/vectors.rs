@@ -203,6 +203,36 @@ fn rbac_outcomes() -> Vec<(String, Value, Value)> {
                         Err(e) => json!({"error": e.code()}),
                     }
                 }
+                kind @ ("explain" | "whoCan") => {
+                    let r = &check["request"];
+                    let request = Request {
+                        permission: r["permission"].as_str().unwrap(),
+                        action: r["action"].as_str().unwrap(),
+                        namespace: r["namespace"].as_str(),
+                        tenant: r["tenant"].as_str(),
+                    };
+                    let answer = if kind == "explain" {
+                        authz
+                            .explain(&session, &request)
+                            .map(|e| serde_json::to_value(e).unwrap())
+                    } else {
+                        authz
+                            .who_can(request.permission, request.action, request.namespace, request.tenant)
+                            .map(|w| serde_json::to_value(w).unwrap())
+                    };
+                    answer.unwrap_or_else(|e| json!({"error": e.code()}))
+                }
+                "diffPolicies" => {
+                    let compile = |policy: &Value| {
+                        let input = kestra_authz::rbac::PolicyInput::from_json(policy)?;
+                        kestra_authz::audit::compile_setup(&Value::Null, Some(&input))
+                    };
+                    compile(&check["before"])
+                        .and_then(|before| Ok((before, compile(&check["after"])?)))
+                        .and_then(|(before, after)| kestra_authz::audit::diff_policies(&before, &after))
+                        .map(|d| serde_json::to_value(d).unwrap())
+                        .unwrap_or_else(|e| json!({"error": e.code()}))
+                }
                 "isAllowed" => as_bool(session.is_allowed(arg(0).unwrap(), arg(1).unwrap(), arg(2))),
                 "isAllowedGlobal" => as_bool(session.is_allowed_global(arg(0).unwrap(), arg(1).unwrap())),
                 "hasAny" => as_bool(session.has_any(arg(0).unwrap(), arg(1))),

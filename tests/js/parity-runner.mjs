@@ -1,5 +1,5 @@
 // One runner for every JS host: runs tests/vectors/{tokens,rbac}.json through the package's
-// Authorizer and returns each vector's outcome in the shapes the native runner writes
+// Authorizer (and diffPolicies) and returns each vector's outcome in the shapes the native runner writes
 // (tests/vectors.rs). `canonical` prints them the way serde_json does: sorted keys, no spaces.
 
 export function canonical(value) {
@@ -29,7 +29,7 @@ function attempt(fn) {
   }
 }
 
-export function runVectors(Authorizer, tokens, rbac) {
+export function runVectors({ Authorizer, diffPolicies }, tokens, rbac) {
   const lines = [];
   const authorizers = new Map();
   for (const c of tokens.cases) {
@@ -71,6 +71,15 @@ export function runVectors(Authorizer, tokens, rbac) {
           break;
         case "httpAnonymous":
           outcome = attempt(() => authz.authorizeAnonymousHttp(check.request));
+          break;
+        case "explain":
+          outcome = attempt(() => authz.explain(session, check.request));
+          break;
+        case "whoCan":
+          outcome = attempt(() => authz.whoCan(check.request));
+          break;
+        case "diffPolicies":
+          outcome = attempt(() => diffPolicies(check.before, check.after));
           break;
         case "allowedNamespaces":
           outcome = attempt(() => authz.allowedNamespaces(session, args[0], args[1]));

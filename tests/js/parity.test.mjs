@@ -36,8 +36,8 @@ test("the vector files are large enough", () => {
 });
 
 test("Node: byte-identical to native", () => {
-  const { Authorizer } = require("../../pkg/nodejs/kestra_authz.js");
-  assertSame("node", canonical(runVectors(Authorizer, tokens, rbac)));
+  const { Authorizer, diffPolicies } = require("../../pkg/nodejs/kestra_authz.js");
+  assertSame("node", canonical(runVectors({ Authorizer, diffPolicies }, tokens, rbac)));
 });
 
 let site;
@@ -52,11 +52,11 @@ test("headless Chromium (web build, playwright-core + Debian chromium): byte-ide
     const page = await browser.newPage();
     await page.goto(`${site.origin}/tests/js/parity-page.html`);
     const printed = await page.evaluate(async () => {
-      const { default: init, Authorizer } = await import("/pkg/web/kestra_authz.js");
+      const { default: init, Authorizer, diffPolicies } = await import("/pkg/web/kestra_authz.js");
       const { canonical, runVectors } = await import("/tests/js/parity-runner.mjs");
       await init();
       const [tokens, rbac] = await Promise.all(["tokens", "rbac"].map((n) => fetch(`/tests/vectors/${n}.json`).then((r) => r.json())));
-      return canonical(runVectors(Authorizer, tokens, rbac));
+      return canonical(runVectors({ Authorizer, diffPolicies }, tokens, rbac));
     });
     assertSame("chromium", printed);
   } finally {

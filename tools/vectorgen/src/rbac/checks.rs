@@ -48,3 +48,24 @@ pub fn http(request: Value, anonymous: bool, expect: Value) -> Value {
     let kind = if anonymous { "httpAnonymous" } else { "http" };
     json!({"kind": kind, "request": request, "expect": expect})
 }
+
+/// `authz.explain(session, request)`: the decision it must give (its suggestions are compared
+/// across hosts whole).
+pub fn explain(permission: &str, action: &str, namespace: Option<&str>, decision: Value) -> Value {
+    let mut check = request(permission, action, namespace, None, json!({"decision": decision}));
+    check["kind"] = json!("explain");
+    check
+}
+
+/// `authz.whoCan(request)`: the members of the answer named in `expect`.
+pub fn who_can(permission: &str, action: &str, namespace: Option<&str>, expect: Value) -> Value {
+    let mut check = request(permission, action, namespace, None, expect);
+    check["kind"] = json!("whoCan");
+    check
+}
+
+/// `diffPolicies(before, after)`, both read with no configuration: the members of the answer
+/// named in `expect`.
+pub fn diff(before: Value, after: Value, expect: Value) -> Value {
+    json!({"kind": "diffPolicies", "before": before, "after": after, "expect": expect})
+}
