@@ -329,19 +329,29 @@ function request(values) {
   return { permission: values.permission, action: values.action, ...(values.namespace ? { namespace: values.namespace } : {}), ...(values.tenant ? { tenant: values.tenant } : {}) };
 }
 
-async function decide(values, positionals) {
+/**
+ * Decides `ask` for the token's user with `decideWith(authz, session, ask)` (authorize or
+ * explain), prints the answer (`more` adds to the human form), and exits 1 on a denial.
+ */
+async function decideAndPrint(values, positionals, decideWith, more = () => {}) {
   const ask = request(values);
   const { authz, session: s } = await session(values, positionals);
-  const d = authz.authorize(s, ask);
+  const answer = decideWith(authz, s, ask);
   const who = s.username;
   s.free();
   authz.free();
-  if (values.json) out(JSON.stringify(d, null, 2));
+  const d = answer.decision ?? answer;
+  if (values.json) out(JSON.stringify(answer, null, 2));
   else {
     out(`${d.code}: ${safe(who ?? "?")} ${d.allowed ? "may" : "may not"} ${ask.action} ${ask.permission}${ask.namespace ? ` in ${ask.namespace}` : ""}${d.tenant ? ` (tenant ${d.tenant})` : ""}`);
     printReasons(d.reasons);
+    more(answer);
   }
   if (!d.allowed) throw new Negative(d.code);
+}
+
+function decide(values, positionals) {
+  return decideAndPrint(values, positionals, (authz, s, ask) => authz.authorize(s, ask));
 }
 
 /** A suggested change as a sentence. */
@@ -356,6 +366,8 @@ function describeChange(c) {
       return `create role ${safe(c.role)} granting ${safe(c.permission)}:${safe(c.action)}${t}`;
     case "ADD_TO_GROUP":
       return `add ${safe(c.username)} to group ${safe(c.group)}${t}`;
+    case "CARRY_GROUP":
+      return `have the identity provider put ${safe(c.username)} in group ${safe(c.group)} (the token's groups claim)`;
     case "ADD_USER":
       return `add user ${safe(c.username)} (id ${safe(c.id)})${t}`;
     case "MAKE_INSTANCE_OWNER":
@@ -365,25 +377,14 @@ function describeChange(c) {
   }
 }
 
-async function explain(values, positionals) {
-  const ask = request(values);
-  const { authz, session: s } = await session(values, positionals);
-  const e = authz.explain(s, ask);
-  const who = s.username;
-  s.free();
-  authz.free();
-  const d = e.decision;
-  if (values.json) out(JSON.stringify(e, null, 2));
-  else {
-    out(`${d.code}: ${safe(who ?? "?")} ${d.allowed ? "may" : "may not"} ${ask.action} ${ask.permission}${ask.namespace ? ` in ${ask.namespace}` : ""}${d.tenant ? ` (tenant ${d.tenant})` : ""}`);
-    printReasons(d.reasons);
-    if (!d.allowed) out(e.suggestions.length === 0 ? "nothing in the policy comes near" : "suggestions, smallest change first:");
+function explain(values, positionals) {
+  return decideAndPrint(values, positionals, (authz, s, ask) => authz.explain(s, ask), (e) => {
+    if (!e.decision.allowed) out(e.suggestions.length === 0 ? "nothing in the policy comes near" : "suggestions, smallest change first:");
     e.suggestions.forEach((x, i) => {
       out(`  ${i + 1}. ${safe(x.message)}`);
       for (const c of x.changes) out(`     - ${describeChange(c)}`);
     });
-  }
-  if (!d.allowed) throw new Negative(d.code);
+  });
 }
 
 async function diff(values, positionals) {
@@ -415,9 +416,11 @@ async function diff(values, positionals) {
       for (const r of c.gained) out(`    ${paint(32, "+")} ${r.permission}:${r.action} ${where(r)}`);
       for (const r of c.lost) out(`    ${paint(31, "-")} ${r.permission}:${r.action} ${where(r)}`);
     }
-    out(result.changes.length === 0 ? "no change of access" : `${result.changes.length} change(s) of access (${result.model} model)`);
+    const moved = result.unnamedTenant;
+    if (moved) out(`requests that name no tenant: ${moved.before === null ? "denied (a tenant is required)" : `tenant ${safe(moved.before)}`} -> ${moved.after === null ? "denied (a tenant is required)" : `tenant ${safe(moved.after)}`}`);
+    out(result.changes.length === 0 && !moved ? "no change of access" : `${result.changes.length} change(s) of access (${result.model} model)`);
   }
-  if (result.changes.length > 0) throw new Negative(`${result.changes.length} change(s) of access`);
+  if (result.changes.length > 0 || result.unnamedTenant) throw new Negative(`${result.changes.length} change(s) of access${result.unnamedTenant ? ", and the tenant of requests that name none" : ""}`);
 }
 
 async function matrix(values, positionals) {

@@ -167,7 +167,6 @@ const RBAC: &str = include_str!("vectors/rbac.json");
 
 /// Runs every RBAC scenario through the Rust API: (check name, outcome, expectation).
 fn rbac_outcomes() -> Vec<(String, Value, Value)> {
-    use kestra_authz::rbac::Request;
     let doc: Value = serde_json::from_str(RBAC).unwrap();
     let mut out = Vec::new();
     for scenario in doc["scenarios"].as_array().unwrap() {
@@ -191,26 +190,14 @@ fn rbac_outcomes() -> Vec<(String, Value, Value)> {
             let as_bool = |r: Result<bool, Error>| r.map(Value::Bool).unwrap_or_else(|e| json!({"error": e.code()}));
             let outcome = match check["kind"].as_str().unwrap() {
                 "authorize" => {
-                    let r = &check["request"];
-                    let request = Request {
-                        permission: r["permission"].as_str().unwrap(),
-                        action: r["action"].as_str().unwrap(),
-                        namespace: r["namespace"].as_str(),
-                        tenant: r["tenant"].as_str(),
-                    };
+                    let request = request_of(&check["request"]);
                     match authz.authorize(&session, &request) {
                         Ok(decision) => serde_json::to_value(decision).unwrap(),
                         Err(e) => json!({"error": e.code()}),
                     }
                 }
                 kind @ ("explain" | "whoCan") => {
-                    let r = &check["request"];
-                    let request = Request {
-                        permission: r["permission"].as_str().unwrap(),
-                        action: r["action"].as_str().unwrap(),
-                        namespace: r["namespace"].as_str(),
-                        tenant: r["tenant"].as_str(),
-                    };
+                    let request = request_of(&check["request"]);
                     let answer = if kind == "explain" {
                         authz
                             .explain(&session, &request)
@@ -290,6 +277,16 @@ fn rbac_outcomes() -> Vec<(String, Value, Value)> {
         }
     }
     out
+}
+
+/// A check's `request` as the Rust API takes it.
+fn request_of(r: &Value) -> kestra_authz::rbac::Request<'_> {
+    kestra_authz::rbac::Request {
+        permission: r["permission"].as_str().unwrap(),
+        action: r["action"].as_str().unwrap(),
+        namespace: r["namespace"].as_str(),
+        tenant: r["tenant"].as_str(),
+    }
 }
 
 /// An expectation holds when every member it names has that value in the outcome.

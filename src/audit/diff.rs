@@ -9,7 +9,7 @@
 //! the subtrees inside it that were already (or are still) held, so the answer is exact.
 
 use crate::error::{Error, Result};
-use crate::rbac::catalog::{Key, KeySet, Model, PERMISSIONS, Scope, key_space};
+use crate::rbac::catalog::{Key, KeySet, Model, PERMISSIONS, Scope, expand, key_space};
 use crate::rbac::namespace::{covers, self_and_ancestors};
 use crate::rbac::tenant::{Grants, TenantIndex};
 use crate::rbac::{CompiledPolicy, PolicyInput};
@@ -21,6 +21,10 @@ use serde::Serialize;
 pub struct PolicyDiff {
     /// The model both policies are read in.
     pub model: &'static str,
+    /// When the tenant of requests that name none changes (the fallback tenant, the default
+    /// tenant, or tenants becoming required): `None` when it stays.
+    #[serde(rename = "unnamedTenant")]
+    pub unnamed_tenant: Option<TenantMove>,
     /// One entry per principal and tenant whose access changed; the unchanged are absent.
     /// Tenant by tenant (named ones sorted, then every other), users by username, groups by
     /// id, then the first-login role.
@@ -53,6 +57,14 @@ pub enum PrincipalKind {
     User,
     Group,
     DefaultRole,
+}
+
+/// The tenant requests that name none are decided in, before and after (`None`: such a
+/// request is denied, a tenant being required).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TenantMove {
+    pub before: Option<String>,
+    pub after: Option<String>,
 }
 
 /// Where one permission and action was gained or lost: on `namespace`'s subtree (everywhere
@@ -146,27 +158,37 @@ impl<'v, 'a> View<'v, 'a> {
         self_and_ancestors(ns).any(|a| !(strict && a.len() == ns.len()) && self.has(a, key))
     }
 
-    /// The roots of the subtrees where `key` is granted strictly below `ns` (anywhere when
-    /// `None`), sorted.
-    fn roots_below(&self, ns: Option<&str>, key: Key) -> Vec<String> {
-        let mut roots: Vec<&'a str> = Vec::new();
+    /// The namespaces holding `key`, sorted.
+    fn holding(&self, key: Key) -> Vec<&'a str> {
+        let mut held: Vec<&'a str> = Vec::new();
         for part in self.parts.iter().filter(|p| p.on_namespaces.contains(key)) {
-            for (m, keys) in &part.namespaces {
-                let below = ns.is_none_or(|n| m.len() > n.len() && covers(n, m));
-                if below && keys.contains(key) && !self.covered(m, key, true) {
-                    roots.push(m);
-                }
-            }
+            held.extend(
+                part.namespaces
+                    .iter()
+                    .filter(|(_, k)| k.contains(key))
+                    .map(|(ns, _)| *ns),
+            );
         }
-        roots.sort_unstable();
-        roots.dedup();
-        roots.into_iter().map(str::to_owned).collect()
+        held.sort_unstable();
+        held.dedup();
+        held
     }
 }
 
-/// The model's keys, each with its names and scope, in catalog order.
+/// One key a decision can ask about, with its names.
+struct KeyName {
+    key: Key,
+    permission: &'static str,
+    action: &'static str,
+    /// For a 2.0 key of a CRUD policy: the CRUD keys (places in `ModelKeys::keys`) whose grant
+    /// expands to it. Its change is reported only when no such key changed alike.
+    sources: Vec<usize>,
+}
+
+/// Every key the policy's decisions answer, in catalog order: the model's own, and for a CRUD
+/// policy also the 2.0 keys it answers through the migration table.
 struct ModelKeys {
-    keys: Vec<(Key, &'static str, &'static str, Scope)>,
+    keys: Vec<KeyName>,
     /// Keys of instance-scoped permissions: granted by nothing but Instance Ownership.
     instance: KeySet,
     /// Keys of the permissions an Instance Owner holds in every tenant.
@@ -181,22 +203,56 @@ impl ModelKeys {
             instance: KeySet::default(),
             owner: KeySet::default(),
         };
-        for def in PERMISSIONS {
-            let Some(p) = space.permission(def.name) else { continue };
-            if !p.in_model(model) {
-                continue;
-            }
-            let scope = p.scope(model);
-            for action in p.actions(model) {
-                let Some(key) = space.action(action).and_then(|a| space.key(p, a)) else {
+        let mut seen = KeySet::default();
+        // The model's own names first, then (CRUD) the 2.0 names it answers.
+        let models: &[Model] = match model {
+            Model::Crud => &[Model::Crud, Model::V2],
+            Model::V2 => &[Model::V2],
+        };
+        for names in models {
+            for def in PERMISSIONS {
+                let Some(p) = space.permission(def.name) else { continue };
+                if !p.in_model(*names) {
                     continue;
-                };
-                out.keys.push((key, def.name, action, scope));
-                if scope == Scope::Instance {
-                    out.instance.insert(key);
                 }
-                if def.instance_owner {
-                    out.owner.insert(key);
+                // Scopes are the policy's model's: a 2.0 key of a CRUD policy is scoped as
+                // the CRUD policy's decisions scope it.
+                let scope = p.scope(model);
+                for action in p.actions(*names) {
+                    let Some(key) = space.action(action).and_then(|a| space.key(p, a)) else {
+                        continue;
+                    };
+                    if seen.contains(key) {
+                        continue;
+                    }
+                    seen.insert(key);
+                    let sources = if *names == model {
+                        Vec::new()
+                    } else {
+                        out.keys
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, k)| {
+                                expand(k.permission, k.action).iter().any(|(target, actions)| {
+                                    let target = if target.is_empty() { k.permission } else { *target };
+                                    target == def.name && actions.contains(action)
+                                })
+                            })
+                            .map(|(i, _)| i)
+                            .collect()
+                    };
+                    out.keys.push(KeyName {
+                        key,
+                        permission: def.name,
+                        action,
+                        sources,
+                    });
+                    if scope == Scope::Instance {
+                        out.instance.insert(key);
+                    }
+                    if def.instance_owner {
+                        out.owner.insert(key);
+                    }
                 }
             }
         }
@@ -205,9 +261,9 @@ impl ModelKeys {
 
     fn without_instance(&self, keys: &KeySet) -> KeySet {
         let mut out = KeySet::default();
-        for (key, ..) in &self.keys {
-            if keys.contains(*key) && !self.instance.contains(*key) {
-                out.insert(*key);
+        for k in &self.keys {
+            if keys.contains(k.key) && !self.instance.contains(k.key) {
+                out.insert(k.key);
             }
         }
         out
@@ -269,6 +325,29 @@ impl<'a> Side<'a> {
         for (slot, (id, grants)) in index.group_ids.iter().zip(&index.group_grants).enumerate() {
             let name = names.get(slot).copied().flatten().unwrap_or(id.as_str());
             out.insert(id.as_str(), (name, self.table(index, grants)));
+        }
+        out
+    }
+
+    /// With a groups claim: each string a token may carry (a group name, or a group id) and
+    /// the merged access of every group it matches, as a token's group is matched.
+    fn carried_groups(
+        &self,
+        tenant: Option<&str>,
+        by_id: &FxHashMap<&'a str, (&'a str, Access<'a>)>,
+    ) -> FxHashMap<&'a str, (&'a str, Access<'a>)> {
+        let (Some(index), Some(_)) = (self.index(tenant), &self.policy.groups_claim_path) else {
+            return FxHashMap::default();
+        };
+        let mut out = FxHashMap::default();
+        for carried in index.group_by_name.keys().chain(index.group_ids.iter()) {
+            let mut access = Access::default();
+            for slot in index.groups_of_token_group(carried) {
+                if let Some((_, group)) = index.group_ids.get(*slot).and_then(|id| by_id.get(id.as_str())) {
+                    access.merge(group);
+                }
+            }
+            out.insert(carried.as_str(), (carried.as_str(), access));
         }
         out
     }
@@ -359,7 +438,7 @@ pub fn compile_setup(setup: &serde_json::Value, policy: Option<&PolicyInput<'_>>
 
 /// Every change of access from `before` to `after`. Both must be read in one model (pass the
 /// same `model` option when the policies would choose differently).
-pub fn diff_policies(before: &CompiledPolicy, after: &CompiledPolicy) -> Result<PolicyDiff> {
+pub fn diff_policies<'p>(before: &'p CompiledPolicy, after: &'p CompiledPolicy) -> Result<PolicyDiff> {
     if before.model() != after.model() {
         return Err(Error::OptionInvalid {
             option: "model",
@@ -403,6 +482,24 @@ pub fn diff_policies(before: &CompiledPolicy, after: &CompiledPolicy) -> Result<
         .collect();
     usernames.sort_unstable();
     usernames.dedup();
+    // Users whose Instance Ownership or whose being listed at all changes: their access can
+    // change in any tenant. Anyone else's only in the tenants that name their id.
+    let everywhere: Vec<&str> = usernames
+        .iter()
+        .copied()
+        .filter(|u| {
+            let status = |p: &CompiledPolicy| p.users_by_username.get(*u).map(|i| i.instance_owner);
+            status(before) != status(after)
+        })
+        .collect();
+    let username_of = |p: &'p CompiledPolicy| -> FxHashMap<&'p str, &'p str> {
+        p.users_by_username
+            .iter()
+            .filter(|(u, _)| !u.is_empty())
+            .map(|(u, i)| (i.id.as_str(), u.as_str()))
+            .collect()
+    };
+    let (names_b, names_a) = (username_of(before), username_of(after));
 
     // Built in the order reported: tenant by tenant (named ones sorted, then every other),
     // users by username, groups by id, the first-login role.
@@ -411,11 +508,24 @@ pub fn diff_policies(before: &CompiledPolicy, after: &CompiledPolicy) -> Result<
     for tenant in tenants {
         let mut tenant_changes = Vec::new();
         let (groups_b, groups_a) = (b.groups(tenant), a.groups(tenant));
-        let mut group_ids: Vec<&str> = groups_b.keys().chain(groups_a.keys()).copied().collect();
+        // With a groups claim a group is what a token carries (a name, or an id no group is
+        // named): every group it matches counts. Otherwise groups are policy groups, by id.
+        let claim = before.groups_claim_path.is_some() || after.groups_claim_path.is_some();
+        let (carried_b, carried_a) = if claim {
+            (b.carried_groups(tenant, &groups_b), a.carried_groups(tenant, &groups_a))
+        } else {
+            (FxHashMap::default(), FxHashMap::default())
+        };
+        let (principals_b, principals_a) = if claim {
+            (&carried_b, &carried_a)
+        } else {
+            (&groups_b, &groups_a)
+        };
+        let mut group_ids: Vec<&str> = principals_b.keys().chain(principals_a.keys()).copied().collect();
         group_ids.sort_unstable();
         group_ids.dedup();
         for id in group_ids {
-            let (before_g, after_g) = (groups_b.get(id), groups_a.get(id));
+            let (before_g, after_g) = (principals_b.get(id), principals_a.get(id));
             let (access_b, access_a) = (before_g.map_or(&empty, |g| &g.1), after_g.map_or(&empty, |g| &g.1));
             if access_b == access_a {
                 continue;
@@ -459,7 +569,15 @@ pub fn diff_policies(before: &CompiledPolicy, after: &CompiledPolicy) -> Result<
 
         let (mut sets_b, mut sets_a) = (GroupSets::default(), GroupSets::default());
         let mut pairs: FxHashMap<(usize, usize), Vec<&str>> = FxHashMap::default();
-        for username in &usernames {
+        let mut present: Vec<&str> = everywhere.clone();
+        for (side, names) in [(&b, &names_b), (&a, &names_a)] {
+            if let Some(index) = side.index(tenant) {
+                present.extend(index.user_by_id.keys().filter_map(|id| names.get(id.as_str()).copied()));
+            }
+        }
+        present.sort_unstable();
+        present.dedup();
+        for username in &present {
             let parts_b = b.user_parts(username, tenant, keys_of(&first_b));
             let parts_a = a.user_parts(username, tenant, keys_of(&first_a));
             let (set_b, set_a) = (
@@ -495,8 +613,13 @@ pub fn diff_policies(before: &CompiledPolicy, after: &CompiledPolicy) -> Result<
         }
         changes.append(&mut tenant_changes);
     }
+    let unnamed = (before.unnamed_tenant(), after.unnamed_tenant());
     Ok(PolicyDiff {
         model: after.model().name(),
+        unnamed_tenant: (unnamed.0 != unnamed.1).then(|| TenantMove {
+            before: unnamed.0.map(str::to_owned),
+            after: unnamed.1.map(str::to_owned),
+        }),
         changes,
     })
 }
@@ -519,13 +642,30 @@ fn push_change(
     if touched.is_empty() {
         return;
     }
-    let (mut gained, mut lost) = (Vec::new(), Vec::new());
-    for (key, permission, action, _) in &keys.keys {
-        if touched.contains(*key) {
-            let names = (*permission, *action);
-            gains(after, before, candidates, *key, names, &mut gained);
-            gains(before, after, candidates, *key, names, &mut lost);
+    // Per key of the model's list: (gained, lost), for the keys that changed.
+    let mut per_key: Vec<Option<(Vec<Region>, Vec<Region>)>> = Vec::with_capacity(keys.keys.len());
+    for k in &keys.keys {
+        if !touched.contains(k.key) {
+            per_key.push(None);
+            continue;
         }
+        let names = (k.permission, k.action);
+        let (mut gained, mut lost) = (Vec::new(), Vec::new());
+        gains(after, before, candidates, k.key, names, &mut gained);
+        gains(before, after, candidates, k.key, names, &mut lost);
+        let same_as_a_source = k.sources.iter().any(|s| {
+            per_key
+                .get(*s)
+                .and_then(Option::as_ref)
+                .is_some_and(|(g, l)| same_places(g, &gained) && same_places(l, &lost))
+        });
+        let changed = !gained.is_empty() || !lost.is_empty();
+        per_key.push((changed && !same_as_a_source).then_some((gained, lost)));
+    }
+    let (mut gained, mut lost) = (Vec::new(), Vec::new());
+    for (g, l) in per_key.into_iter().flatten() {
+        gained.extend(g);
+        lost.extend(l);
     }
     if gained.is_empty() && lost.is_empty() {
         return;
@@ -536,6 +676,14 @@ fn push_change(
         gained,
         lost,
     });
+}
+
+/// Whether two lists of regions cover the same places (whatever their names).
+fn same_places(a: &[Region], b: &[Region]) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(x, y)| x.namespace == y.namespace && x.except == y.except)
 }
 
 /// Where `to` grants `key` and `from` does not, as regions. A root of `to`'s grant that `from`
@@ -551,25 +699,49 @@ fn gains(
     if from.everywhere.contains(key) {
         return;
     }
+    // `from`'s namespaces holding the key, sorted (a namespace's descendants are one run of
+    // them): listed once, when a region needs its exceptions.
+    let mut held: Option<Vec<&str>> = None;
     if to.everywhere.contains(key) {
+        let held = held.get_or_insert_with(|| from.holding(key));
         out.push(Region {
             permission,
             action,
             namespace: None,
-            except: from.roots_below(None, key),
+            except: roots_below(from, held, None, key),
         });
         return;
     }
     for ns in candidates {
         if to.has(ns, key) && !from.covered(ns, key, false) && !to.covered(ns, key, true) {
+            let held = held.get_or_insert_with(|| from.holding(key));
             out.push(Region {
                 permission,
                 action,
                 namespace: Some((*ns).to_owned()),
-                except: from.roots_below(Some(ns), key),
+                except: roots_below(from, held, Some(ns), key),
             });
         }
     }
+}
+
+/// The roots of the subtrees of `held` (a view's sorted namespaces holding `key`) strictly
+/// below `ns` (all of them when `None`).
+fn roots_below(view: &View<'_, '_>, held: &[&str], ns: Option<&str>, key: Key) -> Vec<String> {
+    let run = match ns {
+        None => held,
+        Some(ns) => {
+            let prefix = format!("{ns}.");
+            let start = held.partition_point(|m| *m < prefix.as_str());
+            let rest = held.get(start..).unwrap_or_default();
+            let len = rest.iter().take_while(|m| m.starts_with(prefix.as_str())).count();
+            rest.get(..len).unwrap_or_default()
+        }
+    };
+    run.iter()
+        .filter(|m| !view.covered(m, key, true))
+        .map(|m| (*m).to_owned())
+        .collect()
 }
 
 impl Region {

@@ -77,7 +77,11 @@ pub enum Change {
         group: String,
         username: String,
     },
-    /// The user listed in the policy, with `id`.
+    /// With a groups claim: the identity provider puts the user in `group`, which their token
+    /// then carries (a policy group of that name, or with that id when no group has that name).
+    CarryGroup { group: String, username: String },
+    /// The user listed in the tenant, with `id` (their id in other tenants, or one no tenant
+    /// uses yet).
     AddUser {
         tenant: String,
         id: String,
@@ -136,11 +140,32 @@ pub fn explain<'a>(
             "this configuration requires requests to name a tenant".into(),
             Vec::new(),
         )),
-        ("DENIED_INSTANCE_OWNER_ONLY", _) => suggestions.push(plain(
-            "INSTANCE_OWNER_ONLY",
-            format!("{permission} is an instance resource: only an Instance Owner may {action} it"),
-            vec![Change::MakeInstanceOwner { username }],
-        )),
+        (_, Some(tenant)) if action.is_empty() || decision.code == "DENIED_INSTANCE_OWNER_ONLY" => {
+            // Only Instance Ownership grants it: an instance resource, or a 2.0 action no CRUD
+            // grant expands to (on a CRUD policy).
+            let owners = resolved.permission.def().is_some_and(|d| d.instance_owner);
+            let why = if action.is_empty() {
+                format!("no grant of this CRUD policy gives {permission}:{}", request.action)
+            } else {
+                format!("{permission} is an instance resource")
+            };
+            if owners {
+                let mut changes = listing(policy, principal, tenant, &username);
+                let note = if changes.is_empty() { "" } else { LISTED_NOTE };
+                changes.push(Change::MakeInstanceOwner { username });
+                suggestions.push(plain(
+                    "INSTANCE_OWNER_ONLY",
+                    format!("{why}: only an Instance Owner may {} it{note}", request.action),
+                    changes,
+                ));
+            } else {
+                suggestions.push(plain(
+                    "NOT_IN_MODEL",
+                    format!("{why}: only a policy in the 2.0 model can grant it"),
+                    Vec::new(),
+                ));
+            }
+        }
         (_, None) => {}
         (code, Some(tenant)) => {
             let search = Search {
@@ -200,6 +225,41 @@ fn model_names(model: Model, permission: Permission, action: &str) -> (&'static 
     }
     .unwrap_or((permission.name(), ""))
 }
+
+/// The changes that list a user the policy does not know in `tenant`, so that a binding or
+/// a membership can name them: none for a known user. The id is the username when no tenant
+/// uses it as a user id (a binding may name an id no tenant lists: taking it would adopt that
+/// binding), else the first free `<username>-<n>`.
+fn listing(policy: &CompiledPolicy, principal: &Principal, tenant: &str, username: &str) -> Vec<Change> {
+    if principal
+        .username()
+        .is_some_and(|u| policy.users_by_username.contains_key(u))
+    {
+        return Vec::new();
+    }
+    let taken = |id: &str| policy.tenants.values().any(|t| t.user_by_id.contains_key(id));
+    let id = fresh(username, taken);
+    vec![Change::AddUser {
+        tenant: tenant.to_owned(),
+        id,
+        username: username.to_owned(),
+    }]
+}
+
+/// `base`, else the first `<base>-<n>` that is not `taken`.
+fn fresh(base: &str, taken: impl Fn(&str) -> bool) -> String {
+    let mut n: u32 = 1;
+    let mut id = base.to_owned();
+    while taken(&id) && n < u32::MAX {
+        n = n.saturating_add(1);
+        id = format!("{base}-{n}");
+    }
+    id
+}
+
+/// What a suggestion that lists a user the policy does not know costs them: Kestra gives the
+/// first-login role only to users it does not know.
+const LISTED_NOTE: &str = " (once listed, you no longer get the first-login role, in any tenant)";
 
 struct Search<'a, 'r> {
     policy: &'a CompiledPolicy,
@@ -266,29 +326,41 @@ impl Search<'_, '_> {
             .map(|i| i.id.as_str())
     }
 
-    /// The changes that make the user a subject a binding can name: none for a listed user,
-    /// else listing them (by their username as id).
+    /// The changes that make the user a subject a binding can name: none for a user the
+    /// policy knows (a binding names them by id, in any tenant), else listing them.
     fn as_subject(&self) -> (Subject, Vec<Change>) {
-        match self.user_id() {
-            Some(id) => (
-                Subject {
-                    kind: "USER",
-                    id: id.to_owned(),
-                },
-                Vec::new(),
-            ),
-            None => (
-                Subject {
-                    kind: "USER",
-                    id: self.username.clone(),
-                },
-                vec![Change::AddUser {
-                    tenant: self.tenant.to_owned(),
-                    id: self.username.clone(),
-                    username: self.username.clone(),
-                }],
-            ),
+        let changes = listing(self.policy, self.principal, self.tenant, &self.username);
+        let id = match changes.first() {
+            Some(Change::AddUser { id, .. }) => id.clone(),
+            _ => self.user_id().unwrap_or_default().to_owned(),
+        };
+        (Subject { kind: "USER", id }, changes)
+    }
+
+    /// The changes that make the user a member a group of this tenant can list: listing them
+    /// in the tenant first when they are not (a membership is part of a tenant's user entry).
+    fn as_member(&self, index: &TenantIndex) -> Vec<Change> {
+        let Some(id) = self.user_id() else {
+            return self.as_subject().1;
+        };
+        let listed = index
+            .user_by_id
+            .get(id)
+            .is_some_and(|slot| index.user_listed.get(*slot).copied().unwrap_or(false));
+        if listed {
+            return Vec::new();
         }
+        vec![Change::AddUser {
+            tenant: self.tenant.to_owned(),
+            id: id.to_owned(),
+            username: self.username.clone(),
+        }]
+    }
+
+    /// A note for a message whose changes list a user the policy does not know.
+    fn listing_note(&self, changes: &[Change]) -> &'static str {
+        let lists_new = changes.iter().any(|c| matches!(c, Change::AddUser { .. })) && self.user_id().is_none();
+        if lists_new { LISTED_NOTE } else { "" }
     }
 
     fn near_misses(&self, code: &str, out: &mut Vec<Suggestion>) {
@@ -314,7 +386,18 @@ impl Search<'_, '_> {
         });
         let mask = key_space().mask(self.permission);
         let (mut elsewhere, mut lacking, mut global) = (Vec::new(), Vec::new(), Vec::new());
+        let mut lacking_roles: Vec<usize> = Vec::new();
         for meta in mine {
+            let role_has_key = index.roles.get(meta.role).is_some_and(|r| r.keys.contains(self.key));
+            // Only what can be kept is built: the nearest few of each kind.
+            let wanted = match (role_has_key, self.scope) {
+                (true, Scope::GlobalOnly) => global.len() < MAX_PER_KIND,
+                (true, _) => true,
+                (false, _) => lacking.len() < MAX_PER_KIND && !lacking_roles.contains(&meta.role),
+            };
+            if !wanted {
+                continue;
+            }
             let Some(role) = index.roles.get(meta.role) else {
                 continue;
             };
@@ -368,6 +451,20 @@ impl Search<'_, '_> {
                     });
                 } else {
                     let distance = self.namespace.zip(ns).map_or(usize::MAX, |(a, b)| distance(a, b));
+                    // The nearest few, ties in binding order: a farther one is not built.
+                    if elsewhere.len() >= MAX_PER_KIND {
+                        let farthest = elsewhere
+                            .iter()
+                            .enumerate()
+                            .max_by_key(|(i, (d, _))| (*d, *i))
+                            .map(|(i, (d, _))| (i, *d));
+                        match farthest {
+                            Some((at, d)) if d > distance => {
+                                elsewhere.remove(at);
+                            }
+                            _ => continue,
+                        }
+                    }
                     elsewhere.push((
                         distance,
                         Suggestion {
@@ -382,13 +479,8 @@ impl Search<'_, '_> {
                         },
                     ));
                 }
-            } else if !has_key
-                && role.keys.intersects(&mask)
-                && self.reaches(ns)
-                && !lacking
-                    .iter()
-                    .any(|s: &Suggestion| s.role.as_deref() == Some(role.id.as_str()))
-            {
+            } else if !has_key && !self.names.1.is_empty() && role.keys.intersects(&mask) && self.reaches(ns) {
+                lacking_roles.push(meta.role);
                 lacking.push(Suggestion {
                     kind: "ROLE_LACKS_ACTION",
                     message: format!(
@@ -419,13 +511,21 @@ impl Search<'_, '_> {
         out.extend(global.into_iter().take(MAX_PER_KIND));
     }
 
-    /// Groups of the tenant whose bindings grant it, which the user is not in.
+    /// Groups of the tenant whose bindings grant it, which the user is not in. With a groups
+    /// claim, what the token must carry: the group's name (every group of that name matches
+    /// it), or its id when no group has that name; a group no token can name is skipped.
     fn groups(&self, index: &TenantIndex, held: &[usize], out: &mut Vec<Suggestion>) {
         let claim = self.policy.groups_claim_path.is_some();
-        let (subject_changes, listed) = match (claim, self.user_id()) {
-            (true, _) | (false, Some(_)) => (Vec::new(), true),
-            (false, None) => (self.as_subject().1, false),
-        };
+        let mut names: Vec<Option<&str>> = vec![None; index.group_ids.len()];
+        if claim {
+            for (name, slots) in &index.group_by_name {
+                for slot in slots {
+                    if let Some(at) = names.get_mut(*slot) {
+                        *at = Some(name.as_str());
+                    }
+                }
+            }
+        }
         let mut found = 0;
         for (slot, (id, grants)) in index.group_ids.iter().zip(&index.group_grants).enumerate() {
             if found >= MAX_PER_KIND {
@@ -434,23 +534,38 @@ impl Search<'_, '_> {
             if held.contains(&slot) || !self.answers(index, grants) {
                 continue;
             }
+            let (changes, message) = if claim {
+                let carried = names.get(slot).copied().flatten().or_else(|| {
+                    Some(id.as_str()).filter(|id| index.groups_of_token_group(id) == std::slice::from_ref(&slot))
+                });
+                let Some(carried) = carried else { continue };
+                (
+                    vec![Change::CarryGroup {
+                        group: carried.to_owned(),
+                        username: self.username.clone(),
+                    }],
+                    format!(
+                        "group {id} grants {}; your token does not carry \"{carried}\" (groups come from the identity provider)",
+                        self.asked()
+                    ),
+                )
+            } else {
+                let mut changes = self.as_member(index);
+                changes.push(Change::AddToGroup {
+                    tenant: self.tenant.to_owned(),
+                    group: id.clone(),
+                    username: self.username.clone(),
+                });
+                let note = self.listing_note(&changes);
+                (
+                    changes,
+                    format!("group {id} grants {}; you are not a member{note}", self.asked()),
+                )
+            };
             found = found.saturating_add(1);
-            let mut changes = if listed { Vec::new() } else { subject_changes.clone() };
-            changes.push(Change::AddToGroup {
-                tenant: self.tenant.to_owned(),
-                group: id.clone(),
-                username: self.username.clone(),
-            });
             out.push(Suggestion {
                 kind: "GROUP_NOT_HELD",
-                message: if claim {
-                    format!(
-                        "group {id} grants {}; your token does not carry it (groups come from the identity provider)",
-                        self.asked()
-                    )
-                } else {
-                    format!("group {id} grants {}; you are not a member", self.asked())
-                },
+                message,
                 binding: None,
                 role: None,
                 namespace: None,
@@ -469,10 +584,22 @@ impl Search<'_, '_> {
             return;
         }
         let from_policy = index.and_then(|i| i.first_login_role).is_some();
+        // The configuration's role written in CRUD names (read through the migration table in
+        // a 2.0 policy) takes the CRUD grant that expands to it: a 2.0 name would end the
+        // migration and drop what it expands to.
+        let migrated = !from_policy && self.policy.default_role.as_ref().is_some_and(|r| r.migrated);
+        let (permission, action) = if migrated {
+            model_names(Model::Crud, self.permission, self.names.1)
+        } else {
+            self.names
+        };
+        if action.is_empty() {
+            return;
+        }
         out.push(Suggestion {
             kind: "DEFAULT_ROLE_LACKS",
             message: format!(
-                "the policy does not list you, so you have the first-login role {}, which lacks {}:{}; adding it gives it to every such user",
+                "the policy does not list you, so you have the first-login role {}, which lacks {}:{}; adding {permission}:{action} to it gives it to every such user",
                 role.name, self.names.0, self.names.1
             ),
             binding: None,
@@ -482,8 +609,8 @@ impl Search<'_, '_> {
             changes: vec![Change::AddAction {
                 tenant: from_policy.then(|| self.tenant.to_owned()),
                 role: role.id.to_owned(),
-                permission: self.names.0,
-                action: self.names.1,
+                permission,
+                action,
             }],
         });
     }
@@ -505,7 +632,8 @@ impl Search<'_, '_> {
         let role = match least {
             Some(r) => r.id.clone(),
             None => {
-                let role = format!("{}-{}", self.names.0, self.names.1).to_ascii_lowercase();
+                let base = format!("{}-{}", self.names.0, self.names.1).to_ascii_lowercase();
+                let role = fresh(&base, |id| index.is_some_and(|i| i.roles.iter().any(|r| r.id == id)));
                 changes.push(Change::CreateRole {
                     tenant: self.tenant.to_owned(),
                     role: role.clone(),
@@ -540,8 +668,10 @@ impl Search<'_, '_> {
                 "BIND_ROLE"
             },
             message: format!(
-                "{why}bind {created}{role} to you {on}: it grants {}:{}",
-                self.names.0, self.names.1
+                "{why}bind {created}{role} to you {on}: it grants {}:{}{}",
+                self.names.0,
+                self.names.1,
+                self.listing_note(&changes)
             ),
             binding: None,
             role: Some(role),

@@ -5,5 +5,5 @@
 pub mod diff;
 pub mod explain;
 
-pub use diff::{Change, DiffPrincipal, PolicyDiff, PrincipalKind, Region, compile_setup, diff_policies};
+pub use diff::{Change, DiffPrincipal, PolicyDiff, PrincipalKind, Region, TenantMove, compile_setup, diff_policies};
 pub use explain::{Change as SuggestedChange, Explanation, Suggestion, explain};

@@ -34,6 +34,9 @@ pub(crate) struct DefaultRole {
     pub(crate) name: String,
     pub(crate) keys: KeySet,
     pub(crate) tenant: Option<String>,
+    /// Written in CRUD names in a 2.0 policy: read through the migration table, so a change
+    /// to it is written in CRUD names too.
+    pub(crate) migrated: bool,
 }
 
 /// A policy user as a token may reach them: through their username only.
@@ -229,6 +232,7 @@ fn compile_default_role(
         name: role.name.clone().unwrap_or_else(|| "default role".into()),
         keys,
         tenant: role.tenant_id.clone(),
+        migrated: model == Model::V2 && !uses_v2_action(&role.permissions),
     }))
 }
 

@@ -397,6 +397,11 @@ impl CompiledPolicy {
         }
     }
 
+    /// The tenant a request that names none is decided in; `None` when one is required.
+    pub(crate) fn unnamed_tenant(&self) -> Option<&str> {
+        self.tenant(None).ok().and_then(std::result::Result::ok)
+    }
+
     /// Resolves permission and action names in the policy's model.
     pub(crate) fn resolve<'r>(
         &self,

@@ -290,7 +290,10 @@ export interface DiffRegion {
 }
 
 export interface PolicyChange {
-  /** USER by username (the identity a token proves), GROUP by id, DEFAULT_ROLE: first-login users. */
+  /**
+   * USER by username (the identity a token proves); GROUP by id, or with groups-claim-path by what a
+   * token carries (a group name, or an id no group is named); DEFAULT_ROLE: first-login users.
+   */
   principal: { type: "USER" | "GROUP" | "DEFAULT_ROLE"; id: string; name: string };
   /** The tenant; null for every tenant neither policy lists. */
   tenant: string | null;
@@ -301,6 +304,8 @@ export interface PolicyChange {
 export interface PolicyDiff {
   /** The model both policies are read in. */
   model: "crud" | "v2";
+  /** When the tenant of requests that name none changes (null: such requests are denied, a tenant being required). */
+  unnamedTenant: { before: string | null; after: string | null } | null;
   /** Principals whose access changed, per tenant; the unchanged are absent. */
   changes: PolicyChange[];
 }
@@ -312,6 +317,8 @@ export type SuggestedChange =
   | { type: "ADD_ACTION"; tenant: string | null; role: string; permission: string; action: string }
   | { type: "CREATE_ROLE"; tenant: string; role: string; permission: string; action: string }
   | { type: "ADD_TO_GROUP"; tenant: string; group: string; username: string }
+  /** With groups-claim-path: the identity provider puts the user in `group`, which the token then carries. */
+  | { type: "CARRY_GROUP"; group: string; username: string }
   | { type: "ADD_USER"; tenant: string; id: string; username: string }
   | { type: "MAKE_INSTANCE_OWNER"; username: string };
 
@@ -319,7 +326,7 @@ export interface Suggestion {
   kind:
     | "BINDING_ELSEWHERE" | "ROLE_LACKS_ACTION" | "GLOBAL_ONLY_ON_NAMESPACE" | "GROUP_NOT_HELD"
     | "DEFAULT_ROLE_LACKS" | "NO_TENANT_ACCESS" | "BIND_ROLE" | "INSTANCE_OWNER_ONLY"
-    | "TENANT_REQUIRED" | "NO_USERNAME";
+    | "TENANT_REQUIRED" | "NO_USERNAME" | "NOT_IN_MODEL";
   /** One line for a person. */
   message: string;
   /** The binding that nearly grants it, with its role, namespace and group. */
