@@ -66,88 +66,6 @@ fn says(d: &PolicyDiff, name: &str, stranger: bool, tenant: Option<&str>, r: &Re
     })
 }
 
-/// Applies one suggested change; an error when it cannot be applied as written.
-fn apply(policy: &mut Value, change: &Value) -> Result<(), String> {
-    let kind = change["type"].as_str().unwrap();
-    if kind == "CARRY_GROUP" {
-        return Err("CARRY_GROUP changes the token, not the policy".into());
-    }
-    if kind == "MAKE_INSTANCE_OWNER" {
-        let mut found = false;
-        for (_, t) in policy["tenants"].as_object_mut().unwrap() {
-            for u in t["users"].as_array_mut().into_iter().flatten() {
-                if u["username"] == change["username"] {
-                    u["superAdmin"] = json!(true);
-                    found = true;
-                }
-            }
-        }
-        return if found {
-            Ok(())
-        } else {
-            Err(format!(
-                "MAKE_INSTANCE_OWNER: no user named {} in the policy",
-                change["username"]
-            ))
-        };
-    }
-    let tenant = change["tenant"]
-        .as_str()
-        .ok_or_else(|| format!("{kind}: no tenant (configuration change)"))?
-        .to_owned();
-    if policy["tenants"][&tenant].is_null() {
-        policy["tenants"][&tenant] = json!({});
-    }
-    let t = &mut policy["tenants"][&tenant];
-    for list in ["roles", "groups", "users", "bindings"] {
-        if t[list].is_null() {
-            t[list] = json!([]);
-        }
-    }
-    match kind {
-        "BIND_ROLE" => t["bindings"].as_array_mut().unwrap().push(json!({
-            "type": change["subject"]["type"], "externalId": change["subject"]["id"],
-            "roleId": change["role"], "namespaceId": change["namespace"],
-        })),
-        "ADD_ACTION" => {
-            let role = t["roles"]
-                .as_array_mut()
-                .unwrap()
-                .iter_mut()
-                .find(|r| r["id"] == change["role"])
-                .ok_or("ADD_ACTION: no such role")?;
-            let p = change["permission"].as_str().unwrap();
-            if role["permissions"][p].is_null() {
-                role["permissions"][p] = json!([]);
-            }
-            role["permissions"][p]
-                .as_array_mut()
-                .unwrap()
-                .push(change["action"].clone());
-        }
-        "CREATE_ROLE" => t["roles"].as_array_mut().unwrap().push(json!({
-            "id": change["role"], "permissions": {change["permission"].as_str().unwrap(): [change["action"]]},
-        })),
-        "ADD_TO_GROUP" => {
-            let user = t["users"]
-                .as_array_mut()
-                .unwrap()
-                .iter_mut()
-                .find(|u| u["username"] == change["username"])
-                .ok_or_else(|| format!("ADD_TO_GROUP: {} is not a user of tenant {tenant}", change["username"]))?;
-            if user["groups"].is_null() {
-                user["groups"] = json!([]);
-            }
-            user["groups"].as_array_mut().unwrap().push(change["group"].clone());
-        }
-        "ADD_USER" => t["users"].as_array_mut().unwrap().push(json!({
-            "id": change["id"], "username": change["username"], "groups": [],
-        })),
-        other => return Err(format!("unknown change {other}")),
-    }
-    Ok(())
-}
-
 /// Applies each suggestion with changes and says which do not grant the request (with why).
 fn failing_suggestions(
     yaml: &str,
@@ -169,7 +87,7 @@ fn failing_suggestions(
         let applied = sug
             .changes
             .iter()
-            .try_for_each(|c| apply(&mut p, &serde_json::to_value(c).unwrap()));
+            .try_for_each(|c| apply_change(&mut p, &serde_json::to_value(c).unwrap()));
         let outcome = applied
             .and_then(|()| try_authz(yaml, &p))
             .map(|b| allowed(&b, name, groups, r));
@@ -316,7 +234,7 @@ fn explain_never_lists_a_user_under_an_id_a_binding_names() {
     let bind = e.suggestions.iter().find(|s| s.changes.len() > 1).unwrap();
     let mut p = policy.clone();
     for c in &bind.changes {
-        apply(&mut p, &serde_json::to_value(c).unwrap()).unwrap();
+        apply_change(&mut p, &serde_json::to_value(c).unwrap()).unwrap();
     }
     let b = authz(p);
     let extra = req("FLOW", "DELETE", Some("other"), None);

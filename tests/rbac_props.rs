@@ -342,62 +342,6 @@ fn diff_says(
     })
 }
 
-/// Applies one suggested change to a policy document.
-fn apply(policy: &mut Value, change: &Value) {
-    let tenant = change["tenant"].as_str().unwrap_or("main").to_owned();
-    let t = &mut policy["tenants"][&tenant];
-    for list in ["roles", "groups", "users", "bindings"] {
-        if t[list].is_null() {
-            t[list] = json!([]);
-        }
-    }
-    match change["type"].as_str().unwrap() {
-        "BIND_ROLE" => t["bindings"].as_array_mut().unwrap().push(json!({
-            "type": change["subject"]["type"], "externalId": change["subject"]["id"],
-            "roleId": change["role"], "namespaceId": change["namespace"],
-        })),
-        "ADD_ACTION" => {
-            let role = t["roles"]
-                .as_array_mut()
-                .unwrap()
-                .iter_mut()
-                .find(|r| r["id"] == change["role"])
-                .unwrap();
-            let p = change["permission"].as_str().unwrap();
-            if role["permissions"][p].is_null() {
-                role["permissions"][p] = json!([]);
-            }
-            role["permissions"][p]
-                .as_array_mut()
-                .unwrap()
-                .push(change["action"].clone());
-        }
-        "CREATE_ROLE" => t["roles"].as_array_mut().unwrap().push(json!({
-            "id": change["role"], "permissions": {change["permission"].as_str().unwrap(): [change["action"]]},
-        })),
-        "ADD_TO_GROUP" => {
-            let user = t["users"]
-                .as_array_mut()
-                .unwrap()
-                .iter_mut()
-                .find(|u| u["username"] == change["username"])
-                .unwrap();
-            user["groups"].as_array_mut().unwrap().push(change["group"].clone());
-        }
-        "ADD_USER" => t["users"].as_array_mut().unwrap().push(json!({
-            "id": change["id"], "username": change["username"], "groups": [],
-        })),
-        "MAKE_INSTANCE_OWNER" => {
-            for u in t["users"].as_array_mut().unwrap() {
-                if u["username"] == change["username"] {
-                    u["superAdmin"] = json!(true);
-                }
-            }
-        }
-        other => panic!("unknown change {other}"),
-    }
-}
-
 type CrowdBinding = (usize, usize, bool, Option<String>);
 
 fn crowd_bindings() -> impl Strategy<Value = Vec<CrowdBinding>> {
@@ -487,7 +431,7 @@ proptest! {
                     }
                     let mut changed = policy.clone();
                     for change in &suggestion.changes {
-                        apply(&mut changed, &serde_json::to_value(change).unwrap());
+                        apply_change(&mut changed, &serde_json::to_value(change).unwrap()).unwrap();
                     }
                     let b = authz(changed);
                     let allowed = b.authorize(&session(&b, &name), &request).unwrap().allowed;
