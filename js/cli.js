@@ -97,8 +97,8 @@ const COMMANDS = {
   },
   "who-can": {
     summary: "list the users and groups that hold a grant, with the reasons",
-    usage: "kestra-authz who-can -P PERMISSION -A ACTION [-n NAMESPACE] [-t TENANT] -p policy.json [-c application.yaml] [--json]",
-    options: { ...KEYS, ...REQUEST },
+    usage: "kestra-authz who-can -P PERMISSION -A ACTION [-n NAMESPACE] [-t TENANT] -p policy.json [-c application.yaml] [--no-reasons] [--json]",
+    options: { ...KEYS, ...REQUEST, "no-reasons": { type: "boolean" } },
     run: whoCan,
   },
   diff: {
@@ -445,7 +445,7 @@ async function whoCan(values, positionals) {
   const ask = request(values);
   if (!values.policy) throw new UsageError("give the policy: -p policy.json");
   const authz = await authorizerOf(values, { needKeys: false });
-  const who = authz.whoCan(ask);
+  const who = authz.whoCan(ask, { reasons: !values["no-reasons"] });
   authz.free();
   if (values.json) return out(JSON.stringify(who, null, 2));
   out(`${ask.action} ${ask.permission}${ask.namespace ? ` in ${ask.namespace}` : " tenant-wide"}, tenant ${who.tenant ?? "(none named)"}:`);

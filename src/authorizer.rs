@@ -520,6 +520,18 @@ impl Authorizer {
         self.policy.who_can(permission, action, namespace, tenant)
     }
 
+    /// `who_can`, with each holder's reasons only when `reasons`.
+    pub fn who_can_with<'a>(
+        &'a self,
+        permission: &str,
+        action: &str,
+        namespace: Option<&str>,
+        tenant: Option<&'a str>,
+        reasons: bool,
+    ) -> Result<crate::rbac::WhoCan<'a>> {
+        self.policy.who_can_with(permission, action, namespace, tenant, reasons)
+    }
+
     /// Where the session's user may do `permission` / `action`.
     pub fn allowed_namespaces(
         &self,

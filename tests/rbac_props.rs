@@ -261,6 +261,13 @@ proptest! {
         asks.push(("USER", "READ", None));
         for (p, act, ns) in asks {
             let who = a.who_can(p, act, ns.as_deref(), None).unwrap();
+            // Without reasons: the same holders.
+            let names = |w: &kestra_authz::rbac::WhoCan<'_>| w.users.iter().map(|u| u.username.to_string()).collect::<Vec<_>>();
+            let lean = a.who_can_with(p, act, ns.as_deref(), None, false).unwrap();
+            prop_assert_eq!(names(&lean), names(&who));
+            prop_assert!(lean.users.iter().all(|u| u.reasons.is_empty()) && lean.groups.iter().all(|g| g.reasons.is_empty()));
+            prop_assert_eq!(lean.groups.iter().map(|g| g.id.to_string()).collect::<Vec<_>>(), who.groups.iter().map(|g| g.id.to_string()).collect::<Vec<_>>());
+            prop_assert_eq!(&lean.default_role, &who.default_role);
             for (name, s) in &sessions {
                 let decision = a.authorize(s, &Request { permission: p, action: act, namespace: ns.as_deref(), tenant: None }).unwrap();
                 let listed = who.users.iter().find(|u| u.username == name.as_str());

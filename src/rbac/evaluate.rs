@@ -477,6 +477,19 @@ impl CompiledPolicy {
         namespace: Option<&str>,
         tenant: Option<&'a str>,
     ) -> Result<WhoCan<'a>> {
+        self.who_can_with(permission, action, namespace, tenant, true)
+    }
+
+    /// `who_can`, with each holder's reasons only when `reasons` (without them, the same
+    /// holders, each decided yes or no: a list of names is a fraction of the answer).
+    pub fn who_can_with<'a>(
+        &'a self,
+        permission: &str,
+        action: &str,
+        namespace: Option<&str>,
+        tenant: Option<&'a str>,
+        reasons: bool,
+    ) -> Result<WhoCan<'a>> {
         let q = self.question(&Ask::exact(permission, action, namespace))?;
         let tenant = match self.tenant(tenant)? {
             Ok(t) => t,
@@ -529,14 +542,16 @@ impl CompiledPolicy {
                 if let Some(granting) = granting_groups.get_mut(slot) {
                     *granting = true;
                 }
-                let mut reasons = Vec::new();
-                record_bindings(&view, index, grants, Via::Group, &q, chain, &mut reasons);
+                let mut found = Vec::new();
+                if reasons {
+                    record_bindings(&view, index, grants, Via::Group, &q, chain, &mut found);
+                }
                 let id = index.group_ids.get(slot).map_or("", String::as_str);
                 let name = names.get(slot).copied().filter(|n| !n.is_empty()).unwrap_or(id);
                 out.groups.push(WhoGroup {
                     id: id.into(),
                     name: name.into(),
-                    reasons,
+                    reasons: found,
                 });
             }
         }
@@ -562,17 +577,29 @@ impl CompiledPolicy {
             if owner {
                 out.instance_owners.push(username.as_str().into());
             }
+            // Without reasons the index has answered: a listed user's own or group grant gives
+            // access to the tenant as well (a binding or a membership is access), an Instance
+            // Owner has access everywhere, and a listed user never has the first-login role.
+            // The property tests hold this to the decision routine's answer.
+            if !reasons {
+                out.users.push(WhoUser {
+                    id: identity.id.as_str().into(),
+                    username: username.as_str().into(),
+                    reasons: Vec::new(),
+                });
+                continue;
+            }
             let principal = match index {
                 Some(index) => self.principal_in_tenant(username, index),
                 None => self.principal_for_username(username),
             };
-            let mut reasons = Vec::new();
+            let mut found = Vec::new();
             let ask = Ask::exact(permission, action, namespace);
-            if self.decide(&principal, &ask, Some(tenant), &mut reasons)?.allowed() {
+            if self.decide(&principal, &ask, Some(tenant), &mut found)?.allowed() {
                 out.users.push(WhoUser {
                     id: identity.id.as_str().into(),
                     username: username.as_str().into(),
-                    reasons,
+                    reasons: found,
                 });
             }
         }

@@ -219,17 +219,41 @@ impl JsAuthorizer {
         self.decide_http(None, request)
     }
 
-    /// `whoCan({ permission, action, namespace?, tenant? })` -> `{ tenant, users: [{ id,
+    /// `whoCan({ permission, action, namespace?, tenant? }, { reasons? })` -> `{ tenant, users: [{ id,
     /// username, reasons }], groups: [{ id, name, reasons }], defaultRole, instanceOwners }`:
     /// exactly the policy users `authorize` allows, with its reasons.
     #[wasm_bindgen(js_name = whoCan, unchecked_return_type = "WhoCan")]
     pub fn who_can(
         &self,
         #[wasm_bindgen(unchecked_param_type = "AuthorizationRequest")] request: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "WhoCanOptions | undefined")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
+        let options = from_js(options, "whoCan options")?;
+        if !options.is_null() && !options.is_object() {
+            return Err(js_error(Error::OptionInvalid {
+                option: "whoCan options",
+                reason: "pass an object such as { reasons: false }".into(),
+            }));
+        }
+        let reasons = match options.get("reasons") {
+            None | Some(serde_json::Value::Null) => true,
+            Some(serde_json::Value::Bool(b)) => *b,
+            Some(_) => {
+                return Err(js_error(Error::OptionInvalid {
+                    option: "reasons",
+                    reason: "must be a boolean".into(),
+                }));
+            }
+        };
+        if options.as_object().is_some_and(|o| o.keys().any(|k| k != "reasons")) {
+            return Err(js_error(Error::OptionInvalid {
+                option: "whoCan options",
+                reason: "the only option is reasons".into(),
+            }));
+        }
         with_request(&request, |r| {
             self.inner
-                .who_can(r.permission, r.action, r.namespace, r.tenant)
+                .who_can_with(r.permission, r.action, r.namespace, r.tenant, reasons)
                 .map(|who| to_js(&who))
                 .map_err(js_error)
         })

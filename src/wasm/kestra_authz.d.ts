@@ -344,6 +344,11 @@ export interface Explanation {
   suggestions: Suggestion[];
 }
 
+export interface WhoCanOptions {
+  /** Each holder's reasons (default true); false lists the same holders with empty reasons, a fraction of the answer. */
+  reasons?: boolean;
+}
+
 export interface NamespaceGrants {
   everywhere: boolean;
   namespaces: string[];

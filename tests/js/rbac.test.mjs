@@ -385,6 +385,13 @@ test("whoCan lists exactly whom authorize allows, with the same reasons", () => 
   assert.equal(update.defaultRole, null);
   assert.deepEqual(authz.whoCan({ permission: "FLOW", action: "VIEW", namespace: "anything" }).defaultRole, { id: "viewer", name: "Viewer" });
   assert.deepEqual(authz.whoCan({ permission: "USER", action: "VIEW" }).instanceOwners, ["root@example.com"]);
+  // Without reasons: the same holders, a fraction of the answer.
+  const lean = authz.whoCan({ permission: "FLOW", action: "UPDATE", namespace: "company.team.data" }, { reasons: false });
+  assert.deepEqual(lean.users, [{ id: "u1", username: "alice@example.com", reasons: [] }, { id: "u2", username: "bob@example.com", reasons: [] }]);
+  assert.deepEqual(lean.groups, [{ id: "g1", name: "data-team", reasons: [] }]);
+  assert.throws(() => authz.whoCan({ permission: "FLOW", action: "VIEW" }, { reasons: "no" }), { code: "ERR_OPTION_INVALID" });
+  assert.throws(() => authz.whoCan({ permission: "FLOW", action: "VIEW" }, { reason: false }), { code: "ERR_OPTION_INVALID" });
+  assert.throws(() => authz.whoCan({ permission: "FLOW", action: "VIEW" }, 5), { code: "ERR_OPTION_INVALID" });
   assert.throws(() => authz.whoCan({ permission: "FLOWS", action: "VIEW" }), { code: "ERR_UNKNOWN_PERMISSION" });
   assert.throws(() => authz.whoCan({ permission: "FLOW" }), { code: "ERR_OPTION_INVALID" });
   for (const s of sessions) s.free();
