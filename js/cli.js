@@ -403,7 +403,7 @@ async function diff(values, positionals) {
   else {
     const colour = process.stdout.isTTY && !values["no-color"] && !process.env.NO_COLOR && process.env.TERM !== "dumb";
     const paint = (code, text) => (colour ? `\u001b[${code}m${text}\u001b[0m` : text);
-    const where = (r) => `${r.namespace === null ? "everywhere" : `on ${safe(r.namespace)}`}${r.except.length ? ` (except ${r.except.map(safe).join(", ")})` : ""}`;
+    const where = (r) => `${r.namespace === null ? "everywhere" : `on ${safe(r.namespace)}`}${r.except.length ? ` (except ${r.except.map(safe).join(", ")})` : ""}${r.also.length ? `; also ${r.also.join(", ")}` : ""}`;
     const kinds = { USER: "user", GROUP: "group", DEFAULT_ROLE: "first-login role" };
     let tenant;
     for (const c of result.changes) {

@@ -204,7 +204,19 @@ fn region(p: &'static str, a: &'static str, ns: Option<&str>, except: &[&str]) -
         action: a,
         namespace: ns.map(str::to_owned),
         except: except.iter().map(|s| (*s).to_owned()).collect(),
+        also: Vec::new(),
     }
+}
+
+/// Regions without the 2.0 names they carry on a CRUD policy.
+fn places(regions: &[Region]) -> Vec<Region> {
+    regions
+        .iter()
+        .map(|r| Region {
+            also: Vec::new(),
+            ..r.clone()
+        })
+        .collect()
 }
 
 #[test]
@@ -221,9 +233,14 @@ fn moving_a_binding_up_a_namespace_gains_the_parent_except_what_was_held() {
         (c.principal.kind, c.principal.name.as_str(), c.tenant.as_deref()),
         (PrincipalKind::User, ALICE, Some("main"))
     );
-    assert_eq!(c.gained, [region("FLOW", "READ", Some("company"), &["company.data"])]);
+    assert_eq!(
+        places(&c.gained),
+        [region("FLOW", "READ", Some("company"), &["company.data"])]
+    );
     assert!(c.lost.is_empty());
     assert!(!c.gained[0].holds(Some("company.data.x")) && c.gained[0].holds(Some("company.datax")));
+    // A CRUD policy answers 2.0 names too: those that changed in the same places ride along.
+    assert_eq!(c.gained[0].also, ["FLOW:VIEW", "FLOW:LIST", "FLOW:EXPORT"]);
 }
 
 #[test]
@@ -262,8 +279,11 @@ fn a_role_edit_reaches_every_holder_and_a_group_change_its_members() {
             (PrincipalKind::Group, "data-team")
         ]
     );
-    assert_eq!(d.changes[1].gained, [region("FLOW", "DELETE", Some("ops"), &[])]);
-    assert_eq!(d.changes[0].gained, [region("FLOW", "DELETE", None, &[])]);
+    assert_eq!(
+        places(&d.changes[1].gained),
+        [region("FLOW", "DELETE", Some("ops"), &[])]
+    );
+    assert_eq!(places(&d.changes[0].gained), [region("FLOW", "DELETE", None, &[])]);
 }
 
 #[test]
@@ -278,7 +298,7 @@ fn a_user_removed_from_the_policy_falls_back_to_the_first_login_role() {
     let without = policy(roles, json!([]), json!([]), json!([]));
     let d = diff(with, without);
     assert_eq!(d.changes.len(), 1);
-    assert_eq!(d.changes[0].lost, [region("FLOW", "DELETE", None, &[])]);
+    assert_eq!(places(&d.changes[0].lost), [region("FLOW", "DELETE", None, &[])]);
 }
 
 #[test]
@@ -306,7 +326,7 @@ fn the_configuration_default_role_and_instance_owners_count_in_every_tenant() {
             (PrincipalKind::DefaultRole, None)
         ]
     );
-    assert_eq!(d.changes[1].gained, [region("FLOW", "UPDATE", None, &[])]);
+    assert_eq!(places(&d.changes[1].gained), [region("FLOW", "UPDATE", None, &[])]);
     // An owner demoted loses the owner's permissions everywhere, tenants unlisted too.
     let demoted: Value =
         json!({"model": "crud", "tenants": {"main": {"users": [{"id": "o", "username": "owner@example.com"}]}}});
@@ -337,5 +357,8 @@ fn equal_policies_have_no_changes_and_v2_policies_compare_in_v2_names() {
     q["tenants"]["main"]["roles"][0]["permissions"]["FLOW"] = json!(["VIEW", "EXECUTE"]);
     let d = diff(p, q);
     assert_eq!(d.model, "v2");
-    assert_eq!(d.changes[0].gained, [region("FLOW", "EXECUTE", Some("a"), &[])]);
+    assert_eq!(
+        places(&d.changes[0].gained),
+        [region("FLOW", "EXECUTE", Some("a"), &[])]
+    );
 }

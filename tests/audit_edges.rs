@@ -49,6 +49,11 @@ fn allowed(a: &Authorizer, name: &str, groups: Option<&[&str]>, r: &Request<'_>)
     a.authorize(&sess(a, name, groups), r).unwrap().allowed
 }
 
+/// Whether a region is about `p:act`: its own names, or a 2.0 name it carries (`also`).
+fn names_it(r: &kestra_authz::audit::Region, p: &str, act: &str) -> bool {
+    (r.permission == p && r.action == act) || r.also.iter().any(|x| x.split_once(':') == Some((p, act)))
+}
+
 /// Whether the diff records the request for `name` (a user; `stranger` reads the first-login
 /// role's entries) in `tenant`, among the gains (or the losses).
 fn says(d: &PolicyDiff, name: &str, stranger: bool, tenant: Option<&str>, r: &Request<'_>, gained: bool) -> bool {
@@ -62,7 +67,7 @@ fn says(d: &PolicyDiff, name: &str, stranger: bool, tenant: Option<&str>, r: &Re
         who && c.tenant.as_deref() == tenant
             && regions
                 .iter()
-                .any(|x| x.permission == r.permission && x.action == r.action && x.holds(r.namespace))
+                .any(|x| names_it(x, r.permission, r.action) && x.holds(r.namespace))
     })
 }
 
@@ -699,6 +704,13 @@ proptest! {
                 }
             }
         }
+        if !v2 {
+            // 2.0 names a CRUD policy answers through the migration table.
+            for (p, act) in [("FLOW", "VIEW"), ("USER", "VIEW"), ("SYSTEM_SETTINGS", "VIEW"), ("WORKER_GROUP", "VIEW"), ("TENANT_ACCESS", "VIEW")] {
+                asks.push((p, act, None));
+                asks.push((p, act, probes.first().cloned()));
+            }
+        }
         for name in &names {
             let stranger = !known_b.contains(name) && !known_a.contains(name);
             let (sb, sa) = (session(&b, name), session(&a, name));
@@ -756,5 +768,59 @@ proptest! {
                 }
             }
         }
+    }
+}
+
+/// A CRUD policy: USER:READ's binding removed, with and without another grant of USER:VIEW
+/// (TENANT_ACCESS:READ expands to it too). The diffs differ: USER:VIEW rides on USER:READ's
+/// region only where it was lost with it.
+#[test]
+fn diff_of_a_crud_policy_tells_a_2_0_name_lost_from_one_kept() {
+    let roles = json!([{"id": "u", "permissions": {"USER": ["READ"]}}, {"id": "t", "permissions": {"TENANT_ACCESS": ["READ"]}}]);
+    let users = json!([{"id": "ua", "username": "a@x"}]);
+    let pol = |b: Value| json!({"model": "crud", "tenants": {"t1": {"roles": roles, "users": users, "bindings": b}}});
+    let bu = json!({"type": "USER", "externalId": "ua", "roleId": "u"});
+    let bt = json!({"type": "USER", "externalId": "ua", "roleId": "t"});
+    let r = req("USER", "VIEW", None, Some("t1"));
+    for (before, after, lost) in [
+        (pol(json!([bu])), pol(json!([])), true),
+        (pol(json!([bu, bt])), pol(json!([bt])), false),
+    ] {
+        let (b, a) = (authz(before), authz(after));
+        assert_eq!(allowed(&b, "a@x", None, &r) && !allowed(&a, "a@x", None, &r), lost);
+        let d = b.diff(&a).unwrap();
+        assert_eq!(says(&d, "a@x", false, Some("t1"), &r, false), lost, "{d:#?}");
+    }
+}
+
+/// SETTING:READ (global-only in CRUD) expands to SYSTEM_SETTINGS:VIEW (tenant-scoped): a
+/// namespace binding grants the 2.0 name only. Removing the tenant-wide binding loses
+/// SETTING:READ either way, and SYSTEM_SETTINGS:VIEW only where no namespace binding stays.
+#[test]
+fn diff_of_a_crud_policy_tells_a_2_0_name_a_namespace_binding_keeps() {
+    let pol = |b: Value| {
+        json!({"model": "crud", "tenants": {"t1": {
+        "roles": [{"id": "s", "permissions": {"SETTING": ["READ"]}}],
+        "users": [{"id": "ua", "username": "a@x"}], "bindings": b}}})
+    };
+    let wide = json!({"type": "USER", "externalId": "ua", "roleId": "s"});
+    let on_n = json!({"type": "USER", "externalId": "ua", "roleId": "s", "namespaceId": "n"});
+    let r = req("SYSTEM_SETTINGS", "VIEW", None, Some("t1"));
+    for (before, after, lost) in [
+        (pol(json!([wide])), pol(json!([])), true),
+        (pol(json!([wide, on_n])), pol(json!([on_n])), false),
+    ] {
+        let (b, a) = (authz(before), authz(after));
+        assert_eq!(allowed(&b, "a@x", None, &r) && !allowed(&a, "a@x", None, &r), lost);
+        let d = b.diff(&a).unwrap();
+        assert_eq!(says(&d, "a@x", false, Some("t1"), &r, false), lost, "{d:#?}");
+        assert!(says(
+            &d,
+            "a@x",
+            false,
+            Some("t1"),
+            &req("SETTING", "READ", None, Some("t1")),
+            false
+        ));
     }
 }

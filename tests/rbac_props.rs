@@ -324,6 +324,11 @@ fn crowd_names() -> Vec<String> {
         .collect()
 }
 
+/// Whether a region is about `p:act`: its own names, or a 2.0 name it carries (`also`).
+fn names_it(r: &kestra_authz::audit::Region, p: &str, act: &str) -> bool {
+    (r.permission == p && r.action == act) || r.also.iter().any(|x| x.split_once(':') == Some((p, act)))
+}
+
 /// Whether the diff records `p:act` on `ns` for `name` in `tenant` (a user the policies do not
 /// list is the first-login role's) among `gained` (or `lost`).
 fn diff_says(
@@ -342,10 +347,7 @@ fn diff_says(
             PrincipalKind::Group => false,
         };
         let regions = if gained { &c.gained } else { &c.lost };
-        who && c.tenant.as_deref() == tenant
-            && regions
-                .iter()
-                .any(|r| r.permission == p && r.action == act && r.holds(ns))
+        who && c.tenant.as_deref() == tenant && regions.iter().any(|r| names_it(r, p, act) && r.holds(ns))
     })
 }
 
@@ -386,6 +388,11 @@ proptest! {
         let diff = before.diff(&after).unwrap();
         let mut asks: Vec<(&str, &str, Option<String>)> = requests(&probes);
         asks.push(("TENANT", "READ", None));
+        // 2.0 names, which a CRUD policy answers through the migration table.
+        for (p, act) in [("FLOW", "VIEW"), ("FLOW", "EXECUTE"), ("SECRET", "LIST"), ("USER", "VIEW"), ("USER", "MANAGE_GROUP_MEMBERSHIP"), ("NAMESPACE", "MANAGE_FILES"), ("WORKER_GROUP", "VIEW"), ("TENANT", "VIEW")] {
+            asks.push((p, act, None));
+            asks.push((p, act, probes.first().cloned()));
+        }
         for name in crowd_names() {
             let (sb, sa) = (session(&before, &name), session(&after, &name));
             for tenant in [Some("main"), Some("elsewhere")] {

@@ -388,7 +388,7 @@ function renderDiff() {
     return line(`${e.code}: ${EXPLAIN[e.code] ?? ""} ${e.message}`, e.code);
   }
   if (!diff.changes.length) return line("No one's access changes.", "NO_CHANGE");
-  const where = (r) => `${r.namespace === null ? "everywhere" : `on ${r.namespace}`}${r.except.length ? ` (except ${r.except.join(", ")})` : ""}`;
+  const where = (r) => `${r.namespace === null ? "everywhere" : `on ${r.namespace}`}${r.except.length ? ` (except ${r.except.join(", ")})` : ""}${r.also.length ? `; also ${r.also.join(", ")}` : ""}`;
   const kinds = { USER: "User", GROUP: "Group", DEFAULT_ROLE: "First-login role" };
   const ul = document.createElement("ul");
   ul.className = "diff";

@@ -76,6 +76,10 @@ pub struct Region {
     pub action: &'static str,
     pub namespace: Option<String>,
     pub except: Vec<String>,
+    /// On a CRUD policy: the 2.0 names (`PERMISSION:ACTION`, from the migration table) gained
+    /// (or lost) in exactly the same places. A 2.0 name that changes elsewhere has regions of
+    /// its own; one that changes nowhere is in neither.
+    pub also: Vec<String>,
 }
 
 /// Keys granted everywhere, and per namespace the keys granted on its subtree. Compared
@@ -653,14 +657,25 @@ fn push_change(
         let (mut gained, mut lost) = (Vec::new(), Vec::new());
         gains(after, before, candidates, k.key, names, &mut gained);
         gains(before, after, candidates, k.key, names, &mut lost);
-        let same_as_a_source = k.sources.iter().any(|s| {
+        let changed = !gained.is_empty() || !lost.is_empty();
+        // A 2.0 name that changed in exactly the places a CRUD grant it expands from did is
+        // named on that grant's regions rather than repeated.
+        let source = k.sources.iter().copied().find(|s| {
             per_key
                 .get(*s)
                 .and_then(Option::as_ref)
                 .is_some_and(|(g, l)| same_places(g, &gained) && same_places(l, &lost))
         });
-        let changed = !gained.is_empty() || !lost.is_empty();
-        per_key.push((changed && !same_as_a_source).then_some((gained, lost)));
+        match source.and_then(|s| per_key.get_mut(s)).and_then(Option::as_mut) {
+            Some((g, l)) if changed => {
+                let name = format!("{}:{}", k.permission, k.action);
+                for region in g.iter_mut().chain(l.iter_mut()) {
+                    region.also.push(name.clone());
+                }
+                per_key.push(None);
+            }
+            _ => per_key.push(changed.then_some((gained, lost))),
+        }
     }
     let (mut gained, mut lost) = (Vec::new(), Vec::new());
     for (g, l) in per_key.into_iter().flatten() {
@@ -709,6 +724,7 @@ fn gains(
             action,
             namespace: None,
             except: roots_below(from, held, None, key),
+            also: Vec::new(),
         });
         return;
     }
@@ -720,6 +736,7 @@ fn gains(
                 action,
                 namespace: Some((*ns).to_owned()),
                 except: roots_below(from, held, Some(ns), key),
+                also: Vec::new(),
             });
         }
     }

@@ -287,6 +287,8 @@ export interface DiffRegion {
   action: string;
   namespace: string | null;
   except: string[];
+  /** On a CRUD policy: the 2.0 names ("PERMISSION:ACTION") gained or lost in exactly the same places. */
+  also: string[];
 }
 
 export interface PolicyChange {

@@ -192,10 +192,11 @@ test("diff: each principal's gains and losses (status 1), none (0), the default 
   writeFileSync(after, JSON.stringify(policy("company")));
   let r = await run(["diff", before, after]);
   assert.equal(r.status, 1, r.stderr);
-  assert.equal(r.stdout, "tenant main:\n  user alice@example.com (u1)\n    + FLOW:READ on company (except company.data)\n  group data-team (g)\n    + FLOW:READ on company (except company.data)\n2 change(s) of access (crud model)\n");
+  const also = "; also FLOW:VIEW, FLOW:LIST, FLOW:EXPORT";
+  assert.equal(r.stdout, `tenant main:\n  user alice@example.com (u1)\n    + FLOW:READ on company (except company.data)${also}\n  group data-team (g)\n    + FLOW:READ on company (except company.data)${also}\n2 change(s) of access (crud model)\n`);
   r = await run(["diff", after, before, "--json"]);
   assert.equal(r.status, 1);
-  assert.deepEqual(JSON.parse(r.stdout).changes[0].lost, [{ permission: "FLOW", action: "READ", namespace: "company", except: ["company.data"] }]);
+  assert.deepEqual(JSON.parse(r.stdout).changes[0].lost, [{ permission: "FLOW", action: "READ", namespace: "company", except: ["company.data"], also: ["FLOW:VIEW", "FLOW:LIST", "FLOW:EXPORT"] }]);
   r = await run(["diff", before, "-"], { input: readFileSync(before) });
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout, "no change of access\n");

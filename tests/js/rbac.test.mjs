@@ -456,8 +456,8 @@ test("diffPolicies: exact gains and losses per principal, sides as policies or s
     diff.changes.map((c) => [c.principal.type, c.principal.name, c.tenant]),
     [["USER", "alice@example.com", "main"], ["USER", "bob@example.com", "main"], ["GROUP", "data-team", "main"]],
   );
-  assert.deepEqual(diff.changes[0].gained, [{ permission: "FLOW", action: "READ", namespace: "company", except: ["company.data"] }]);
-  assert.deepEqual(diff.changes[1].gained, [{ permission: "FLOW", action: "READ", namespace: null, except: [] }]);
+  assert.deepEqual(diff.changes[0].gained, [{ permission: "FLOW", action: "READ", namespace: "company", except: ["company.data"], also: ["FLOW:VIEW", "FLOW:LIST", "FLOW:EXPORT"] }]);
+  assert.deepEqual(diff.changes[1].gained, [{ permission: "FLOW", action: "READ", namespace: null, except: [], also: ["FLOW:VIEW", "FLOW:LIST", "FLOW:EXPORT"] }]);
   assert.deepEqual(diffPolicies(before, before).changes, []);
   // The configuration's default role, compared through setups.
   const yaml = (actions) => `kestra:\n  security:\n    defaultRole:\n      name: sso\n      permissions:\n        FLOW: [${actions}]\n`;

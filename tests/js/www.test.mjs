@@ -126,10 +126,13 @@ test("a refused cell says what would grant it; the diff panel shows what a chang
   await settle(page, () => page.fill("#policy-after", JSON.stringify(after)));
   assert.equal(await page.getAttribute("#diff [data-code]", "data-code"), "CHANGES");
   const items = await page.$$eval("#diff li", (l) => l.map((x) => x.textContent));
+  // A CRUD policy: the 2.0 names each grant expands to ride along ("also").
+  const read = "; also FLOW:VIEW, FLOW:LIST, FLOW:EXPORT";
+  const update = "; also FLOW:EXECUTE, FLOW:DISABLE, FLOW:ENABLE, FLOW:VALIDATE";
   assert.deepEqual(items, [
-    "User alice@example.com, tenant main+ FLOW READ on company (except company.team)+ FLOW UPDATE on company (except company.team)",
-    "User bob@example.com, tenant main+ FLOW READ on ops+ FLOW UPDATE on ops",
-    "Group data-team, tenant main+ FLOW READ on ops+ FLOW UPDATE on ops",
+    `User alice@example.com, tenant main+ FLOW READ on company (except company.team)${read}+ FLOW UPDATE on company (except company.team)${update}`,
+    `User bob@example.com, tenant main+ FLOW READ on ops${read}+ FLOW UPDATE on ops${update}`,
+    `Group data-team, tenant main+ FLOW READ on ops${read}+ FLOW UPDATE on ops${update}`,
   ]);
   await settle(page, () => page.fill("#policy-after", JSON.stringify(policy)));
   assert.equal(await page.getAttribute("#diff [data-code]", "data-code"), "NO_CHANGE");
