@@ -317,14 +317,7 @@ impl<'a> Side<'a> {
         let Some(index) = self.index(tenant) else {
             return FxHashMap::default();
         };
-        let mut names: Vec<Option<&'a str>> = vec![None; index.group_ids.len()];
-        for (name, slots) in &index.group_by_name {
-            for slot in slots {
-                if let Some(at) = names.get_mut(*slot) {
-                    *at = Some(name.as_str());
-                }
-            }
-        }
+        let names = index.group_names();
         let mut out = FxHashMap::default();
         for (slot, (id, grants)) in index.group_ids.iter().zip(&index.group_grants).enumerate() {
             let name = names.get(slot).copied().flatten().unwrap_or(id.as_str());

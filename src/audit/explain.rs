@@ -6,8 +6,9 @@
 //! apply and a sentence a person can read. Suggestions are ordered smallest change first.
 
 use crate::error::Result;
-use crate::rbac::catalog::{CRUD, Key, Model, PERMISSIONS, Permission, Scope, expand, key_space};
-use crate::rbac::namespace::{self, covers};
+use crate::rbac::catalog::{CRUD, Model, PERMISSIONS, Permission, Scope, expand, key_space};
+use crate::rbac::evaluate::{Resolved, table_answers};
+use crate::rbac::namespace::covers;
 use crate::rbac::tenant::{Grants, TenantIndex};
 use crate::rbac::{CompiledPolicy, Decision, Principal, Request};
 use serde::Serialize;
@@ -172,11 +173,8 @@ pub fn explain<'a>(
                 policy,
                 principal,
                 tenant,
-                key: resolved.key,
-                scope: resolved.scope,
-                permission: resolved.permission,
+                resolved,
                 names: (permission, action),
-                namespace: request.namespace,
                 username,
             };
             search.near_misses(code, &mut suggestions);
@@ -265,19 +263,16 @@ struct Search<'a, 'r> {
     policy: &'a CompiledPolicy,
     principal: &'r Principal,
     tenant: &'r str,
-    key: Key,
-    scope: Scope,
-    permission: Permission,
+    resolved: Resolved<'r>,
     /// The permission and action in the policy's model.
     names: (&'static str, &'static str),
-    namespace: Option<&'r str>,
     username: String,
 }
 
 impl Search<'_, '_> {
     fn asked(&self) -> String {
         let (p, a) = self.names;
-        match (self.scope, self.namespace) {
+        match (self.resolved.scope, self.resolved.namespace) {
             (Scope::Namespace, Some(ns)) => format!("{p}:{a} on {ns}"),
             (Scope::Namespace, None) => format!("{p}:{a} tenant-wide"),
             _ => format!("{p}:{a}"),
@@ -287,8 +282,8 @@ impl Search<'_, '_> {
     /// Where a binding for this request goes: the request's namespace for a namespace
     /// permission, else none.
     fn target_namespace(&self) -> Option<String> {
-        match self.scope {
-            Scope::Namespace => self.namespace.map(str::to_owned),
+        match self.resolved.scope {
+            Scope::Namespace => self.resolved.namespace.map(str::to_owned),
             _ => None,
         }
     }
@@ -296,27 +291,16 @@ impl Search<'_, '_> {
     /// Whether a binding on `ns` (tenant-wide when `None`) reaches the request, for a role
     /// that has the key.
     fn reaches(&self, ns: Option<&str>) -> bool {
-        match (ns, self.scope) {
+        match (ns, self.resolved.scope) {
             (None, _) | (Some(_), Scope::Tenant) => true,
-            (Some(root), Scope::Namespace) => self.namespace.is_some_and(|n| covers(root, n)),
+            (Some(root), Scope::Namespace) => self.resolved.namespace.is_some_and(|n| covers(root, n)),
             (Some(_), _) => false,
         }
     }
 
     /// Whether a grant table answers the request.
     fn answers(&self, index: &TenantIndex, grants: &Grants) -> bool {
-        if grants.tenant_wide.contains(self.key) {
-            return true;
-        }
-        let (Scope::Namespace, Some(ns)) = (self.scope, self.namespace) else {
-            return false;
-        };
-        let mut buf = [0u32; namespace::MAX_NAMESPACE_DEPTH];
-        index
-            .namespaces
-            .chain(ns, &mut buf)
-            .iter()
-            .any(|id| grants.namespaces.get(id).is_some_and(|e| e.direct.contains(self.key)))
+        table_answers(index, grants, &self.resolved)
     }
 
     fn user_id(&self) -> Option<&str> {
@@ -384,13 +368,16 @@ impl Search<'_, '_> {
             (Some(g), _) => groups.contains(&g),
             (None, u) => u.is_some() && u == user,
         });
-        let mask = key_space().mask(self.permission);
+        let mask = key_space().mask(self.resolved.permission);
         let (mut elsewhere, mut lacking, mut global) = (Vec::new(), Vec::new(), Vec::new());
         let mut lacking_roles: Vec<usize> = Vec::new();
         for meta in mine {
-            let role_has_key = index.roles.get(meta.role).is_some_and(|r| r.keys.contains(self.key));
+            let role_has_key = index
+                .roles
+                .get(meta.role)
+                .is_some_and(|r| r.keys.contains(self.resolved.key));
             // Only what can be kept is built: the nearest few of each kind.
-            let wanted = match (role_has_key, self.scope) {
+            let wanted = match (role_has_key, self.resolved.scope) {
                 (true, Scope::GlobalOnly) => global.len() < MAX_PER_KIND,
                 (true, _) => true,
                 (false, _) => lacking.len() < MAX_PER_KIND && !lacking_roles.contains(&meta.role),
@@ -431,7 +418,7 @@ impl Search<'_, '_> {
                 group: group.map(str::to_owned),
                 changes: Vec::new(),
             };
-            let has_key = role.keys.contains(self.key);
+            let has_key = role.keys.contains(self.resolved.key);
             if has_key && !self.reaches(ns) {
                 let bind = Change::BindRole {
                     tenant: self.tenant.to_owned(),
@@ -439,7 +426,7 @@ impl Search<'_, '_> {
                     subject,
                     namespace: self.target_namespace(),
                 };
-                if self.scope == Scope::GlobalOnly {
+                if self.resolved.scope == Scope::GlobalOnly {
                     global.push(Suggestion {
                         kind: "GLOBAL_ONLY_ON_NAMESPACE",
                         message: format!(
@@ -450,7 +437,11 @@ impl Search<'_, '_> {
                         ..base
                     });
                 } else {
-                    let distance = self.namespace.zip(ns).map_or(usize::MAX, |(a, b)| distance(a, b));
+                    let distance = self
+                        .resolved
+                        .namespace
+                        .zip(ns)
+                        .map_or(usize::MAX, |(a, b)| distance(a, b));
                     // The nearest few, ties in binding order: a farther one is not built.
                     if elsewhere.len() >= MAX_PER_KIND {
                         let farthest = elsewhere
@@ -472,7 +463,7 @@ impl Search<'_, '_> {
                             message: format!(
                                 "binding {binding} gives {who} role {} {on}, which does not reach {}",
                                 role.id,
-                                self.namespace.unwrap_or("requests without a namespace")
+                                self.resolved.namespace.unwrap_or("requests without a namespace")
                             ),
                             changes: vec![bind],
                             ..base
@@ -516,16 +507,7 @@ impl Search<'_, '_> {
     /// it), or its id when no group has that name; a group no token can name is skipped.
     fn groups(&self, index: &TenantIndex, held: &[usize], out: &mut Vec<Suggestion>) {
         let claim = self.policy.groups_claim_path.is_some();
-        let mut names: Vec<Option<&str>> = vec![None; index.group_ids.len()];
-        if claim {
-            for (name, slots) in &index.group_by_name {
-                for slot in slots {
-                    if let Some(at) = names.get_mut(*slot) {
-                        *at = Some(name.as_str());
-                    }
-                }
-            }
-        }
+        let names = if claim { index.group_names() } else { Vec::new() };
         let mut found = 0;
         for (slot, (id, grants)) in index.group_ids.iter().zip(&index.group_grants).enumerate() {
             if found >= MAX_PER_KIND {
@@ -580,7 +562,7 @@ impl Search<'_, '_> {
         let Some(role) = self.policy.first_login(self.principal, index, self.tenant) else {
             return;
         };
-        if self.names.1.is_empty() || self.scope == Scope::Instance {
+        if self.names.1.is_empty() || self.resolved.scope == Scope::Instance {
             return;
         }
         let from_policy = index.and_then(|i| i.first_login_role).is_some();
@@ -589,7 +571,7 @@ impl Search<'_, '_> {
         // migration and drop what it expands to.
         let migrated = !from_policy && self.policy.default_role.as_ref().is_some_and(|r| r.migrated);
         let (permission, action) = if migrated {
-            model_names(Model::Crud, self.permission, self.names.1)
+            model_names(Model::Crud, self.resolved.permission, self.names.1)
         } else {
             self.names
         };
@@ -625,7 +607,7 @@ impl Search<'_, '_> {
         let least = index.and_then(|i| {
             i.roles
                 .iter()
-                .filter(|r| r.keys.contains(self.key))
+                .filter(|r| r.keys.contains(self.resolved.key))
                 .min_by_key(|r| (r.keys.len(), r.id.as_str()))
         });
         let (subject, mut changes) = self.as_subject();

@@ -41,10 +41,7 @@ impl<'a> View<'a, '_> {
     /// The numbered chain of the question's namespace in this tenant; empty when it names
     /// none or its permission is not namespace-scoped.
     fn chain<'b>(&self, r: &Resolved<'_>, buf: &'b mut [u32; namespace::MAX_NAMESPACE_DEPTH]) -> &'b [u32] {
-        match (self.index, r.namespace) {
-            (Some(index), Some(ns)) if r.scope == Scope::Namespace => index.namespaces.chain(ns, buf),
-            _ => &[],
-        }
+        chain_in(self.index, r, buf)
     }
 
     /// The grant tables of the user, then of each of their groups.
@@ -527,14 +524,7 @@ impl CompiledPolicy {
         // Granting groups by slot: a user's memberships are checked against it in constant time.
         let mut granting_groups = vec![false; index.map_or(0, |i| i.group_grants.len())];
         if let Some(index) = index.filter(|_| in_tenant) {
-            let mut names: Vec<&str> = vec![""; index.group_grants.len()];
-            for (name, slots) in &index.group_by_name {
-                for slot in slots {
-                    if let Some(at) = names.get_mut(*slot) {
-                        *at = name;
-                    }
-                }
-            }
+            let names = index.group_names();
             for (slot, grants) in index.group_grants.iter().enumerate() {
                 if !table_grants(grants, &q, chain, None) {
                     continue;
@@ -547,7 +537,12 @@ impl CompiledPolicy {
                     record_bindings(&view, index, grants, Via::Group, &q, chain, &mut found);
                 }
                 let id = index.group_ids.get(slot).map_or("", String::as_str);
-                let name = names.get(slot).copied().filter(|n| !n.is_empty()).unwrap_or(id);
+                let name = names
+                    .get(slot)
+                    .copied()
+                    .flatten()
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or(id);
                 out.groups.push(WhoGroup {
                     id: id.into(),
                     name: name.into(),
@@ -749,6 +744,32 @@ fn unknown_permission(name: &str) -> Error {
         name: name.to_owned(),
         reason: "no Kestra version has this permission or resource".into(),
     }
+}
+
+/// The numbered chain of a resolved question's namespace in a tenant; empty when it names
+/// none or its permission is not namespace-scoped.
+fn chain_in<'b>(
+    index: Option<&TenantIndex>,
+    r: &Resolved<'_>,
+    buf: &'b mut [u32; namespace::MAX_NAMESPACE_DEPTH],
+) -> &'b [u32] {
+    match (index, r.namespace) {
+        (Some(index), Some(ns)) if r.scope == Scope::Namespace => index.namespaces.chain(ns, buf),
+        _ => &[],
+    }
+}
+
+/// Whether one grant table answers a resolved request as `authorize` asks it: tenant-wide, or
+/// on the namespace or an ancestor. (Tenant access and the first-login role are not a
+/// table's: the caller's.)
+pub(crate) fn table_answers(index: &TenantIndex, grants: &Grants, resolved: &Resolved<'_>) -> bool {
+    let q = Question {
+        resolved: *resolved,
+        wanted: Wanted::One(resolved.key),
+        reach: Reach::Exact,
+    };
+    let mut buf = [0u32; namespace::MAX_NAMESPACE_DEPTH];
+    table_grants(grants, &q, chain_in(Some(index), resolved, &mut buf), None)
 }
 
 /// Does one grant table answer the question? `chain` is the namespace's numbered ancestry,

@@ -329,6 +329,19 @@ impl TenantIndex {
         }
     }
 
+    /// Each group's name by slot (`None` for a group without one).
+    pub(crate) fn group_names(&self) -> Vec<Option<&str>> {
+        let mut names = vec![None; self.group_ids.len()];
+        for (name, slots) in &self.group_by_name {
+            for slot in slots {
+                if let Some(at) = names.get_mut(*slot) {
+                    *at = Some(name.as_str());
+                }
+            }
+        }
+        names
+    }
+
     /// The groups a token's group matches: every group of that name, else the group with that
     /// id (a token's groups are names; ids only as a
     /// fallback). Order-independent too.
