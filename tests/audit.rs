@@ -362,3 +362,42 @@ fn equal_policies_have_no_changes_and_v2_policies_compare_in_v2_names() {
         [region("FLOW", "EXECUTE", Some("a"), &[])]
     );
 }
+
+/// Provenance: `explain` judges a session by this Authorizer's policy for the identity its
+/// token proved, or refuses it; a principal resolved by another compiled policy is refused.
+#[test]
+fn explain_refuses_a_session_or_principal_of_another_authorizer() {
+    let p = policy(
+        json!([{"id": "r", "permissions": {"FLOW": ["READ"]}}]),
+        json!([]),
+        alice(),
+        json!([{"type": "USER", "externalId": "u-alice", "roleId": "r"}]),
+    );
+    let a = authz(p.clone());
+    let s = session(&a, ALICE);
+    let request = Request {
+        permission: "FLOW",
+        action: "DELETE",
+        namespace: None,
+        tenant: None,
+    };
+    // Another issuer: the session is foreign to it.
+    let other = authz_with(
+        "",
+        p.clone(),
+        json!({"issuer": "https://sso.example.com/application/o/other/"}),
+    );
+    assert_eq!(other.explain(&s, &request).unwrap_err().code(), "ERR_SESSION_FOREIGN");
+    // The same verifier, another policy: judged afresh by its own policy, for alice.
+    let reloaded = authz(policy(
+        json!([{"id": "r", "permissions": {"FLOW": ["READ"]}}]),
+        json!([]),
+        json!([]),
+        json!([]),
+    ));
+    let e = reloaded.explain(&s, &request).unwrap();
+    assert!(!e.decision.allowed);
+    // A principal of one compiled policy, asked of another's.
+    let err = kestra_authz::audit::explain(reloaded.policy(), s.principal(), &request).unwrap_err();
+    assert_eq!(err.code(), "ERR_SESSION_FOREIGN");
+}
