@@ -18,6 +18,8 @@ const repo = fileURLToPath(new URL("../", import.meta.url));
 const pkg = process.env.KESTRA_AUTHZ_PKG ?? join(repo, "pkg");
 const { Authorizer, diffPolicies } = require(join(pkg, "nodejs/kestra_authz.js"));
 const rows = [];
+const vectors = JSON.parse(readFileSync(join(repo, "tests/vectors/tokens.json"), "utf8"));
+const fixture = (n) => readFileSync(join(repo, "tests/fixtures/authentik-2025.8.1", n), "utf8");
 
 /** Median microseconds per call over `rounds` rounds of `n` calls. */
 function measure(fn, n = 1000, rounds = 7) {
@@ -32,44 +34,61 @@ function measure(fn, n = 1000, rounds = 7) {
   return times[Math.floor(times.length / 2)];
 }
 
-async function measureAsync(fn, n = 200, rounds = 5) {
-  for (let i = 0; i < 20; i++) await fn(i);
-  const times = [];
-  for (let r = 0; r < rounds; r++) {
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < n; i++) await fn(i);
-    times.push(Number(process.hrtime.bigint() - start) / 1000 / n);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
-}
-
 const fmt = (us) => (us >= 100 ? us.toFixed(0) : us >= 10 ? us.toFixed(1) : us.toFixed(2));
 function row(what, ours, anchorName, anchor, target) {
   rows.push(`| ${what} | ${fmt(ours)} | ${anchorName} | ${anchor === undefined ? "–" : fmt(anchor)} | ${anchor === undefined ? "–" : (ours / anchor).toPrecision(2)} | ${target} |`);
 }
 
 // ---- tokens ------------------------------------------------------------------------------
-const vectors = JSON.parse(readFileSync(join(repo, "tests/vectors/tokens.json"), "utf8"));
-const fixture = (n) => readFileSync(join(repo, "tests/fixtures/authentik-2025.8.1", n), "utf8");
-const tokenCases = [
-  ["RS256, authentik's RSA-4096 key (real token)", { issuer: "http://127.0.0.1:9000/application/o/kestra/", clientId: "kestra-client", jwks: fixture("kestra.jwks.json") }, fixture("tokens/kestra.alice.authcode.1.id_token.jwt").trim(), 1795885258],
-];
-for (const [name, label] of [["alg: RS256 (authentik's only RSA algorithm)", "RS256, RSA-2048"], ["alg: ES256", "ES256"], ["alg: ES384", "ES384"]]) {
-  const c = vectors.cases.find((x) => x.name === name);
-  tokenCases.push([label, vectors.providers[c.provider], c.token, c.options.now]);
+// First verifications over distinct tokens (bench/first-verification.mjs), in Node and in
+// headless Chromium (the web build; skipped where /usr/bin/chromium is missing).
+const spread = (m) => `${fmt(m.median)} (${fmt(m.low)}–${fmt(m.high)})`;
+function firstRows(host, results) {
+  for (const r of results) {
+    if (r.skipped) {
+      rows.push(`| ${host}: first verification, ${r.label} | – | | | | ${r.skipped} |`);
+      continue;
+    }
+    const ratio = (m) => (m.median / r.jose.median).toPrecision(2);
+    rows.push(`| ${host}: verifyIdTokenAsync, first time (distinct tokens): ${r.label} | ${spread(r.async)} | jose jwtVerify | ${spread(r.jose)} | ${ratio(r.async)} | ≤ 1× jose |`);
+    rows.push(`| ${host}: verifyIdToken, first time (distinct tokens): ${r.label} | ${spread(r.sync)} | jose jwtVerify | ${spread(r.jose)} | ${ratio(r.sync)} | ${host === "Node" ? "≤ 1× jose (node:crypto)" : "≤ 2× jose (RSA-4096)"} |`);
+  }
 }
-for (const [label, options, token, now] of tokenCases) {
-  const cold = new Authorizer({ ...options, tokenCacheSize: 0 });
-  const ours = measure(() => cold.verifyIdToken(token, { now }).free(), 100, 5);
-  const jwks = jose.createLocalJWKSet(typeof options.jwks === "string" ? JSON.parse(options.jwks) : options.jwks);
-  const header = JSON.parse(Buffer.from(token.split(".")[0], "base64url"));
-  const theirs = await measureAsync(() => jose.jwtVerify(token, jwks, { issuer: options.issuer, audience: options.clientId, currentDate: new Date(now * 1000), algorithms: [header.alg] }), 100, 5);
-  row(`verifyIdToken, first time: ${label}`, ours, "jose jwtVerify", theirs, "≤ 2× jose");
+{
+  const { firstVerifications } = await import("./first-verification.mjs");
+  firstRows("Node", await firstVerifications({ Authorizer, jose, subtle: globalThis.crypto.subtle }));
+}
+if (statSync("/usr/bin/chromium", { throwIfNoEntry: false })) {
+  const { launchChromium, serveRepo } = await import("../tests/js/hosts.mjs");
+  const site = await serveRepo();
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${site.origin}/tests/js/parity-page.html`);
+    const results = await page.evaluate(async () => {
+      const { default: init, Authorizer } = await import("/pkg/web/kestra_authz.js");
+      const jose = await import("/node_modules/jose/dist/webapi/index.js");
+      const { firstVerifications } = await import("/bench/first-verification.mjs");
+      await init();
+      return firstVerifications({ Authorizer, jose, subtle: crypto.subtle });
+    });
+    firstRows("Chromium", results);
+  } finally {
+    await browser.close();
+    site.close();
+  }
+}
+// The same token again, cache on: the real authentik token (RSA-4096) and the vectors' ES256.
+for (const [label, options, token, now] of [
+  ["RS256, authentik's RSA-4096 key (real token)", { issuer: "http://127.0.0.1:9000/application/o/kestra/", clientId: "kestra-client", jwks: fixture("kestra.jwks.json") }, fixture("tokens/kestra.alice.authcode.1.id_token.jwt").trim(), 1795885258],
+  ...[["alg: ES256", "ES256"]].map(([name, label]) => {
+    const c = vectors.cases.find((x) => x.name === name);
+    return [label, vectors.providers[c.provider], c.token, c.options.now];
+  }),
+]) {
   const warm = new Authorizer(options);
   warm.verifyIdToken(token, { now }).free();
   row(`verifyIdToken, repeat (cache): ${label}`, measure(() => warm.verifyIdToken(token, { now }).free(), 2000), "", undefined, "≤ 2 µs");
-  cold.free();
   warm.free();
 }
 

@@ -28,6 +28,15 @@ for glue in pkg/nodejs/kestra_authz.js pkg/web/kestra_authz.js pkg/bundler/kestr
     exit 1
   fi
 done
+# The Node build checks RSA and ECDSA signatures with node:crypto, synchronously (its verify
+# takes microseconds where the module's arithmetic takes hundreds); src/wasm/hostcrypto.js
+# falls back to the module for anything node:crypto cannot check. Only this build gets it.
+hostcrypto=$(cd pkg/nodejs && ls snippets/*/src/wasm/hostcrypto.js)
+if [ "$(printf '%s\n' "$hostcrypto" | wc -l)" != 1 ]; then
+  echo "build-pkg: expected one hostcrypto.js snippet in pkg/nodejs" >&2
+  exit 1
+fi
+printf '\nrequire("./%s").useNodeCrypto(require("node:crypto"));\n' "$hostcrypto" >> pkg/nodejs/kestra_authz.js
 # The JS of src/wasm/ are ES modules; the Node build require()s them, which Node (20.19+,
 # 22.12+) does for a file its package.json declares a module.
 for snippets in pkg/nodejs/snippets/*/; do

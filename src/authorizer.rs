@@ -222,6 +222,13 @@ impl Session {
 }
 
 /// Configuration and keys, compiled once.
+/// Where a verification whose signature the host may check stands.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub(crate) enum Verification {
+    Done(Session),
+    Signature(crate::token::HostSignature),
+}
+
 pub struct Authorizer {
     verifier: TokenVerifier,
     config: KestraConfig,
@@ -366,27 +373,75 @@ impl Authorizer {
     /// text) skips the signature; every check that depends on the clock or on `options` runs
     /// again.
     pub fn verify_id_token(&self, token: &str, now: UnixTime, options: &VerifyOptions) -> Result<Session> {
-        let cached = self.cache.lock().ok().and_then(|mut cache| {
+        match self.cached(token) {
+            Some(verified) => {
+                self.verifier.recheck(&verified, now, options)?;
+                self.shared_session(verified, options.tenant.clone())
+            }
+            None => self.verified_afresh(token, now, options),
+        }
+    }
+
+    /// The cache's entry for this text, counted as a hit or a miss.
+    fn cached(&self, token: &str) -> Option<Arc<VerifiedIdToken>> {
+        self.cache.lock().ok().and_then(|mut cache| {
             let found = cache.get(token);
             match found {
                 Some(_) => cache.hits = cache.hits.saturating_add(1),
                 None => cache.misses = cache.misses.saturating_add(1),
             }
             found
-        });
-        let verified = match cached {
-            Some(verified) => {
-                self.verifier.recheck(&verified, now, options)?;
-                verified
-            }
-            None => {
-                let verified = Arc::new(self.verifier.verify(token, now, options)?);
-                if let Ok(mut cache) = self.cache.lock() {
-                    cache.insert(token, Arc::clone(&verified));
-                }
-                verified
-            }
-        };
+        })
+    }
+
+    fn remember(&self, token: &str, verified: &Arc<VerifiedIdToken>) {
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.insert(token, Arc::clone(verified));
+        }
+    }
+
+    /// A token the cache does not hold, verified whole by the module.
+    fn verified_afresh(&self, token: &str, now: UnixTime, options: &VerifyOptions) -> Result<Session> {
+        let verified = Arc::new(self.verifier.verify(token, now, options)?);
+        self.remember(token, &verified);
+        self.shared_session(verified, options.tenant.clone())
+    }
+
+    /// The first half of a verification whose signature the host's crypto checks
+    /// (verifyIdTokenAsync): a cached token opens its session at once; a token whose signature
+    /// the module checks itself (HS*, Ed25519) is verified whole; otherwise the signature goes
+    /// to the host, every check before it done.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn begin_verification(
+        &self,
+        token: &str,
+        now: UnixTime,
+        options: &VerifyOptions,
+    ) -> Result<Verification> {
+        if let Some(verified) = self.cached(token) {
+            self.verifier.recheck(&verified, now, options)?;
+            return self
+                .shared_session(verified, options.tenant.clone())
+                .map(Verification::Done);
+        }
+        match self.verifier.host_signature(token)? {
+            Some(signature) => Ok(Verification::Signature(signature)),
+            None => self.verified_afresh(token, now, options).map(Verification::Done),
+        }
+    }
+
+    /// The second half: the host's verdict on the signature (`None` when it could not
+    /// check it: the module then does), the claims, the cache, the session.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn finish_verification(
+        &self,
+        token: &str,
+        verdict: Option<bool>,
+        now: UnixTime,
+        options: &VerifyOptions,
+    ) -> Result<Session> {
+        let verified = Arc::new(self.verifier.verify_with_host_verdict(token, verdict, now, options)?);
+        self.remember(token, &verified);
         self.shared_session(verified, options.tenant.clone())
     }
 

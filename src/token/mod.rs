@@ -274,6 +274,63 @@ impl TokenVerifier {
 
     /// Verifies a compact ID token at `now`, which the host supplies: the core reads no clock.
     pub fn verify(&self, token: &str, now: UnixTime, options: &VerifyOptions) -> Result<VerifiedIdToken> {
+        let opened = self.open(token)?;
+        signature::verify(opened.alg, opened.key, opened.message, &opened.signature)?;
+        self.claims_of(opened, now, options)
+    }
+
+    /// The signature of `token` for the host's own crypto to check (WebCrypto), after every
+    /// check that comes before it here: `None` when the module checks it itself (the client
+    /// secret of HS*, Ed25519).
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn host_signature(&self, token: &str) -> Result<Option<HostSignature>> {
+        let opened = self.open(token)?;
+        signature::precheck(opened.alg, &opened.key, &opened.signature)?;
+        let VerifyKey::Public(key) = opened.key else {
+            return Ok(None);
+        };
+        if !matches!(key.family(), Family::Rsa | Family::Ec(_)) {
+            return Ok(None);
+        }
+        let index = self.jwks.keys.iter().position(|k| std::ptr::eq(k, key));
+        Ok(index.map(|key| HostSignature {
+            key,
+            alg: opened.alg,
+            message: opened.message.to_vec(),
+            signature: opened.signature,
+        }))
+    }
+
+    /// Finishes what [`Self::host_signature`] began: the host's verdict on the signature
+    /// (`None`: the host could not check it, so the module does), then the claims. The token
+    /// is opened again, so every check before the signature holds for exactly this text.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn verify_with_host_verdict(
+        &self,
+        token: &str,
+        verdict: Option<bool>,
+        now: UnixTime,
+        options: &VerifyOptions,
+    ) -> Result<VerifiedIdToken> {
+        let opened = self.open(token)?;
+        match verdict {
+            Some(true) => {}
+            Some(false) => return Err(Error::SignatureInvalid),
+            None => signature::verify(opened.alg, opened.key, opened.message, &opened.signature)?,
+        }
+        self.claims_of(opened, now, options)
+    }
+
+    /// The public keys, in JWK form, for a host to import (`kty`, `n`, `e` or `kty`, `crv`,
+    /// `x`, `y`), in the order [`HostSignature::key`] counts them.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn host_keys(&self) -> Vec<serde_json::Value> {
+        self.jwks.keys.iter().map(PublicKey::host_jwk).collect()
+    }
+
+    /// Everything before the signature: size, segments, header, algorithm allow-list, key
+    /// selection.
+    fn open<'v, 't>(&'v self, token: &'t str) -> Result<Opened<'v, 't>> {
         if token.len() > self.max_token_size {
             return Err(Error::TokenTooLarge {
                 size: token.len(),
@@ -320,9 +377,19 @@ impl TokenVerifier {
             .rfind('.')
             .and_then(|last_dot| token.as_bytes().get(..last_dot))
             .ok_or(Error::JwsInvalid { reason: "truncated" })?;
-        signature::verify(header.alg, key, message, &signature)?;
+        Ok(Opened {
+            alg: header.alg,
+            kid: header.kid,
+            key,
+            message,
+            signature,
+            payload_b64,
+        })
+    }
 
-        let payload = b64::decode(payload_b64).ok_or(Error::JwsInvalid {
+    /// The claims of a token whose signature holds.
+    fn claims_of(&self, opened: Opened<'_, '_>, now: UnixTime, options: &VerifyOptions) -> Result<VerifiedIdToken> {
+        let payload = b64::decode(opened.payload_b64).ok_or(Error::JwsInvalid {
             reason: "payload is not canonical base64url",
         })?;
         let claims = json::parse_object(&payload).map_err(|fault| Error::JwtInvalid {
@@ -340,7 +407,7 @@ impl TokenVerifier {
             tolerance: self.clock_tolerance,
             max_lifetime: self.max_token_lifetime,
         };
-        claims::validate(header.alg, header.kid, claims, &expect, options, now)
+        claims::validate(opened.alg, opened.kid, claims, &expect, options, now)
     }
 
     /// The checks that depend on the clock and the call's options, for a token verified
@@ -392,6 +459,27 @@ impl TokenVerifier {
             }),
         }
     }
+}
+
+/// A token read up to its signature.
+struct Opened<'v, 't> {
+    alg: Alg,
+    kid: Option<String>,
+    key: VerifyKey<'v>,
+    /// `header.payload` as received.
+    message: &'t [u8],
+    signature: Vec<u8>,
+    payload_b64: &'t str,
+}
+
+/// A signature for the host to check: the key (an index into [`TokenVerifier::host_keys`]),
+/// the algorithm, the signed bytes and the signature, every check before it done.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub(crate) struct HostSignature {
+    pub(crate) key: usize,
+    pub(crate) alg: Alg,
+    pub(crate) message: Vec<u8>,
+    pub(crate) signature: Vec<u8>,
 }
 
 fn dedup(algs: impl Iterator<Item = Alg>) -> Vec<Alg> {

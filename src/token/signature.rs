@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 pub(crate) struct Secret(pub(crate) Vec<u8>);
 
 /// The key a token is checked with: a JWKS key, or the client secret for HS*.
+#[derive(Clone, Copy)]
 pub(crate) enum VerifyKey<'a> {
     Public(&'a PublicKey),
     Secret(&'a Secret),
@@ -18,18 +19,55 @@ pub(crate) enum VerifyKey<'a> {
 /// Verifies `signature` (the raw bytes of the third segment) over `message`
 /// (`header.payload` as sent). The caller has already matched `alg` to the key's family.
 pub(crate) fn verify(alg: Alg, key: VerifyKey<'_>, message: &[u8], signature: &[u8]) -> Result<()> {
-    // ECDSA signatures are raw R||S of exactly twice the coordinate size (RFC 7518 §3.4);
-    // a DER signature or a truncated one is refused before any arithmetic.
-    if let Family::Ec(curve) = alg.family()
-        && signature.len() != curve.signature_len()
-    {
-        return Err(Error::SignatureInvalid);
-    }
+    precheck(alg, &key, signature)?;
     let verified = match key {
         VerifyKey::Secret(secret) => verify_hmac(alg, &secret.0, message, signature),
         VerifyKey::Public(public) => verify_public(alg, &public.material, message, signature),
     };
     if verified { Ok(()) } else { Err(Error::SignatureInvalid) }
+}
+
+/// The checks on a signature's shape before any arithmetic, the same whether this module or
+/// the host's crypto (verifyIdTokenAsync) does the arithmetic: ECDSA's raw R||S of exactly
+/// twice the coordinate size (RFC 7518 §3.4) with r and s in [1, n - 1]; RSA's of exactly the
+/// modulus length (RFC 8017 §8.1.2, §8.2.2) and below the modulus; Ed25519's 64 bytes.
+pub(crate) fn precheck(alg: Alg, key: &VerifyKey<'_>, signature: &[u8]) -> Result<()> {
+    let fits = match (alg.family(), key) {
+        (Family::Ec(curve), VerifyKey::Public(key)) => {
+            signature.len() == curve.signature_len() && ecdsa_scalars_in_range(&key.material, signature)
+        }
+        (Family::Rsa, VerifyKey::Public(key)) => rsa_signature_in_range(&key.material, signature),
+        (Family::Ed25519, _) => signature.len() == 64,
+        _ => true,
+    };
+    if fits { Ok(()) } else { Err(Error::SignatureInvalid) }
+}
+
+#[cfg_attr(not(feature = "ecdsa"), allow(unused_variables))]
+fn ecdsa_scalars_in_range(key: &KeyMaterial, signature: &[u8]) -> bool {
+    // `from_slice` refuses r or s equal to zero or not below the group order.
+    match key {
+        #[cfg(feature = "ecdsa")]
+        KeyMaterial::P256(_) => p256::ecdsa::Signature::from_slice(signature).is_ok(),
+        #[cfg(feature = "ecdsa")]
+        KeyMaterial::P384(_) => p384::ecdsa::Signature::from_slice(signature).is_ok(),
+        #[cfg(feature = "ecdsa")]
+        KeyMaterial::P521(_) => p521::ecdsa::Signature::from_slice(signature).is_ok(),
+        #[allow(unreachable_patterns)]
+        _ => false,
+    }
+}
+
+#[cfg_attr(not(feature = "rsa"), allow(unused_variables))]
+fn rsa_signature_in_range(key: &KeyMaterial, signature: &[u8]) -> bool {
+    match key {
+        // Both are big-endian of the modulus's length (no leading zero byte in it), so the
+        // byte order is the numeric order.
+        #[cfg(feature = "rsa")]
+        KeyMaterial::Rsa(key) => signature.len() == key.len && signature < key.modulus_bytes.as_slice(),
+        #[allow(unreachable_patterns)]
+        _ => false,
+    }
 }
 
 // Builds without some families do not read every argument.
@@ -137,6 +175,8 @@ pub(crate) struct RsaKey {
     exponent: u64,
     /// The modulus length in bytes (RFC 8017's k).
     len: usize,
+    /// The modulus, big-endian, without leading zeros.
+    modulus_bytes: Vec<u8>,
 }
 
 /// DigestInfo prefixes of RFC 8017 §9.2, note 1.
@@ -169,6 +209,7 @@ impl RsaKey {
             params: BoxedMontyParams::new_vartime(odd),
             exponent,
             len: n.len(),
+            modulus_bytes: n.to_vec(),
         })
     }
 

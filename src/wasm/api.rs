@@ -9,13 +9,16 @@ use super::transport::{
 };
 use super::{js_error, to_array, to_js};
 use crate::audit::compile_setup;
-use crate::authorizer::{Authorizer, AuthorizerOptions, Session};
+use crate::authorizer::{Authorizer, AuthorizerOptions, Session, Verification};
 use crate::config::Finding;
 use crate::error::Error;
 use crate::rbac::policy::MAX_POLICY_BYTES;
 use crate::rbac::{CompiledPolicy, PolicyInput, UiCheck};
+use crate::time::UnixTime;
 use crate::token::VerifyOptions;
 use serde::Serialize;
+use std::cell::OnceCell;
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
@@ -46,14 +49,105 @@ impl<K: Serialize, V: Serialize> Serialize for InOrder<K, V> {
     }
 }
 
+#[wasm_bindgen(module = "/src/wasm/hostcrypto.js")]
+extern "C" {
+    /// The JWKS's usable keys (JSON text of their JWKs), for the host to import.
+    #[wasm_bindgen(js_name = hostKeys)]
+    fn host_keys(keys: &str) -> JsValue;
+    /// Whether the host checks signatures synchronously (the Node build's node:crypto).
+    #[wasm_bindgen(js_name = hasSyncHost)]
+    fn has_sync_host() -> bool;
+    /// The synchronous verdict of the host on a signature, if it has one.
+    #[wasm_bindgen(js_name = hostVerifySync)]
+    fn host_verify_sync(
+        store: &JsValue,
+        index: u32,
+        alg: &str,
+        message: &js_sys::Uint8Array,
+        signature: &js_sys::Uint8Array,
+    ) -> Option<bool>;
+    /// The host's verdict on a signature: a promise of true, false or undefined.
+    #[wasm_bindgen(js_name = hostVerify)]
+    fn host_verify(
+        store: &JsValue,
+        index: u32,
+        alg: &str,
+        message: &js_sys::Uint8Array,
+        signature: &js_sys::Uint8Array,
+    ) -> js_sys::Promise;
+}
+
 /// `new Authorizer({ kestraConfig, jwks, discovery, ... })`.
 #[wasm_bindgen(js_name = Authorizer)]
 pub struct JsAuthorizer {
-    inner: Authorizer,
+    /// Shared with the verifications that wait on the host's crypto.
+    inner: Rc<Authorizer>,
     strings: JsStrings,
+    /// The keys as the host imported them, made at the first signature the host checks.
+    host_keys: OnceCell<JsValue>,
+    /// The host checks signatures synchronously (Node): verifyIdToken uses it too.
+    sync_host: bool,
 }
 
 impl JsAuthorizer {
+    fn host_keys(&self) -> &JsValue {
+        self.host_keys.get_or_init(|| {
+            host_keys(&serde_json::to_string(&self.inner.verifier().host_keys()).unwrap_or_else(|_| "[]".into()))
+        })
+    }
+
+    /// A verification with the signature checked by the host synchronously (node:crypto),
+    /// or by the module where the host cannot.
+    fn verify_with_sync_host(&self, token: &str, now: UnixTime, options: &VerifyOptions) -> Result<Session, Error> {
+        match self.inner.begin_verification(token, now, options)? {
+            Verification::Done(session) => Ok(session),
+            Verification::Signature(signature) => {
+                let verdict = host_verify_sync(
+                    self.host_keys(),
+                    u32::try_from(signature.key).unwrap_or(u32::MAX),
+                    signature.alg.name(),
+                    &js_sys::Uint8Array::from(signature.message.as_slice()),
+                    &js_sys::Uint8Array::from(signature.signature.as_slice()),
+                );
+                self.inner.finish_verification(token, verdict, now, options)
+            }
+        }
+    }
+
+    /// The clock and options of a verification: the host clock only when the call gives no
+    /// `now`.
+    fn verify_options(options: JsValue) -> Result<(UnixTime, VerifyOptions), JsValue> {
+        let options = from_js(options, "verifyIdToken options")?;
+        let clock = match options.get("now") {
+            Some(now) if !now.is_null() => None,
+            _ => Some(js_sys::Date::now() / 1000.0),
+        };
+        VerifyOptions::from_json(&options, clock).map_err(js_error)
+    }
+
+    /// Runs `verify` over the token's text, refused before it is copied when it is too long
+    /// (UTF-16 units never outnumber UTF-8 bytes) or not a string.
+    fn with_token<R>(&self, token: &JsValue, verify: impl FnOnce(&str) -> Result<R, Error>) -> Result<R, JsValue> {
+        let max = self.inner.verifier().max_token_size();
+        with_js_text(token, max, false, verify)
+            .unwrap_or_else(|why| {
+                Err(match why {
+                    NoText::Missing
+                    | NoText::Unreadable
+                    | NoText::Unsettled
+                    | NoText::UnknownMember
+                    | NoText::BadHeaders => Error::JwsInvalid {
+                        reason: "the token must be a string",
+                    },
+                    NoText::TooLong | NoText::TooLarge => Error::TokenTooLarge {
+                        size: token.dyn_ref::<js_sys::JsString>().map_or(0, |t| t.length() as usize),
+                        max,
+                    },
+                })
+            })
+            .map_err(js_error)
+    }
+
     fn decide_http(&self, session: Option<&Session>, request: JsValue) -> Result<JsValue, JsValue> {
         let request = read_request(request)?;
         self.inner
@@ -88,8 +182,10 @@ impl JsAuthorizer {
                 .map_err(js_error)?,
         };
         Ok(JsAuthorizer {
-            inner,
+            inner: Rc::new(inner),
             strings: JsStrings::default(),
+            host_keys: OnceCell::new(),
+            sync_host: has_sync_host(),
         })
     }
 
@@ -323,35 +419,66 @@ impl JsAuthorizer {
         #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue,
         #[wasm_bindgen(unchecked_param_type = "VerifyOptions | undefined")] options: JsValue,
     ) -> Result<JsSession, JsValue> {
-        let options = from_js(options, "verifyIdToken options")?;
-        // The host clock only when the call gives no `now`.
-        let clock = match options.get("now") {
-            Some(now) if !now.is_null() => None,
-            _ => Some(js_sys::Date::now() / 1000.0),
-        };
-        let (now, options) = VerifyOptions::from_json(&options, clock).map_err(js_error)?;
-        // Refused before it is copied: UTF-16 units never outnumber UTF-8 bytes.
-        let max = self.inner.verifier().max_token_size();
-        let inner = with_js_text(&token, max, false, |token| {
-            self.inner.verify_id_token(token, now, &options)
-        })
-        .unwrap_or_else(|why| {
-            Err(match why {
-                NoText::Missing
-                | NoText::Unreadable
-                | NoText::Unsettled
-                | NoText::UnknownMember
-                | NoText::BadHeaders => Error::JwsInvalid {
-                    reason: "the token must be a string",
-                },
-                NoText::TooLong | NoText::TooLarge => Error::TokenTooLarge {
-                    size: token.dyn_ref::<js_sys::JsString>().map_or(0, |t| t.length() as usize),
-                    max,
-                },
-            })
-        })
-        .map_err(js_error)?;
+        let (now, options) = Self::verify_options(options)?;
+        let inner = self.with_token(&token, |token| {
+            if self.sync_host {
+                self.verify_with_sync_host(token, now, &options)
+            } else {
+                self.inner.verify_id_token(token, now, &options)
+            }
+        })?;
         Ok(JsSession { inner })
+    }
+
+    /// `verifyIdTokenAsync(token, options)`: the same verification, answers and cache as
+    /// `verifyIdToken`, with the RSA and ECDSA signature checked by the host's WebCrypto
+    /// (`crypto.subtle.verify`, each key imported once); where the host has none, or refuses
+    /// a key, the module checks it as `verifyIdToken` does. A promise of the Session; it
+    /// rejects with the same coded errors.
+    #[wasm_bindgen(js_name = verifyIdTokenAsync, unchecked_return_type = "Promise<Session>")]
+    pub fn verify_id_token_async(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "VerifyOptions | undefined")] options: JsValue,
+    ) -> js_sys::Promise {
+        if self.sync_host {
+            return match self.verify_id_token(token, options) {
+                Ok(session) => js_sys::Promise::resolve(&JsValue::from(session)),
+                Err(error) => js_sys::Promise::reject(&error),
+            };
+        }
+        let begun = Self::verify_options(options).and_then(|(now, options)| {
+            let begun = self.with_token(&token, |text| {
+                Ok(match self.inner.begin_verification(text, now, &options)? {
+                    Verification::Done(session) => Err(session),
+                    Verification::Signature(signature) => Ok((text.to_owned(), signature)),
+                })
+            })?;
+            Ok((now, options, begun))
+        });
+        let (now, options, (text, signature)) = match begun {
+            Err(error) => return js_sys::Promise::reject(&error),
+            Ok((_, _, Err(inner))) => return js_sys::Promise::resolve(&JsValue::from(JsSession { inner })),
+            Ok((now, options, Ok(pending))) => (now, options, pending),
+        };
+        let verdict = host_verify(
+            self.host_keys(),
+            u32::try_from(signature.key).unwrap_or(u32::MAX),
+            signature.alg.name(),
+            &js_sys::Uint8Array::from(signature.message.as_slice()),
+            &js_sys::Uint8Array::from(signature.signature.as_slice()),
+        );
+        let authorizer = Rc::clone(&self.inner);
+        wasm_bindgen_futures::future_to_promise(async move {
+            let verdict = wasm_bindgen_futures::JsFuture::from(verdict)
+                .await
+                .ok()
+                .and_then(|v| v.as_bool());
+            authorizer
+                .finish_verification(&text, verdict, now, &options)
+                .map(|inner| JsValue::from(JsSession { inner }))
+                .map_err(js_error)
+        })
     }
 }
 
@@ -526,6 +653,58 @@ fn compiled_from<T>(policy: &JsValue, compile: impl FnOnce(&str) -> Result<T, Er
 /// does to people's access. Each side is a policy (an object or its JSON text), or `{ policy,
 /// kestraConfig, model, usernameClaim, defaultTenant, placeholders }`; `options` holds what
 /// both sides share (a side's own members win).
+/// For the project's conformance tests, not API: the verdict on one raw signature with one JWK
+/// (Wycheproof's vectors, tests/js/parity.test.mjs), after the checks verifyIdToken makes
+/// before any arithmetic, by the module (`via` "module"), by the host synchronously ("sync",
+/// node:crypto) or by its WebCrypto ("async"). A promise of `[verdict, by]`, `by` being
+/// "precheck", "module" or "host" (the host could not answer when asked and `by` is "module").
+#[wasm_bindgen(js_name = __signatureVerdict, skip_typescript)]
+pub fn signature_verdict(jwk: &str, alg: &str, message: &[u8], signature: &[u8], via: &str) -> js_sys::Promise {
+    let answer = |verdict: bool, by: &str| to_array(vec![JsValue::from(verdict), JsValue::from(by)]);
+    let Some(alg) = crate::Alg::parse(alg) else {
+        return js_sys::Promise::reject(&JsValue::from("unknown alg"));
+    };
+    let key = crate::Jwks::parse(&format!("{{\"keys\":[{jwk}]}}"))
+        .ok()
+        .and_then(|jwks| jwks.keys().first().cloned());
+    let Some(key) = key else {
+        return js_sys::Promise::reject(&JsValue::from("key refused"));
+    };
+    if key.precheck_signature(alg, signature).is_err() {
+        return js_sys::Promise::resolve(&answer(false, "precheck"));
+    }
+    let module = || key.verify_signature(alg, message, signature).is_ok();
+    let store = || host_keys(&serde_json::to_string(&[key.host_jwk()]).unwrap_or_else(|_| "[]".into()));
+    let bytes = js_sys::Uint8Array::from;
+    match via {
+        "sync" => js_sys::Promise::resolve(&match host_verify_sync(
+            &store(),
+            0,
+            alg.name(),
+            &bytes(message),
+            &bytes(signature),
+        ) {
+            Some(verdict) => answer(verdict, "host"),
+            None => answer(module(), "module"),
+        }),
+        "async" => {
+            let verdict = host_verify(&store(), 0, alg.name(), &bytes(message), &bytes(signature));
+            let (message, signature) = (message.to_vec(), signature.to_vec());
+            wasm_bindgen_futures::future_to_promise(async move {
+                let verdict = wasm_bindgen_futures::JsFuture::from(verdict)
+                    .await
+                    .ok()
+                    .and_then(|v| v.as_bool());
+                Ok(match verdict {
+                    Some(verdict) => answer(verdict, "host"),
+                    None => answer(key.verify_signature(alg, &message, &signature).is_ok(), "module"),
+                })
+            })
+        }
+        _ => js_sys::Promise::resolve(&answer(module(), "module")),
+    }
+}
+
 #[wasm_bindgen(js_name = diffPolicies, unchecked_return_type = "PolicyDiff")]
 pub fn diff_policies(
     #[wasm_bindgen(unchecked_param_type = "Policy | PolicySetup | string")] before: JsValue,

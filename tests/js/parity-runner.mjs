@@ -102,3 +102,73 @@ export function runVectors({ Authorizer, diffPolicies }, tokens, rbac) {
   for (const a of authorizers.values()) a.free();
   return lines;
 }
+
+function verificationOutcome(session) {
+  const outcome = { ok: true, sub: session.subject };
+  session.free();
+  return outcome;
+}
+
+/**
+ * The token vectors through `verifyIdTokenAsync` (the host's crypto where it has it): the same
+ * lines as the token part of `runVectors`. `hostChecks` counts the host's `crypto.subtle.verify`
+ * calls, so a host whose crypto silently never ran cannot pass as agreeing.
+ */
+export async function runTokenVectorsAsync({ Authorizer }, tokens) {
+  const subtle = globalThis.crypto?.subtle;
+  const verify = subtle?.verify;
+  let hostChecks = 0;
+  if (subtle) {
+    subtle.verify = function (...args) {
+      hostChecks++;
+      return verify.apply(subtle, args);
+    };
+  }
+  try {
+    const lines = [];
+    const authorizers = new Map();
+    for (const c of tokens.cases) {
+      if (!authorizers.has(c.provider)) authorizers.set(c.provider, new Authorizer(tokens.providers[c.provider]));
+      let outcome;
+      try {
+        outcome = verificationOutcome(await authorizers.get(c.provider).verifyIdTokenAsync(c.token, c.options));
+      } catch (e) {
+        outcome = errorOutcome(e);
+      }
+      lines.push({ name: c.name, outcome });
+    }
+    for (const a of authorizers.values()) a.free();
+    return { lines, hostChecks };
+  } finally {
+    if (subtle) subtle.verify = verify;
+  }
+}
+
+function fromBase64url(text) {
+  const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/**
+ * Wycheproof's signature vectors (target/parity/wycheproof-*.json, with the native verdicts)
+ * through the package's `__signatureVerdict` by `via` ("async": WebCrypto; "sync": node:crypto).
+ * Answers how many agreed, how many the host itself checked, and the first disagreements.
+ */
+export async function runSignatureVectors({ __signatureVerdict }, suites, via) {
+  const result = { total: 0, byHost: 0, byPrecheck: 0, disagreements: [] };
+  for (const [suite, groups] of Object.entries(suites)) {
+    for (const [g, group] of groups.entries()) {
+      const jwk = JSON.stringify(group.jwk);
+      for (const [t, [msg, sig, expected]] of group.tests.entries()) {
+        const [verdict, by] = await __signatureVerdict(jwk, group.alg, fromBase64url(msg), fromBase64url(sig), via);
+        result.total++;
+        if (by === "host") result.byHost++;
+        if (by === "precheck") result.byPrecheck++;
+        if (verdict !== expected && result.disagreements.length < 10) result.disagreements.push(`${suite} group ${g} (${group.alg}) test ${t}: native ${expected}, ${via} ${verdict} (by ${by})`);
+      }
+    }
+  }
+  return result;
+}

@@ -93,6 +93,8 @@ export async function usage(yaml: string, jwks: string, token: string): Promise<
     const error = e as KestraAuthzError;
     return error.code === "ERR_JWT_EXPIRED" && (error.claim ?? "") === "exp";
   }
+  const viaHost: Promise<Session> = authz.verifyIdTokenAsync(token, { now: Date.now() / 1000, tenant: "main" });
+  void viaHost.then((s) => s.subject);
   const claims: IdTokenClaims = session.claims;
   const email: string | undefined = claims.email;
   const decision: Decision = authz.authorize(session, { permission: "FLOW", action: "UPDATE", namespace: "company.team" });

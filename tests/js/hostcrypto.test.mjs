@@ -1,0 +1,154 @@
+// The host's crypto must answer exactly as the module does. verifyIdTokenAsync hands RSA and
+// ECDSA signatures to WebCrypto (and the Node build's verifyIdToken to node:crypto); here the
+// token vectors and Project Wycheproof's signature vectors (written with the native verdicts to
+// target/parity/ by `cargo test --test wycheproof`) run through that path in Node, headless
+// Chromium, Deno and workerd, and every answer must be the native one. Each host must also
+// show that its crypto ran (a count of its verdicts), so a silent fallback cannot pass.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+import { readFileSync, existsSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { launchChromium, repo, serveRepo } from "./hosts.mjs";
+import { canonical, runSignatureVectors, runTokenVectorsAsync, runVectors } from "./parity-runner.mjs";
+
+const require = createRequire(import.meta.url);
+const SUITES = ["rsa-pkcs1", "rsa-pss", "ecdsa"];
+const tokens = JSON.parse(readFileSync(join(repo, "tests/vectors/tokens.json"), "utf8"));
+
+function readParity(name) {
+  const path = join(repo, "target/parity", name);
+  assert.ok(existsSync(path), `run \`cargo test --test vectors --test wycheproof\` first: it writes ${path}`);
+  return readFileSync(path, "utf8");
+}
+const suites = () => Object.fromEntries(SUITES.map((s) => [s, JSON.parse(readParity(`wycheproof-${s}.json`))]));
+/** The native answers to the token vectors: the first lines of target/parity/native.json. */
+const nativeTokens = () => canonical(JSON.parse(readParity("native.json")).slice(0, tokens.cases.length));
+
+/** Signature vectors that reach a host: every one not refused before the arithmetic. */
+function assertSignatures(host, result) {
+  assert.deepEqual(result.disagreements, [], `${host}: the host's crypto disagrees with the module`);
+  assert.ok(result.total >= 15000, `${host}: only ${result.total} signature vectors ran`);
+  assert.equal(result.byHost, result.total - result.byPrecheck, `${host}: the host's crypto did not check every signature (${result.byHost} of ${result.total - result.byPrecheck})`);
+}
+
+function assertTokens(host, { tokens: printed, hostChecks }) {
+  assert.equal(printed, nativeTokens(), `${host}: verifyIdTokenAsync differs from native`);
+  assert.equal(hostChecks, tokensForTheHost(), `${host}: WebCrypto checked ${hostChecks} token signatures`);
+}
+
+/**
+ * How many token vectors carry a signature the host checks: counted as node:crypto's verify
+ * calls while the Node build verifies them all. Every WebCrypto host must make as many.
+ */
+let hostChecked;
+function tokensForTheHost() {
+  if (hostChecked !== undefined) return hostChecked;
+  const nodeCrypto = require("node:crypto");
+  const verify = nodeCrypto.verify;
+  let calls = 0;
+  nodeCrypto.verify = (...args) => {
+    calls++;
+    return verify(...args);
+  };
+  try {
+    runVectors(require("../../pkg/nodejs/kestra_authz.js"), tokens, { scenarios: [] });
+  } finally {
+    nodeCrypto.verify = verify;
+  }
+  hostChecked = calls;
+  return calls;
+}
+
+test("the vectors are there and large", () => {
+  const s = suites();
+  const count = Object.values(s).flat().reduce((n, g) => n + g.tests.length, 0);
+  assert.ok(count >= 15000, `${count}`);
+  assert.ok(tokensForTheHost() >= 50, `node:crypto checked ${tokensForTheHost()} token signatures`);
+});
+
+test("Node: node:crypto (the Node build's verifyIdToken and verifyIdTokenAsync) and WebCrypto agree with the module on every Wycheproof vector", async () => {
+  const mod = require("../../pkg/nodejs/kestra_authz.js");
+  const s = suites();
+  assertSignatures("node:crypto", await runSignatureVectors(mod, s, "sync"));
+  assertSignatures("Node WebCrypto", await runSignatureVectors(mod, s, "async"));
+});
+
+test("Node: verifyIdTokenAsync and verifyIdToken (node:crypto) answer the token vectors as native does", async () => {
+  const mod = require("../../pkg/nodejs/kestra_authz.js");
+  const { lines } = await runTokenVectorsAsync(mod, tokens);
+  assert.equal(canonical(lines), nativeTokens());
+  const sync = runVectors(mod, tokens, { scenarios: [] }).slice(0, tokens.cases.length);
+  assert.equal(canonical(sync), nativeTokens());
+});
+
+let site;
+before(async () => {
+  site = await serveRepo();
+});
+after(() => site?.close());
+
+test("headless Chromium: verifyIdTokenAsync and WebCrypto agree with native; without WebCrypto the same answers", async () => {
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${site.origin}/tests/js/parity-page.html`);
+    const result = await page.evaluate(async (SUITES) => {
+      const { default: init, Authorizer, __signatureVerdict } = await import("/pkg/web/kestra_authz.js");
+      const { canonical, runSignatureVectors, runTokenVectorsAsync } = await import("/tests/js/parity-runner.mjs");
+      await init();
+      const get = (path) => fetch(path).then((r) => r.json());
+      const tokens = await get("/tests/vectors/tokens.json");
+      const suites = Object.fromEntries(await Promise.all(SUITES.map(async (s) => [s, await get(`/target/parity/wycheproof-${s}.json`)])));
+      const viaHost = await runTokenVectorsAsync({ Authorizer }, tokens);
+      const signatures = await runSignatureVectors({ __signatureVerdict }, suites, "async");
+      // A host whose WebCrypto refuses every key: the module checks every signature itself.
+      const importKey = crypto.subtle.importKey;
+      crypto.subtle.importKey = () => Promise.reject(new Error("refused"));
+      const refused = await runTokenVectorsAsync({ Authorizer }, tokens);
+      crypto.subtle.importKey = importKey;
+      return { viaHost: { tokens: canonical(viaHost.lines), hostChecks: viaHost.hostChecks }, refused: { tokens: canonical(refused.lines), hostChecks: refused.hostChecks }, signatures };
+    }, SUITES);
+    assertTokens("chromium", result.viaHost);
+    assertSignatures("chromium", result.signatures);
+    assert.equal(result.refused.tokens, nativeTokens(), "chromium, keys refused: the module's fallback differs from native");
+    assert.equal(result.refused.hostChecks, 0);
+  } finally {
+    await browser.close();
+  }
+});
+
+test("Deno: verifyIdTokenAsync and WebCrypto agree with native", () => {
+  const printed = execFileSync(join(repo, "node_modules/.bin/deno"), ["run", "--quiet", "--no-prompt", `--allow-read=${repo}`, join(repo, "tests/js/hostcrypto-deno.mjs")], {
+    encoding: "utf8",
+    env: { ...process.env, DENO_NO_UPDATE_CHECK: "1", DENO_DIR: join(repo, "target/deno") },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const result = JSON.parse(printed);
+  assertTokens("deno", result);
+  assertSignatures("deno", result.signatures);
+});
+
+test("Cloudflare workerd: verifyIdTokenAsync and WebCrypto agree with native", async () => {
+  readParity("wycheproof-ecdsa.json");
+  const { Miniflare } = await import("miniflare");
+  const mf = new Miniflare({
+    modules: true,
+    modulesRoot: repo,
+    scriptPath: join(repo, "tests/js/hostcrypto-worker.mjs"),
+    modulesRules: [
+      { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
+      { type: "CompiledWasm", include: ["**/*.wasm"] },
+      { type: "Text", include: ["**/*.json"] },
+    ],
+    compatibilityDate: "2025-01-01",
+  });
+  try {
+    const result = await (await mf.dispatchFetch("http://worker/")).json();
+    assertTokens("workerd", result);
+    assertSignatures("workerd", result.signatures);
+  } finally {
+    await mf.dispose();
+  }
+});
