@@ -435,13 +435,13 @@ impl Authorizer {
     #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     pub(crate) fn finish_verification(
         &self,
-        token: &str,
+        pending: &crate::token::HostSignature,
         verdict: Option<bool>,
         now: UnixTime,
         options: &VerifyOptions,
     ) -> Result<Session> {
-        let verified = Arc::new(self.verifier.verify_with_host_verdict(token, verdict, now, options)?);
-        self.remember(token, &verified);
+        let verified = Arc::new(self.verifier.verify_with_host_verdict(pending, verdict, now, options)?);
+        self.remember(pending.token(), &verified);
         self.shared_session(verified, options.tenant.clone())
     }
 
@@ -606,7 +606,88 @@ impl Authorizer {
 
 #[cfg(test)]
 mod tests {
-    use super::same_text;
+    use super::{Authorizer, AuthorizerOptions, Verification, same_text};
+    use crate::token::VerifyOptions;
+
+    /// What a verification answers, comparable across paths.
+    fn outcome(result: crate::Result<super::Session>) -> String {
+        match result {
+            Ok(session) => format!("ok {}", session.token().subject()),
+            Err(error) => error.code().to_owned(),
+        }
+    }
+
+    /// The two halves the host's crypto sits between (verifyIdTokenAsync) answer every token
+    /// vector as the whole verification does, whatever the verdict source: the module's own
+    /// (`None`), or a host that agrees with it.
+    #[test]
+    fn the_host_path_answers_as_the_module_does() {
+        let vectors: serde_json::Value = serde_json::from_str(include_str!("../tests/vectors/tokens.json")).unwrap();
+        let build = |provider: &str| {
+            Authorizer::new(AuthorizerOptions::from_json(&vectors["providers"][provider]).unwrap()).unwrap()
+        };
+        let mut handed_to_host = 0;
+        for case in vectors["cases"].as_array().unwrap() {
+            let provider = case["provider"].as_str().unwrap();
+            let token = case["token"].as_str().unwrap();
+            // Options that cannot be read are refused before either path begins.
+            let Ok((now, options)) = VerifyOptions::from_json(&case["options"], None) else {
+                continue;
+            };
+            let whole = outcome(build(provider).verify_id_token(token, now, &options));
+            for agreeing_host in [false, true] {
+                let authz = build(provider);
+                let halves = match authz.begin_verification(token, now, &options) {
+                    Err(error) => Err(error),
+                    Ok(Verification::Done(session)) => Ok(session),
+                    Ok(Verification::Signature(pending)) => {
+                        handed_to_host += 1;
+                        let verdict = agreeing_host.then(|| {
+                            let key = &authz.verifier().host_key_for_tests(pending.key);
+                            key.verify_signature(pending.alg, pending.message(), &pending.signature)
+                                .is_ok()
+                        });
+                        authz.finish_verification(&pending, verdict, now, &options)
+                    }
+                };
+                assert_eq!(outcome(halves), whole, "{}", case["name"]);
+            }
+        }
+        assert!(handed_to_host >= 100, "{handed_to_host}");
+    }
+
+    /// A host's refusal is a refusal; a prepared signature finishes only with the verifier
+    /// that prepared it.
+    #[test]
+    fn a_verdict_applies_to_its_own_token_and_verifier_only() {
+        let vectors: serde_json::Value = serde_json::from_str(include_str!("../tests/vectors/tokens.json")).unwrap();
+        let case = vectors["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == "alg: RS256")
+            .unwrap();
+        let options = AuthorizerOptions::from_json(&vectors["providers"][case["provider"].as_str().unwrap()]).unwrap();
+        let (a, b) = (Authorizer::new(options.clone()).unwrap(), {
+            let mut other = options;
+            other.client_id = Some("another-client".into());
+            Authorizer::new(other).unwrap()
+        });
+        let token = case["token"].as_str().unwrap();
+        let (now, verify) = VerifyOptions::from_json(&case["options"], None).unwrap();
+        let Ok(Verification::Signature(pending)) = a.begin_verification(token, now, &verify) else {
+            panic!("an RS256 token goes to the host");
+        };
+        assert_eq!(
+            outcome(a.finish_verification(&pending, Some(false), now, &verify)),
+            "ERR_JWS_SIGNATURE_VERIFICATION_FAILED"
+        );
+        assert_eq!(
+            outcome(b.finish_verification(&pending, Some(true), now, &verify)),
+            "ERR_SESSION_FOREIGN"
+        );
+        assert!(outcome(a.finish_verification(&pending, Some(true), now, &verify)).starts_with("ok "));
+    }
 
     #[test]
     fn same_text_compares_every_byte() {

@@ -293,32 +293,62 @@ impl TokenVerifier {
             return Ok(None);
         }
         let index = self.jwks.keys.iter().position(|k| std::ptr::eq(k, key));
+        let message_len = opened.message.len();
         Ok(index.map(|key| HostSignature {
+            verified_by: self.fingerprint,
+            token: token.to_owned(),
             key,
             alg: opened.alg,
-            message: opened.message.to_vec(),
+            kid: opened.kid,
+            message_len,
             signature: opened.signature,
         }))
     }
 
-    /// Finishes what [`Self::host_signature`] began: the host's verdict on the signature
-    /// (`None`: the host could not check it, so the module does), then the claims. The token
-    /// is opened again, so every check before the signature holds for exactly this text.
+    /// Finishes what [`Self::host_signature`] began, for the token it carries: the host's
+    /// verdict on the signature (`None`: the host could not check it, so the module does),
+    /// then the claims. Only this verifier's own signatures are finished.
     #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     pub(crate) fn verify_with_host_verdict(
         &self,
-        token: &str,
+        pending: &HostSignature,
         verdict: Option<bool>,
         now: UnixTime,
         options: &VerifyOptions,
     ) -> Result<VerifiedIdToken> {
-        let opened = self.open(token)?;
+        let key = self
+            .jwks
+            .keys
+            .get(pending.key)
+            .filter(|_| pending.verified_by == self.fingerprint)
+            .ok_or(Error::SessionForeign {
+                reason: "the signature was prepared by another verifier",
+            })?;
+        let message = pending.message();
+        let payload_b64 = message
+            .iter()
+            .position(|b| *b == b'.')
+            .and_then(|dot| pending.token.get(dot.saturating_add(1)..pending.message_len))
+            .ok_or(Error::JwsInvalid { reason: "truncated" })?;
+        let opened = Opened {
+            alg: pending.alg,
+            kid: pending.kid.clone(),
+            key: VerifyKey::Public(key),
+            message,
+            signature: pending.signature.clone(),
+            payload_b64,
+        };
         match verdict {
             Some(true) => {}
             Some(false) => return Err(Error::SignatureInvalid),
             None => signature::verify(opened.alg, opened.key, opened.message, &opened.signature)?,
         }
         self.claims_of(opened, now, options)
+    }
+
+    #[cfg(test)]
+    pub(crate) fn host_key_for_tests(&self, index: usize) -> PublicKey {
+        self.jwks.keys[index].clone()
     }
 
     /// The public keys, in JWK form, for a host to import (`kty`, `n`, `e` or `kty`, `crv`,
@@ -472,14 +502,31 @@ struct Opened<'v, 't> {
     payload_b64: &'t str,
 }
 
-/// A signature for the host to check: the key (an index into [`TokenVerifier::host_keys`]),
-/// the algorithm, the signed bytes and the signature, every check before it done.
+/// A token whose signature the host is to check, every check before it done: the token it
+/// was read from (so the verdict cannot be applied to another), the key (an index into
+/// [`TokenVerifier::host_keys`]), the algorithm and the signature.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 pub(crate) struct HostSignature {
+    verified_by: [u8; 32],
+    token: String,
     pub(crate) key: usize,
     pub(crate) alg: Alg,
-    pub(crate) message: Vec<u8>,
+    kid: Option<String>,
+    /// `token[..message_len]` is the signed `header.payload`.
+    message_len: usize,
     pub(crate) signature: Vec<u8>,
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+impl HostSignature {
+    /// The signed bytes: `header.payload` as received.
+    pub(crate) fn message(&self) -> &[u8] {
+        self.token.as_bytes().get(..self.message_len).unwrap_or_default()
+    }
+
+    pub(crate) fn token(&self) -> &str {
+        &self.token
+    }
 }
 
 fn dedup(algs: impl Iterator<Item = Alg>) -> Vec<Alg> {

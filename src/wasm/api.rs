@@ -106,10 +106,10 @@ impl JsAuthorizer {
                     self.host_keys(),
                     u32::try_from(signature.key).unwrap_or(u32::MAX),
                     signature.alg.name(),
-                    &js_sys::Uint8Array::from(signature.message.as_slice()),
+                    &js_sys::Uint8Array::from(signature.message()),
                     &js_sys::Uint8Array::from(signature.signature.as_slice()),
                 );
-                self.inner.finish_verification(token, verdict, now, options)
+                self.inner.finish_verification(&signature, verdict, now, options)
             }
         }
     }
@@ -451,12 +451,12 @@ impl JsAuthorizer {
             let begun = self.with_token(&token, |text| {
                 Ok(match self.inner.begin_verification(text, now, &options)? {
                     Verification::Done(session) => Err(session),
-                    Verification::Signature(signature) => Ok((text.to_owned(), signature)),
+                    Verification::Signature(signature) => Ok(signature),
                 })
             })?;
             Ok((now, options, begun))
         });
-        let (now, options, (text, signature)) = match begun {
+        let (now, options, signature) = match begun {
             Err(error) => return js_sys::Promise::reject(&error),
             Ok((_, _, Err(inner))) => return js_sys::Promise::resolve(&JsValue::from(JsSession { inner })),
             Ok((now, options, Ok(pending))) => (now, options, pending),
@@ -465,7 +465,7 @@ impl JsAuthorizer {
             self.host_keys(),
             u32::try_from(signature.key).unwrap_or(u32::MAX),
             signature.alg.name(),
-            &js_sys::Uint8Array::from(signature.message.as_slice()),
+            &js_sys::Uint8Array::from(signature.message()),
             &js_sys::Uint8Array::from(signature.signature.as_slice()),
         );
         let authorizer = Rc::clone(&self.inner);
@@ -475,7 +475,7 @@ impl JsAuthorizer {
                 .ok()
                 .and_then(|v| v.as_bool());
             authorizer
-                .finish_verification(&text, verdict, now, &options)
+                .finish_verification(&signature, verdict, now, &options)
                 .map(|inner| JsValue::from(JsSession { inner }))
                 .map_err(js_error)
         })
