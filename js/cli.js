@@ -316,12 +316,14 @@ async function lint(values, positionals) {
   if (values.strict && findings.length > 0) throw new Negative(`${findings.length} finding(s)`);
 }
 
-function printReasons(reasons, indent = "  ") {
+/** Prints reasons, most specific first, and how many more grants apply (`more`). */
+function printReasons(reasons, indent = "  ", more = 0) {
   for (const r of reasons) {
     const where = r.namespace ? `on ${r.namespace}` : "tenant-wide";
     const how = r.via === "group" ? `through group ${r.group}` : r.via === "user" ? "bound to the user" : r.via;
     out(`${indent}${safe(r.roleName ?? r.role ?? r.via)} (${safe(how)}${r.binding ? `, binding ${safe(r.binding)}` : ""}) ${safe(where)} in ${safe(r.tenant)}`);
   }
+  if (more > 0) out(`${indent}and ${more} more grant${more === 1 ? "" : "s"}`);
 }
 
 function request(values) {
@@ -344,7 +346,7 @@ async function decideAndPrint(values, positionals, decideWith, more = () => {}) 
   if (values.json) out(JSON.stringify(answer, null, 2));
   else {
     out(`${d.code}: ${safe(who ?? "?")} ${d.allowed ? "may" : "may not"} ${ask.action} ${ask.permission}${ask.namespace ? ` in ${ask.namespace}` : ""}${d.tenant ? ` (tenant ${d.tenant})` : ""}`);
-    printReasons(d.reasons);
+    printReasons(d.reasons, "  ", d.moreReasons);
     more(answer);
   }
   if (!d.allowed) throw new Negative(d.code);
@@ -452,7 +454,7 @@ async function whoCan(values, positionals) {
   out(`users (${who.users.length}):`);
   for (const u of who.users) {
     out(`  ${safe(u.username)} (${safe(u.id)})`);
-    printReasons(u.reasons, "    ");
+    printReasons(u.reasons, "    ", u.moreReasons);
   }
   out(`groups (${who.groups.length}):`);
   for (const g of who.groups) {

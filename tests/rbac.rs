@@ -846,3 +846,52 @@ fn model_auto_detection_and_config_lints() {
         "{e}"
     );
 }
+
+/// `authorize` gives the four most specific grants, most specific first, and counts the rest:
+/// a user with many applying bindings pays for four reason objects, not for each binding.
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn reasons_are_the_four_most_specific_and_the_rest_is_counted() {
+    let mut bindings = vec![
+        user_binding("r", None),
+        json!({"type": "GROUP", "externalId": "g1", "roleId": "r", "namespaceId": "io.acme.data.etl"}),
+        user_binding("r", Some("io")),
+        user_binding("r", Some("io.acme.data")),
+        user_binding("r", Some("io.acme.data.etl")),
+        user_binding("r", Some("io.acme")),
+    ];
+    // Ten more on the shallowest namespace: counted, not listed.
+    bindings.extend((0..10).map(|_| user_binding("r", Some("io"))));
+    let a = authz(one_tenant_policy(
+        "v2",
+        json!([{"id": "r", "name": "R", "permissions": {"FLOW": ["UPDATE"]}}]),
+        Value::Array(bindings),
+    ));
+    let s = session(&a, ALICE);
+    let d = ask(&a, &s, "FLOW", "UPDATE", Some("io.acme.data.etl.daily"));
+    assert!(d.allowed);
+    let listed: Vec<(&str, Option<&str>, Option<&str>)> = d
+        .reasons
+        .iter()
+        .map(|r| (r.via.name(), r.namespace.as_deref(), r.binding.as_deref()))
+        .collect();
+    // The deepest first, the user's own before the group's; then the next depth.
+    assert_eq!(
+        listed,
+        [
+            ("user", Some("io.acme.data.etl"), Some("#4")),
+            ("group", Some("io.acme.data.etl"), Some("#1")),
+            ("user", Some("io.acme.data"), Some("#3")),
+            ("user", Some("io.acme"), Some("#5")),
+        ]
+    );
+    // The tenant-wide binding and the eleven on `io`.
+    assert_eq!(d.more_reasons, 12);
+    // With few grants, all of them and nothing more.
+    let d = ask(&a, &s, "FLOW", "UPDATE", Some("other"));
+    assert_eq!(d.reasons.len(), 1);
+    assert_eq!(d.reasons[0].namespace, None);
+    assert_eq!(d.more_reasons, 0);
+    let json = serde_json::to_value(&d).unwrap();
+    assert_eq!(json["moreReasons"], 0);
+}

@@ -9,7 +9,7 @@ mod common;
 use common::*;
 use kestra_authz::Authorizer;
 use kestra_authz::audit::{PolicyDiff, PrincipalKind};
-use kestra_authz::rbac::{Request, catalog::expand, namespace::covers};
+use kestra_authz::rbac::{Request, Via, catalog::expand, namespace::covers};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -278,7 +278,21 @@ proptest! {
                 prop_assert_eq!(decision.allowed, listed.is_some(), "{}:{} {:?} {}", p, act, ns, name);
                 if let Some(user) = listed {
                     prop_assert_eq!(&user.reasons, &decision.reasons, "{}:{} {:?} {}", p, act, ns, name);
+                    prop_assert_eq!(user.more_reasons, decision.more_reasons);
                 }
+                // Bounded, and most specific first: namespaced bindings by depth, deepest
+                // first, then tenant-wide grants, the first-login role, Instance Owner.
+                prop_assert_eq!(decision.allowed, !decision.reasons.is_empty());
+                prop_assert!(decision.reasons.len() <= kestra_authz::rbac::MAX_REASONS);
+                prop_assert!(decision.more_reasons == 0 || decision.reasons.len() == kestra_authz::rbac::MAX_REASONS);
+                let rank = |r: &kestra_authz::rbac::Reason<'_>| match (r.via, &r.binding, &r.namespace) {
+                    (Via::User | Via::Group, Some(_), Some(ns)) => 100 - ns.split('.').count(),
+                    (Via::User | Via::Group, Some(_), None) => 1000,
+                    (Via::User | Via::Group, None, _) => 1001,
+                    (Via::DefaultRole, _, _) => 1002,
+                    (Via::InstanceOwner, _, _) => 1003,
+                };
+                prop_assert!(decision.reasons.windows(2).all(|w| rank(&w[0]) <= rank(&w[1])), "{:?}", decision.reasons);
             }
             // A group is listed exactly when one of its bindings grants it.
             for group in &who.groups {

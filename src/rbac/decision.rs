@@ -156,7 +156,11 @@ pub struct Decision<'a> {
     pub allowed: bool,
     /// `ALLOWED` or a `DENIED_*` code.
     pub code: &'static str,
+    /// The most specific grants that apply, at most `MAX_REASONS` (4), most specific first.
     pub reasons: Vec<Reason<'a>>,
+    /// How many other grants apply besides those in `reasons`.
+    #[serde(rename = "moreReasons")]
+    pub more_reasons: usize,
     /// The tenant the request was decided in (absent when a tenant was required).
     pub tenant: Option<Cow<'a, str>>,
 }
@@ -168,6 +172,7 @@ impl Decision<'_> {
             allowed: self.allowed,
             code: self.code,
             reasons: self.reasons.into_iter().map(Reason::into_owned).collect(),
+            more_reasons: self.more_reasons,
             tenant: self.tenant.map(|t| Cow::Owned(t.into_owned())),
         }
     }
@@ -195,7 +200,10 @@ pub struct WhoCan<'a> {
 pub struct WhoUser<'a> {
     pub id: Cow<'a, str>,
     pub username: Cow<'a, str>,
+    /// The reasons `authorize` gives this user (the most specific, at most four).
     pub reasons: Vec<Reason<'a>>,
+    #[serde(rename = "moreReasons")]
+    pub more_reasons: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -172,6 +172,66 @@ impl<'a> Collector<'a> for Vec<Reason<'a>> {
     }
 }
 
+/// How many reasons `authorize` gives; the rest are counted (`Decision::more_reasons`). A
+/// user with a thousand applying bindings would otherwise pay for a thousand reason objects in
+/// every decision through JS.
+pub const MAX_REASONS: usize = 4;
+
+/// The most specific reasons, at most [`MAX_REASONS`], and how many others applied. Most
+/// specific first: bindings on the deepest namespace, then on shallower ones, then
+/// tenant-wide bindings, then grants below the namespace (a subtree question), then the
+/// first-login role, then Instance Owner; equal ones in the routine's order (the user's own
+/// before their groups').
+#[derive(Default)]
+struct MostSpecific<'a> {
+    kept: Vec<(u32, usize, Reason<'a>)>,
+    seen: usize,
+}
+
+impl<'a> MostSpecific<'a> {
+    /// Lower is more specific.
+    fn rank(reason: &Reason<'_>) -> u32 {
+        let depth = |ns: &str| u32::try_from(ns.bytes().filter(|b| *b == b'.').count()).unwrap_or(u32::MAX);
+        match (reason.via, &reason.binding, &reason.namespace) {
+            (Via::User | Via::Group, Some(_), Some(ns)) => {
+                (namespace::MAX_NAMESPACE_DEPTH as u32).saturating_sub(depth(ns))
+            }
+            (Via::User | Via::Group, Some(_), None) => 1000,
+            (Via::User | Via::Group, None, _) => 1001,
+            (Via::DefaultRole, _, _) => 1002,
+            (Via::InstanceOwner, _, _) => 1003,
+        }
+    }
+
+    fn finish(mut self) -> (Vec<Reason<'a>>, usize) {
+        self.kept.sort_by_key(|(rank, seq, _)| (*rank, *seq));
+        let more = self.seen.saturating_sub(self.kept.len());
+        (self.kept.into_iter().map(|(_, _, reason)| reason).collect(), more)
+    }
+}
+
+impl<'a> Collector<'a> for MostSpecific<'a> {
+    const EXPLAINS: bool = true;
+    fn record(&mut self, reason: Reason<'a>) {
+        let seq = self.seen;
+        self.seen = self.seen.saturating_add(1);
+        let rank = Self::rank(&reason);
+        if self.kept.len() < MAX_REASONS {
+            self.kept.push((rank, seq, reason));
+            return;
+        }
+        // Replaces the least specific kept reason when this one is more specific.
+        let worst = self
+            .kept
+            .iter_mut()
+            .max_by_key(|(rank, seq, _)| (*rank, *seq))
+            .filter(|(worst_rank, _, _)| rank < *worst_rank);
+        if let Some(slot) = worst {
+            *slot = (rank, seq, reason);
+        }
+    }
+}
+
 /// What the routine answers: the tenant it judged in (none when it could not pick one, or
 /// when the token names no user), and the denial's code.
 struct Outcome<'a> {
@@ -453,12 +513,14 @@ impl CompiledPolicy {
     /// `authorize`: the decision with its reasons, or the denial with its code.
     pub fn authorize<'a>(&'a self, principal: &Principal, request: &Request<'a>) -> Result<Decision<'a>> {
         let ask = Ask::exact(request.permission, request.action, request.namespace);
-        let mut reasons = Vec::new();
-        let outcome = self.decide(principal, &ask, request.tenant, &mut reasons)?;
+        let mut found = MostSpecific::default();
+        let outcome = self.decide(principal, &ask, request.tenant, &mut found)?;
+        let (reasons, more_reasons) = found.finish();
         Ok(Decision {
             allowed: outcome.allowed(),
             code: outcome.denied.map_or(ALLOWED, DenyCode::code),
             reasons,
+            more_reasons,
             tenant: outcome.tenant.map(Into::into),
         })
     }
@@ -581,6 +643,7 @@ impl CompiledPolicy {
                     id: identity.id.as_str().into(),
                     username: username.as_str().into(),
                     reasons: Vec::new(),
+                    more_reasons: 0,
                 });
                 continue;
             }
@@ -588,13 +651,15 @@ impl CompiledPolicy {
                 Some(index) => self.principal_in_tenant(username, index),
                 None => self.principal_for_username(username),
             };
-            let mut found = Vec::new();
+            let mut found = MostSpecific::default();
             let ask = Ask::exact(permission, action, namespace);
             if self.decide(&principal, &ask, Some(tenant), &mut found)?.allowed() {
+                let (reasons, more_reasons) = found.finish();
                 out.users.push(WhoUser {
                     id: identity.id.as_str().into(),
                     username: username.as_str().into(),
-                    reasons: found,
+                    reasons,
+                    more_reasons,
                 });
             }
         }
@@ -873,5 +938,50 @@ fn deny_code(view: &View<'_, '_>, q: &Question<'_>) -> DenyCode {
         DenyCode::NamespaceNotCovered
     } else {
         DenyCode::NoGrant
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Collector, MAX_REASONS, MostSpecific, Reason, Via};
+
+    /// Keeping the most specific as they come is the same as ranking all of them (stably) and
+    /// taking the first, over many mixes of reasons.
+    #[test]
+    fn most_specific_keeps_the_first_of_a_stable_ranking() {
+        const NAMESPACES: [&str; 5] = ["a", "a.b", "a.b.c", "a.b.c.d", "x.y"];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |n: u64| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            usize::try_from((seed >> 33) % n).unwrap()
+        };
+        for _ in 0..2000 {
+            let count = next(12);
+            let all: Vec<Reason<'static>> = (0..count)
+                .map(|i| {
+                    let via = Via::ALL[next(4)];
+                    let bound = matches!(via, Via::User | Via::Group);
+                    Reason {
+                        via,
+                        binding: (bound && next(5) > 0).then(|| format!("#{i}").into()),
+                        namespace: (bound && next(3) > 0).then(|| NAMESPACES[next(5)].into()),
+                        tenant: "main".into(),
+                        ..Reason::default()
+                    }
+                })
+                .collect();
+            let mut found = MostSpecific::default();
+            for reason in all.clone() {
+                found.record(reason);
+            }
+            let (kept, more) = found.finish();
+            let mut ranked = all.clone();
+            ranked.sort_by_key(MostSpecific::rank);
+            ranked.truncate(MAX_REASONS);
+            assert_eq!(kept, ranked, "{all:?}");
+            assert_eq!(more, count.saturating_sub(MAX_REASONS));
+        }
     }
 }

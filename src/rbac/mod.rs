@@ -24,5 +24,6 @@ pub use decision::{
     ALLOWED, Decision, DenyCode, Matrix, NamespaceGrants, Reason, Request, UiCheck, Via, WhoCan, WhoGroup, WhoRole,
     WhoUser,
 };
+pub use evaluate::MAX_REASONS;
 pub use policy::{ModelChoice, PolicyInput};
 pub use principal::Principal;

@@ -7,7 +7,7 @@
 /**
  * @typedef {{ via: unknown, role: unknown, roleName: unknown, binding: unknown,
  *   namespace: unknown, group: unknown, tenant: unknown }} Reason
- * @typedef {{ allowed: boolean, code: unknown, reasons: Reason[], tenant: unknown }} Decision
+ * @typedef {{ allowed: boolean, code: unknown, reasons: Reason[], moreReasons: number, tenant: unknown }} Decision
  */
 
 /**
@@ -40,6 +40,7 @@ const reason = (s, via, role, roleName, binding, namespace, group, tenant) => ({
  * @param {boolean} allowed
  * @param {number} code
  * @param {number} tenant
+ * @param {number} moreReasons how many other grants apply
  * @param {number} hasReason 1 when the reason arguments carry a reason
  * @param {number} via
  * @param {number} role
@@ -50,10 +51,10 @@ const reason = (s, via, role, roleName, binding, namespace, group, tenant) => ({
  * @param {number} reasonTenant
  * @returns {Decision | null}
  */
-export function decision(d, s, allowed, code, tenant, hasReason, via, role, roleName, binding, namespace, group, reasonTenant) {
+export function decision(d, s, allowed, code, tenant, moreReasons, hasReason, via, role, roleName, binding, namespace, group, reasonTenant) {
   if (d === null) {
     const reasons = hasReason === 0 ? [] : [reason(s, via, role, roleName, binding, namespace, group, reasonTenant)];
-    return { allowed, code: s[code], reasons, tenant: s[tenant] };
+    return { allowed, code: s[code], reasons, moreReasons, tenant: s[tenant] };
   }
   try {
     const reasons = d.reasons;
@@ -71,7 +72,7 @@ export function decision(d, s, allowed, code, tenant, hasReason, via, role, role
  * @param {string} message
  */
 export function batchError(code, message) {
-  return { allowed: false, code, error: message, reasons: [] };
+  return { allowed: false, code, error: message, reasons: [], moreReasons: 0 };
 }
 
 /**

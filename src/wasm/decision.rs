@@ -20,6 +20,7 @@ extern "C" {
         allowed: bool,
         code: u32,
         tenant: u32,
+        more_reasons: u32,
         has_reason: u32,
         via: u32,
         role: u32,
@@ -167,7 +168,7 @@ impl ReasonIds {
 }
 
 /// `{ allowed, code, reasons: [{ via, role, roleName, binding, namespace, group, tenant }],
-/// tenant }`, absent values as `null`: what serializing `Decision` gives, built directly.
+/// moreReasons, tenant }`, absent values as `null`: what serializing `Decision` gives, built directly.
 fn decision_to_js(decision: &Decision<'_>, strings: &JsStrings) -> Result<JsValue, JsValue> {
     let Ok(mut table) = strings.0.try_borrow_mut() else {
         // Only re-entrance could hold the table; a fresh one answers the same.
@@ -186,6 +187,7 @@ fn decision_to_js(decision: &Decision<'_>, strings: &JsStrings) -> Result<JsValu
             decision.allowed,
             code,
             tenant,
+            u32::try_from(decision.more_reasons).unwrap_or(u32::MAX),
             u32::from(has_reason),
             via,
             role,

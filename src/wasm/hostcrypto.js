@@ -32,7 +32,9 @@ let nodeCrypto = null;
  * @param {NodeCrypto} crypto
  */
 export function useNodeCrypto(crypto) {
-  nodeCrypto = crypto;
+  // Its own references, taken now: code that later replaces node:crypto's members (a test
+  // stub, an instrumentation wrapper) must not decide verdicts.
+  nodeCrypto = Object.freeze({ __proto__: null, verify: crypto.verify, createPublicKey: crypto.createPublicKey });
 }
 
 /** Whether signatures can be checked synchronously by the host (Node). */

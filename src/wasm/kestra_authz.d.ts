@@ -204,7 +204,10 @@ export type DecisionCode =
 export interface Decision {
   allowed: boolean;
   code: DecisionCode;
+  /** The most specific grants that apply, at most four, most specific first. */
   reasons: Reason[];
+  /** How many other grants apply besides those in `reasons`. */
+  moreReasons: number;
   tenant: string | null;
 }
 
@@ -233,6 +236,7 @@ export interface BatchError {
   code: ErrorCode;
   error: string;
   reasons: [];
+  moreReasons: 0;
 }
 
 export interface MatrixOptions {
@@ -255,7 +259,7 @@ export interface WhoCan {
   /** The tenant asked about (null when a tenant was required and none was named). */
   tenant: string | null;
   /** The policy's users `authorize` allows, by username, with its reasons. */
-  users: Array<{ id: string; username: string; reasons: Reason[] }>;
+  users: Array<{ id: string; username: string; reasons: Reason[]; moreReasons: number }>;
   /** Groups with a binding that grants it: their members hold it (with access to the tenant). */
   groups: Array<{ id: string; name: string; reasons: Reason[] }>;
   /** The first-login role, when it grants it: every user the policy does not list has it. */

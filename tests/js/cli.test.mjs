@@ -138,7 +138,7 @@ test("who-can: users, groups, the first-login role", async () => {
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /users \(1\):\n  alice@example\.com \(u1\)\n    Developer \(through group g1, binding b1\) on company\.data in main\ngroups \(1\):\n  data-team \(g1\)/);
   r = await run(["who-can", "-P", "FLOW", "-A", "DELETE", "-n", "company.data.x", "-p", policy, "--no-reasons", "--json"]);
-  assert.deepEqual(JSON.parse(r.stdout).users, [{ id: "u1", username: "alice@example.com", reasons: [] }]);
+  assert.deepEqual(JSON.parse(r.stdout).users, [{ id: "u1", username: "alice@example.com", reasons: [], moreReasons: 0 }]);
   r = await run(["who-can", "-P", "FLOW", "-A", "DELETE", "-n", "company.other", "-p", policy, "--json"]);
   assert.deepEqual(JSON.parse(r.stdout).users, []);
   r = await run(["who-can", "-P", "FLOW", "-A", "DELETE"]);

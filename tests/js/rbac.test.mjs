@@ -54,6 +54,7 @@ test("authorize returns the decision with its reasons; a denial is a value", () 
     code: "ALLOWED",
     tenant: "main",
     reasons: [{ via: "user", role: "dev", roleName: "Developer", binding: "b1", namespace: "company.team", group: null, tenant: "main" }],
+    moreReasons: 0,
   });
   const sibling = authz.authorize(session, { permission: "FLOW", action: "UPDATE", namespace: "company.teamx" });
   assert.equal(sibling.allowed, false);
@@ -178,7 +179,8 @@ test("a throwing setter or getter on a prototype cannot unwind through the modul
   } finally {
     delete Array.prototype[1];
   }
-  assert.deepEqual(two.authorize(alice, asked).reasons.map((r) => r.binding), ["b1", "b2"]);
+  // The deeper binding first.
+  assert.deepEqual(two.authorize(alice, asked).reasons.map((r) => r.binding), ["b2", "b1"]);
   assert.equal(authz.authorize(session, request).reasons[0].roleName, "Developer");
   session.free();
   authz.free();
@@ -376,7 +378,7 @@ test("whoCan lists exactly whom authorize allows, with the same reasons", () => 
       const listed = who.users.find((u) => u.username === name);
       if (name === "stranger@example.com") assert.equal(decision.allowed, who.defaultRole !== null, JSON.stringify(request));
       else assert.equal(decision.allowed, listed !== undefined, `${name} ${JSON.stringify(request)}`);
-      if (listed) assert.deepEqual(listed.reasons, decision.reasons);
+      if (listed) assert.deepEqual([listed.reasons, listed.moreReasons], [decision.reasons, decision.moreReasons]);
     });
   }
   const update = authz.whoCan({ permission: "FLOW", action: "UPDATE", namespace: "company.team.data" });
@@ -387,7 +389,7 @@ test("whoCan lists exactly whom authorize allows, with the same reasons", () => 
   assert.deepEqual(authz.whoCan({ permission: "USER", action: "VIEW" }).instanceOwners, ["root@example.com"]);
   // Without reasons: the same holders, a fraction of the answer.
   const lean = authz.whoCan({ permission: "FLOW", action: "UPDATE", namespace: "company.team.data" }, { reasons: false });
-  assert.deepEqual(lean.users, [{ id: "u1", username: "alice@example.com", reasons: [] }, { id: "u2", username: "bob@example.com", reasons: [] }]);
+  assert.deepEqual(lean.users, [{ id: "u1", username: "alice@example.com", reasons: [], moreReasons: 0 }, { id: "u2", username: "bob@example.com", reasons: [], moreReasons: 0 }]);
   assert.deepEqual(lean.groups, [{ id: "g1", name: "data-team", reasons: [] }]);
   assert.throws(() => authz.whoCan({ permission: "FLOW", action: "VIEW" }, { reasons: "no" }), { code: "ERR_OPTION_INVALID" });
   assert.throws(() => authz.whoCan({ permission: "FLOW", action: "VIEW" }, { reason: false }), { code: "ERR_OPTION_INVALID" });

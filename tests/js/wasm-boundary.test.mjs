@@ -112,29 +112,30 @@ test("readRequest sees memory grown by a getter", () => {
 
 test("decision builds a decision from string indexes, then appends reasons", () => {
   const s = [null, "user", "group", "ALLOWED", "admin", "Admin", "b1", "company", "main"];
-  const d = decision(null, s, true, 3, 8, 1, 1, 4, 5, 6, 7, 0, 8);
+  const d = decision(null, s, true, 3, 8, 5, 1, 1, 4, 5, 6, 7, 0, 8);
   assert.deepEqual(d, {
     allowed: true,
     code: "ALLOWED",
     reasons: [{ via: "user", role: "admin", roleName: "Admin", binding: "b1", namespace: "company", group: null, tenant: "main" }],
+    moreReasons: 5,
     tenant: "main",
   });
-  assert.equal(decision(d, s, true, 3, 8, 1, 2, 4, 5, 0, 0, 0, 8), d);
+  assert.equal(decision(d, s, true, 3, 8, 5, 1, 2, 4, 5, 0, 0, 0, 8), d);
   assert.equal(d.reasons.length, 2);
   assert.equal(d.reasons[1].via, "group");
-  const none = decision(null, s, false, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+  const none = decision(null, s, false, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
   assert.deepEqual(none.reasons, []);
   assert.equal(none.tenant, null);
 });
 
 test("decision answers null when a setter on Array.prototype refuses a reason, and ignores setters on Object.prototype", () => {
   const s = [null, "user"];
-  const d = decision(null, s, true, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+  const d = decision(null, s, true, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
   Object.defineProperty(Array.prototype, "0", { set() { throw new Error("no"); }, configurable: true });
   Object.defineProperty(Object.prototype, "via", { set() { throw new Error("no"); }, configurable: true });
   try {
-    assert.equal(decision(d, s, true, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0), null);
-    const fresh = decision(null, s, true, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0);
+    assert.equal(decision(d, s, true, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0), null);
+    const fresh = decision(null, s, true, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0);
     assert.equal(fresh.reasons[0].via, "user");
   } finally {
     delete Array.prototype[0];
@@ -143,7 +144,7 @@ test("decision answers null when a setter on Array.prototype refuses a reason, a
 });
 
 test("batchError is an entry with the error's code and message", () => {
-  assert.deepEqual(batchError("ERR_OPTION_INVALID", "bad request"), { allowed: false, code: "ERR_OPTION_INVALID", error: "bad request", reasons: [] });
+  assert.deepEqual(batchError("ERR_OPTION_INVALID", "bad request"), { allowed: false, code: "ERR_OPTION_INVALID", error: "bad request", reasons: [], moreReasons: 0 });
 });
 
 test("makeError makes a KestraAuthzError whose members are its own, whatever the prototypes say", () => {

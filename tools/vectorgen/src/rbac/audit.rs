@@ -20,7 +20,8 @@ fn editor_policy(namespace: &str) -> Value {
 }
 
 pub fn add(s: &mut Scenarios) {
-    let denied = |code: &str| json!({"allowed": false, "code": code, "reasons": [], "tenant": "main"});
+    let denied =
+        |code: &str| json!({"allowed": false, "code": code, "reasons": [], "moreReasons": 0, "tenant": "main"});
     let mut stranger_policy = one_tenant_policy(
         "v2",
         json!([{"id": "default", "permissions": {"FLOW": ["VIEW"]}, "isDefault": true}]),
@@ -47,10 +48,57 @@ pub fn add(s: &mut Scenarios) {
             explain("SECRET", "READ", None, denied("DENIED_NO_GRANT")),
             who_can("FLOW", "UPDATE", Some("company.team.x"), json!({"tenant": "main", "defaultRole": null})),
             who_can("FLOW", "UPDATE", Some("ops"), json!({"users": [{"id": "u-alice", "username": ALICE, "reasons": [
-                {"via": "group", "role": "editor", "roleName": "editor", "binding": "b3", "namespace": "ops", "group": "g1", "tenant": "main"}]}]})),
+                {"via": "group", "role": "editor", "roleName": "editor", "binding": "b3", "namespace": "ops", "group": "g1", "tenant": "main"}], "moreReasons": 0}]})),
             diff(editor_policy("company.team"), moved.clone(), json!({"model": "crud"})),
             diff(editor_policy("company.team"), editor_policy("company.team"), json!({"model": "crud", "changes": []})),
             diff(moved, json!({"model": "v2", "tenants": {}}), json!({"error": "ERR_OPTION_INVALID"})),
+        ],
+    );
+    // Many applying grants: the four most specific, deepest first, and the count of the rest.
+    let mut many = vec![
+        user_binding("editor", None),
+        json!({"type": "GROUP", "externalId": "g1", "roleId": "editor", "namespaceId": "company.team.a"}),
+        user_binding("editor", Some("company")),
+        user_binding("editor", Some("company.team")),
+        user_binding("editor", Some("company.team.a")),
+    ];
+    many.extend((0..6).map(|_| user_binding("editor", Some("company"))));
+    let reason = |via: &str, binding: &str, namespace: &str| {
+        json!({"via": via, "role": "editor", "roleName": "editor", "binding": binding, "namespace": namespace,
+            "group": if via == "group" { json!("g1") } else { Value::Null }, "tenant": "main"})
+    };
+    s.add(
+        "authorize: the four most specific reasons, and how many more apply",
+        "",
+        one_tenant_policy(
+            "crud",
+            json!([{"id": "editor", "permissions": {"FLOW": ["READ", "UPDATE"]}}]),
+            Value::Array(many),
+        ),
+        json!({}),
+        alice(),
+        None,
+        vec![
+            super::checks::request(
+                "FLOW",
+                "UPDATE",
+                Some("company.team.a.b"),
+                None,
+                json!({"allowed": true, "code": "ALLOWED", "moreReasons": 7, "reasons": [
+                    reason("user", "#4", "company.team.a"),
+                    reason("group", "#1", "company.team.a"),
+                    reason("user", "#3", "company.team"),
+                    reason("user", "#2", "company"),
+                ]}),
+            ),
+            super::checks::request(
+                "FLOW",
+                "READ",
+                Some("elsewhere"),
+                None,
+                json!({"allowed": true, "moreReasons": 0, "reasons": [
+                    {"via": "user", "role": "editor", "roleName": "editor", "binding": "#0", "namespace": null, "group": null, "tenant": "main"}]}),
+            ),
         ],
     );
     s.add(
