@@ -216,6 +216,31 @@ for (const bindings of [100, 10_000, 100_000]) {
   }
 }
 
+// ---- many applying grants ------------------------------------------------------------------
+// alice in three groups, with 1,100 bindings that all grant the request (her own and her
+// groups', on the namespace's chain): authorize lists four and counts the rest.
+{
+  const p = policy(100_000);
+  const main = p.tenants.main;
+  main.users[0].groups = ["g0", "g1", "g2"];
+  const chain = hit.split(".").map((_, i, parts) => parts.slice(0, i + 1).join("."));
+  for (let i = 0; i < 1100; i++) {
+    main.bindings.push(i % 3 === 0
+      ? { type: "GROUP", externalId: `g${i % 3}`, roleId: "r0", namespaceId: chain[i % chain.length] }
+      : { type: "USER", externalId: "u0", roleId: "r0", namespaceId: chain[i % chain.length] });
+  }
+  const authz = new Authorizer({ issuer: ISSUER, clientId: "kestra-client", clientSecret: SECRET, jwks: "{}", policy: p });
+  const session = authz.verifyIdToken(token, { now: 1800000060 });
+  const request = { permission: "FLOW", action: "UPDATE", namespace: hit };
+  const d = authz.authorize(session, request);
+  if (!d.allowed || d.reasons.length + d.moreReasons < 1100) throw new Error(`bench: ${d.reasons.length} + ${d.moreReasons} reasons`);
+  const plain = plainEvaluator(p);
+  row(`authz.authorize, ${d.reasons.length + d.moreReasons} applying grants (4 listed), 101,100 bindings`, measure(() => authz.authorize(session, request), 20000), "plain JS", measure(() => plain("alice@example.com", "FLOW", "UPDATE", hit), 2000), "≤ 1 µs");
+  row("session.isAllowed, the same", measure(() => session.isAllowed("FLOW", "UPDATE", hit), 20000), "", undefined, "≤ 0.3 µs");
+  session.free();
+  authz.free();
+}
+
 // ---- the gateway's body reader -------------------------------------------------------------
 {
   const { kestraRoute } = require(join(pkg, "nodejs/kestra_authz.js"));

@@ -144,6 +144,11 @@ trait Collector<'a> {
     const EXPLAINS: bool;
     /// Whether a denial carries its precise code (always when the decision explains itself).
     const CODES: bool = Self::EXPLAINS;
+    /// Whether a binding's reason of this specificity (`MostSpecific::rank`) is wanted: one
+    /// that is not is only counted, never built.
+    fn wants(&mut self, _rank: u32) -> bool {
+        true
+    }
     fn record(&mut self, reason: Reason<'a>);
 }
 
@@ -191,16 +196,33 @@ struct MostSpecific<'a> {
 impl<'a> MostSpecific<'a> {
     /// Lower is more specific.
     fn rank(reason: &Reason<'_>) -> u32 {
-        let depth = |ns: &str| u32::try_from(ns.bytes().filter(|b| *b == b'.').count()).unwrap_or(u32::MAX);
-        match (reason.via, &reason.binding, &reason.namespace) {
-            (Via::User | Via::Group, Some(_), Some(ns)) => {
-                (namespace::MAX_NAMESPACE_DEPTH as u32).saturating_sub(depth(ns))
+        Self::rank_of(
+            reason.via,
+            reason.binding.is_some(),
+            reason.namespace.as_deref().map(namespace_depth),
+        )
+    }
+
+    /// The rank of a reason from what decides it: how it reached the user, whether a binding
+    /// gave it, and its namespace's depth (segments less one).
+    fn rank_of(via: Via, bound: bool, depth: Option<u32>) -> u32 {
+        match (via, bound, depth) {
+            (Via::User | Via::Group, true, Some(depth)) => {
+                (namespace::MAX_NAMESPACE_DEPTH as u32).saturating_sub(depth)
             }
-            (Via::User | Via::Group, Some(_), None) => 1000,
-            (Via::User | Via::Group, None, _) => 1001,
+            (Via::User | Via::Group, true, None) => 1000,
+            (Via::User | Via::Group, false, _) => 1001,
             (Via::DefaultRole, _, _) => 1002,
             (Via::InstanceOwner, _, _) => 1003,
         }
+    }
+
+    /// The least specific reason kept, once `MAX_REASONS` are.
+    fn worst(&self) -> Option<(u32, usize)> {
+        if self.kept.len() < MAX_REASONS {
+            return None;
+        }
+        self.kept.iter().map(|(rank, seq, _)| (*rank, *seq)).max()
     }
 
     fn finish(mut self) -> (Vec<Reason<'a>>, usize) {
@@ -212,6 +234,15 @@ impl<'a> MostSpecific<'a> {
 
 impl<'a> Collector<'a> for MostSpecific<'a> {
     const EXPLAINS: bool = true;
+    fn wants(&mut self, rank: u32) -> bool {
+        match self.worst() {
+            Some((worst, _)) if rank >= worst => {
+                self.seen = self.seen.saturating_add(1);
+                false
+            }
+            _ => true,
+        }
+    }
     fn record(&mut self, reason: Reason<'a>) {
         let seq = self.seen;
         self.seen = self.seen.saturating_add(1);
@@ -881,17 +912,18 @@ fn record_bindings<'a, C: Collector<'a>>(
     let mut any = false;
     let mut record = |b: usize| {
         let Some(meta) = index.bindings.get(b) else { return };
-        let role = index.roles.get(meta.role);
         any = true;
+        let namespace = meta.namespace.and_then(|id| index.namespaces.names.get(id as usize));
+        if !found.wants(MostSpecific::rank_of(via, true, namespace.map(|n| namespace_depth(n)))) {
+            return;
+        }
+        let role = index.roles.get(meta.role);
         found.record(Reason {
             via,
             role: role.map(|x| x.id.as_str().into()),
             role_name: role.map(|x| x.name.as_str().into()),
             binding: index.binding_id(meta).map(Into::into),
-            namespace: meta
-                .namespace
-                .and_then(|id| index.namespaces.names.get(id as usize))
-                .map(|n| n.as_str().into()),
+            namespace: namespace.map(|n| n.as_str().into()),
             group: meta
                 .group
                 .and_then(|g| index.group_ids.get(g))
@@ -919,6 +951,11 @@ fn record_bindings<'a, C: Collector<'a>>(
         }
     }
     any
+}
+
+/// A namespace's depth: its segments less one.
+fn namespace_depth(namespace: &str) -> u32 {
+    u32::try_from(namespace.bytes().filter(|b| *b == b'.').count()).unwrap_or(u32::MAX)
 }
 
 /// Why nothing granted the question.
@@ -972,9 +1009,12 @@ mod tests {
                     }
                 })
                 .collect();
+            // As the routine does: a binding's reason is built only when it is wanted.
             let mut found = MostSpecific::default();
             for reason in all.clone() {
-                found.record(reason);
+                if found.wants(MostSpecific::rank(&reason)) {
+                    found.record(reason);
+                }
             }
             let (kept, more) = found.finish();
             let mut ranked = all.clone();
