@@ -64,3 +64,28 @@ export async function startWorker(script, bindings) {
   });
   return { origin: (await mf.ready).origin, stop: () => mf.dispose() };
 }
+
+/**
+ * Runs a worker script of the repository once in workerd (miniflare), with the repository's
+ * JSON files as text modules, and answers the text of its response to one request.
+ */
+export async function fetchOnceFromWorker(script) {
+  const { Miniflare } = await import("miniflare");
+  const { join } = await import("node:path");
+  const mf = new Miniflare({
+    modules: true,
+    modulesRoot: repo,
+    scriptPath: join(repo, script),
+    modulesRules: [
+      { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
+      { type: "CompiledWasm", include: ["**/*.wasm"] },
+      { type: "Text", include: ["**/*.json"] },
+    ],
+    compatibilityDate: "2025-01-01",
+  });
+  try {
+    return await (await mf.dispatchFetch("http://worker/")).text();
+  } finally {
+    await mf.dispose();
+  }
+}

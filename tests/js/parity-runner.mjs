@@ -29,16 +29,31 @@ function attempt(fn) {
   }
 }
 
+/** One Authorizer per provider of the token vectors, made at its first case. */
+function providers(Authorizer, tokens) {
+  const made = new Map();
+  return {
+    of(c) {
+      if (!made.has(c.provider)) made.set(c.provider, new Authorizer(tokens.providers[c.provider]));
+      return made.get(c.provider);
+    },
+    free: () => made.forEach((a) => a.free()),
+  };
+}
+
+function verificationOutcome(session) {
+  const outcome = { ok: true, sub: session.subject };
+  session.free();
+  return outcome;
+}
+
 export function runVectors({ Authorizer, diffPolicies }, tokens, rbac) {
   const lines = [];
-  const authorizers = new Map();
+  const authorizers = providers(Authorizer, tokens);
   for (const c of tokens.cases) {
-    if (!authorizers.has(c.provider)) authorizers.set(c.provider, new Authorizer(tokens.providers[c.provider]));
     let outcome;
     try {
-      const session = authorizers.get(c.provider).verifyIdToken(c.token, c.options);
-      outcome = { ok: true, sub: session.subject };
-      session.free();
+      outcome = verificationOutcome(authorizers.of(c).verifyIdToken(c.token, c.options));
     } catch (e) {
       outcome = errorOutcome(e);
     }
@@ -99,14 +114,8 @@ export function runVectors({ Authorizer, diffPolicies }, tokens, rbac) {
     if (authz !== verifier) authz.free();
     verifier.free();
   }
-  for (const a of authorizers.values()) a.free();
+  authorizers.free();
   return lines;
-}
-
-function verificationOutcome(session) {
-  const outcome = { ok: true, sub: session.subject };
-  session.free();
-  return outcome;
 }
 
 /**
@@ -126,18 +135,17 @@ export async function runTokenVectorsAsync({ Authorizer }, tokens) {
   }
   try {
     const lines = [];
-    const authorizers = new Map();
+    const authorizers = providers(Authorizer, tokens);
     for (const c of tokens.cases) {
-      if (!authorizers.has(c.provider)) authorizers.set(c.provider, new Authorizer(tokens.providers[c.provider]));
       let outcome;
       try {
-        outcome = verificationOutcome(await authorizers.get(c.provider).verifyIdTokenAsync(c.token, c.options));
+        outcome = verificationOutcome(await authorizers.of(c).verifyIdTokenAsync(c.token, c.options));
       } catch (e) {
         outcome = errorOutcome(e);
       }
       lines.push({ name: c.name, outcome });
     }
-    for (const a of authorizers.values()) a.free();
+    authorizers.free();
     return { lines, hostChecks };
   } finally {
     if (subtle) subtle.verify = verify;

@@ -9,7 +9,7 @@ import { createRequire } from "node:module";
 import { readFileSync, existsSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { launchChromium, repo, serveRepo } from "./hosts.mjs";
+import { fetchOnceFromWorker, launchChromium, repo, serveRepo } from "./hosts.mjs";
 import { canonical, runVectors } from "./parity-runner.mjs";
 
 const require = createRequire(import.meta.url);
@@ -74,22 +74,5 @@ test("Deno (web build, initSync): byte-identical to native", () => {
 });
 
 test("Cloudflare workerd (miniflare, web build with initSync): byte-identical to native", async () => {
-  const { Miniflare } = await import("miniflare");
-  const mf = new Miniflare({
-    modules: true,
-    modulesRoot: repo,
-    scriptPath: join(repo, "tests/js/parity-worker.mjs"),
-    modulesRules: [
-      { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
-      { type: "CompiledWasm", include: ["**/*.wasm"] },
-      { type: "Text", include: ["**/*.json"] },
-    ],
-    compatibilityDate: "2025-01-01",
-  });
-  try {
-    const response = await mf.dispatchFetch("http://worker/");
-    assertSame("workerd", await response.text());
-  } finally {
-    await mf.dispose();
-  }
+  assertSame("workerd", await fetchOnceFromWorker("tests/js/parity-worker.mjs"));
 });
