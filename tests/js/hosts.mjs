@@ -45,23 +45,26 @@ export async function startDeno(script, env) {
   return { origin: `http://127.0.0.1:${port}`, stop: () => deno.kill() };
 }
 
-/** A worker script of the repository in workerd (miniflare), with `bindings`, on 127.0.0.1. Answers `{ origin, stop }`. */
-export async function startWorker(script, bindings) {
-  const { Miniflare } = await import("miniflare");
+/** Miniflare's options for a worker script of the repository: its modules and the .wasm. */
+async function workerOptions(script, textJson) {
   const { join } = await import("node:path");
-  const mf = new Miniflare({
+  return {
     modules: true,
     modulesRoot: repo,
     scriptPath: join(repo, script),
     modulesRules: [
       { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
       { type: "CompiledWasm", include: ["**/*.wasm"] },
+      ...(textJson ? [{ type: "Text", include: ["**/*.json"] }] : []),
     ],
     compatibilityDate: "2025-01-01",
-    bindings,
-    host: "127.0.0.1",
-    port: 0,
-  });
+  };
+}
+
+/** A worker script of the repository in workerd (miniflare), with `bindings`, on 127.0.0.1. Answers `{ origin, stop }`. */
+export async function startWorker(script, bindings) {
+  const { Miniflare } = await import("miniflare");
+  const mf = new Miniflare({ ...(await workerOptions(script, false)), bindings, host: "127.0.0.1", port: 0 });
   return { origin: (await mf.ready).origin, stop: () => mf.dispose() };
 }
 
@@ -71,18 +74,7 @@ export async function startWorker(script, bindings) {
  */
 export async function fetchOnceFromWorker(script) {
   const { Miniflare } = await import("miniflare");
-  const { join } = await import("node:path");
-  const mf = new Miniflare({
-    modules: true,
-    modulesRoot: repo,
-    scriptPath: join(repo, script),
-    modulesRules: [
-      { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
-      { type: "CompiledWasm", include: ["**/*.wasm"] },
-      { type: "Text", include: ["**/*.json"] },
-    ],
-    compatibilityDate: "2025-01-01",
-  });
+  const mf = new Miniflare(await workerOptions(script, true));
   try {
     return await (await mf.dispatchFetch("http://worker/")).text();
   } finally {
