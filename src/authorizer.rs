@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::http::decision::{Caller, HttpDecision};
 use crate::http::{HttpOptions, HttpRequest};
 use crate::rbac::{
-    CompiledPolicy, Decision, Matrix, NamespaceGrants, PolicyInput, Principal, RbacOptions, Request, UiCheck,
+    CompiledPolicy, Decision, Matrix, NamespaceGrants, PolicyInput, Principal, RbacOptions, Reason, Request, UiCheck,
 };
 use crate::time::UnixTime;
 use crate::token::alg::Alg;
@@ -512,6 +512,16 @@ impl Authorizer {
             ..*request
         };
         self.policy.authorize(&*self.principal_of(session)?, &request)
+    }
+
+    /// Every grant that applies to the request (`authorize` lists the four most specific and
+    /// counts the rest), in the decision routine's order.
+    pub fn all_reasons<'a>(&'a self, session: &'a Session, request: &Request<'a>) -> Result<Vec<Reason<'a>>> {
+        let request = Request {
+            tenant: request.tenant.or(session.tenant()),
+            ..*request
+        };
+        self.policy.all_reasons(&*self.principal_of(session)?, &request)
     }
 
     /// May the session's user (or, with `None`, an anonymous caller) make this request to

@@ -860,11 +860,18 @@ fn reasons_are_the_four_most_specific_and_the_rest_is_counted() {
         user_binding("r", Some("io.acme.data.etl")),
         user_binding("r", Some("io.acme")),
     ];
-    // Ten more on the shallowest namespace: counted, not listed.
-    bindings.extend((0..10).map(|_| user_binding("r", Some("io"))));
+    // Ten more on the shallowest namespace: counted, not listed; between them, bindings of a
+    // role without the action, which are neither.
+    for i in 0..10 {
+        bindings.push(user_binding("r", Some("io")));
+        if i % 2 == 0 {
+            bindings.push(user_binding("other", Some("io")));
+            bindings.push(user_binding("other", Some("io.acme.data.etl")));
+        }
+    }
     let a = authz(one_tenant_policy(
         "v2",
-        json!([{"id": "r", "name": "R", "permissions": {"FLOW": ["UPDATE"]}}]),
+        json!([{"id": "r", "name": "R", "permissions": {"FLOW": ["UPDATE"]}}, {"id": "other", "permissions": {"FLOW": ["VIEW"]}}]),
         Value::Array(bindings),
     ));
     let s = session(&a, ALICE);

@@ -244,7 +244,7 @@ proptest! {
     #[test]
     fn who_can_is_exactly_authorize(
         roles in prop::collection::vec(role(), 1..4),
-        bindings in prop::collection::vec((0usize..3, 0usize..4, any::<bool>(), prop::option::of(namespace())), 0..8),
+        bindings in prop::collection::vec((0usize..3, 0usize..4, any::<bool>(), prop::option::of(namespace())), 0..16),
         members in prop::collection::vec((0usize..4, 0usize..2), 0..5),
         default_role in prop::option::of(0usize..3),
         probes in prop::collection::vec(namespace(), 1..3),
@@ -293,6 +293,14 @@ proptest! {
                     (Via::InstanceOwner, _, _) => 1003,
                 };
                 prop_assert!(decision.reasons.windows(2).all(|w| rank(&w[0]) <= rank(&w[1])), "{:?}", decision.reasons);
+                // Exactly the first of every grant ranked (stably), and the count of the rest.
+                let request = Request { permission: p, action: act, namespace: ns.as_deref(), tenant: None };
+                let mut all = a.all_reasons(s, &request).unwrap();
+                let total = all.len();
+                all.sort_by_key(|r| rank(r));
+                all.truncate(kestra_authz::rbac::MAX_REASONS);
+                prop_assert_eq!(&decision.reasons, &all);
+                prop_assert_eq!(decision.more_reasons, total - decision.reasons.len());
             }
             // A group is listed exactly when one of its bindings grants it.
             for group in &who.groups {

@@ -149,6 +149,8 @@ trait Collector<'a> {
     fn wants(&mut self, _rank: u32) -> bool {
         true
     }
+    /// Counts `n` reasons that are not wanted, unbuilt.
+    fn skip(&mut self, _n: usize) {}
     fn record(&mut self, reason: Reason<'a>);
 }
 
@@ -234,6 +236,9 @@ impl<'a> MostSpecific<'a> {
 
 impl<'a> Collector<'a> for MostSpecific<'a> {
     const EXPLAINS: bool = true;
+    fn skip(&mut self, n: usize) {
+        self.seen = self.seen.saturating_add(n);
+    }
     fn wants(&mut self, rank: u32) -> bool {
         match self.worst() {
             Some((worst, _)) if rank >= worst => {
@@ -554,6 +559,16 @@ impl CompiledPolicy {
             more_reasons,
             tenant: outcome.tenant.map(Into::into),
         })
+    }
+
+    /// Every grant that applies to the request, in the decision routine's order, where
+    /// `authorize` gives the four most specific and counts the rest: for tools that audit
+    /// one decision in full. Its cost grows with the grants that apply.
+    pub fn all_reasons<'a>(&'a self, principal: &Principal, request: &Request<'a>) -> Result<Vec<Reason<'a>>> {
+        let ask = Ask::exact(request.permission, request.action, request.namespace);
+        let mut found = Vec::new();
+        self.decide(principal, &ask, request.tenant, &mut found)?;
+        Ok(found)
     }
 
     /// Who `authorize` allows `permission` / `action` on `namespace` in `tenant`, from the
@@ -908,49 +923,75 @@ fn record_bindings<'a, C: Collector<'a>>(
     found: &mut C,
 ) -> bool {
     let r = &q.resolved;
-    let role_has = |b: &BindingMeta| index.roles.get(b.role).is_some_and(|role| q.wanted.within(&role.keys));
+    let role_grants = |role: usize| index.roles.get(role).is_some_and(|role| q.wanted.within(&role.keys));
     let mut any = false;
-    let mut record = |b: usize| {
-        let Some(meta) = index.bindings.get(b) else { return };
-        any = true;
-        let namespace = meta.namespace.and_then(|id| index.namespaces.names.get(id as usize));
-        if !found.wants(MostSpecific::rank_of(via, true, namespace.map(|n| namespace_depth(n)))) {
-            return;
-        }
-        let role = index.roles.get(meta.role);
-        found.record(Reason {
-            via,
-            role: role.map(|x| x.id.as_str().into()),
-            role_name: role.map(|x| x.name.as_str().into()),
-            binding: index.binding_id(meta).map(Into::into),
-            namespace: namespace.map(|n| n.as_str().into()),
-            group: meta
-                .group
-                .and_then(|g| index.group_ids.get(g))
-                .map(|g| g.as_str().into()),
-            tenant: view.tenant.into(),
-        });
-    };
     if q.wanted.within(&grants.tenant_wide) {
         for b in &grants.tenant_wide_bindings {
             if let Some(meta) = index.bindings.get(*b)
-                && role_has(meta)
+                && role_grants(meta.role)
                 && (meta.namespace.is_none() || r.scope == Scope::Tenant)
             {
-                record(*b);
-            }
-        }
-    }
-    for id in chain {
-        if let Some(entry) = grants.namespaces.get(id).filter(|e| q.wanted.within(&e.direct)) {
-            for b in grants.namespaces.bindings(entry) {
-                if index.bindings.get(*b).is_some_and(role_has) {
-                    record(*b);
+                any = true;
+                let namespace = meta.namespace.and_then(|id| index.namespaces.names.get(id as usize));
+                if found.wants(MostSpecific::rank_of(via, true, namespace.map(|n| namespace_depth(n)))) {
+                    found.record(binding_reason(view, index, via, meta));
                 }
             }
         }
     }
+    for id in chain {
+        let Some(entry) = grants.namespaces.get(id).filter(|e| q.wanted.within(&e.direct)) else {
+            continue;
+        };
+        // Every binding here has the same namespace, so the same rank: once the collector
+        // wants no more of it, the rest are counted, from the entry's roles when it has them.
+        let depth = index.namespaces.names.get(*id as usize).map(|n| namespace_depth(n));
+        let rank = MostSpecific::rank_of(via, true, depth);
+        let mut left: Option<usize> = grants.namespaces.role_counts(entry).map(|counts| {
+            counts
+                .iter()
+                .filter(|(role, _)| role_grants(*role as usize))
+                .map(|(_, count)| *count as usize)
+                .sum()
+        });
+        for b in grants.namespaces.bindings(entry) {
+            if left == Some(0) {
+                break;
+            }
+            let Some(meta) = index.bindings.get(*b).filter(|meta| role_grants(meta.role)) else {
+                continue;
+            };
+            any = true;
+            left = left.map(|n| n.saturating_sub(1));
+            if found.wants(rank) {
+                found.record(binding_reason(view, index, via, meta));
+            } else if let Some(rest) = left {
+                found.skip(rest);
+                break;
+            }
+        }
+    }
     any
+}
+
+/// The reason a binding gives.
+fn binding_reason<'a>(view: &View<'a, '_>, index: &'a TenantIndex, via: Via, meta: &'a BindingMeta) -> Reason<'a> {
+    let role = index.roles.get(meta.role);
+    Reason {
+        via,
+        role: role.map(|x| x.id.as_str().into()),
+        role_name: role.map(|x| x.name.as_str().into()),
+        binding: index.binding_id(meta).map(Into::into),
+        namespace: meta
+            .namespace
+            .and_then(|id| index.namespaces.names.get(id as usize))
+            .map(|n| n.as_str().into()),
+        group: meta
+            .group
+            .and_then(|g| index.group_ids.get(g))
+            .map(|g| g.as_str().into()),
+        tenant: view.tenant.into(),
+    }
 }
 
 /// A namespace's depth: its segments less one.

@@ -63,6 +63,9 @@ pub(crate) struct NamespaceEntry {
     /// The bindings on exactly this namespace: `start..end` of the principal's
     /// `namespace_bindings` (one list per principal, not one per namespace).
     pub(crate) bindings: (u32, u32),
+    /// For an entry of more bindings than `authorize` lists reasons: `start..end` of the
+    /// table's `role_counts`, how many of its bindings each role has (empty otherwise).
+    pub(crate) role_counts: (u32, u32),
 }
 
 /// The namespaces a tenant's bindings name, with all their ancestors, numbered once: the
@@ -123,6 +126,9 @@ pub(crate) struct NamespaceTable {
     pub(crate) entries: Vec<(u32, NamespaceEntry)>,
     /// Binding indexes, each entry's as one run.
     pub(crate) bindings: Vec<usize>,
+    /// (role index, bindings with it) of the entries with many bindings, each entry's as one
+    /// run: `authorize` counts the reasons it does not list from these.
+    pub(crate) role_counts: Vec<(u32, u32)>,
 }
 
 impl NamespaceTable {
@@ -136,6 +142,13 @@ impl NamespaceTable {
     pub(crate) fn bindings(&self, entry: &NamespaceEntry) -> &[usize] {
         let (start, end) = entry.bindings;
         self.bindings.get(start as usize..end as usize).unwrap_or_default()
+    }
+    /// How many of the entry's bindings each role has, when counted (entries with many).
+    pub(crate) fn role_counts(&self, entry: &NamespaceEntry) -> Option<&[(u32, u32)]> {
+        let (start, end) = entry.role_counts;
+        self.role_counts
+            .get(start as usize..end as usize)
+            .filter(|counts| !counts.is_empty())
     }
 }
 
@@ -211,6 +224,8 @@ impl Grants {
             .count();
         let mut entries: Vec<(u32, NamespaceEntry)> = Vec::with_capacity(distinct.saturating_add(1));
         let mut bindings: Vec<usize> = Vec::with_capacity(self.staged.len());
+        // Each binding's role, beside `bindings`, for the counts below.
+        let mut binding_roles: Vec<usize> = Vec::with_capacity(self.staged.len());
         for (id, i, own) in rows {
             let Some(staged) = self.staged.get(i) else { continue };
             let Some(keys) = roles.get(staged.role).map(|r| &r.namespace_keys) else {
@@ -230,11 +245,37 @@ impl Grants {
                 if own {
                     entry.direct.union_with(keys);
                     bindings.push(staged.binding);
+                    binding_roles.push(staged.role);
                     entry.bindings.1 = at.saturating_add(1);
                 }
             }
         }
-        self.namespaces = NamespaceTable { entries, bindings };
+        let mut role_counts: Vec<(u32, u32)> = Vec::new();
+        let mut roles: Vec<usize> = Vec::new();
+        for (_, entry) in &mut entries {
+            let (start, end) = entry.bindings;
+            if (end.saturating_sub(start) as usize) <= crate::rbac::MAX_REASONS {
+                continue;
+            }
+            roles.clear();
+            roles.extend_from_slice(binding_roles.get(start as usize..end as usize).unwrap_or_default());
+            roles.sort_unstable();
+            let from = u32::try_from(role_counts.len()).unwrap_or(u32::MAX);
+            for run in roles.chunk_by(|a, b| a == b) {
+                if let Some(role) = run.first() {
+                    role_counts.push((
+                        u32::try_from(*role).unwrap_or(u32::MAX),
+                        u32::try_from(run.len()).unwrap_or(u32::MAX),
+                    ));
+                }
+            }
+            entry.role_counts = (from, u32::try_from(role_counts.len()).unwrap_or(u32::MAX));
+        }
+        self.namespaces = NamespaceTable {
+            entries,
+            bindings,
+            role_counts,
+        };
         self.staged = Vec::new();
     }
 }
