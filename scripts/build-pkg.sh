@@ -9,10 +9,18 @@ export PATH="$HOME/.cargo/bin:$PATH"
 # builds a package that verifies RS*/PS* only.
 cargo build --quiet --profile wasm --target wasm32-unknown-unknown "$@"
 wasm="${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/wasm/kestra_authz.wasm"
+# The front-end module: no RSA or ECDSA arithmetic (the host's WebCrypto, through
+# verifyIdTokenAsync), no explain / diffPolicies (audit), no authorizeHttp / kestraRoute
+# (gateway), the configuration as JSON only (no YAML reader). Its own target directory, so the
+# two feature sets do not rebuild each other.
+lite_target="${CARGO_TARGET_DIR:-target}/lite"
+CARGO_TARGET_DIR="$lite_target" cargo build --quiet --profile wasm-lite --target wasm32-unknown-unknown \
+  --no-default-features --features hmac,eddsa
 rm -rf pkg
 for target in nodejs web bundler; do
   wasm-bindgen --target "$target" --remove-name-section --out-dir "pkg/$target" "$wasm"
 done
+wasm-bindgen --target web --remove-name-section --out-dir pkg/lite "$lite_target/wasm32-unknown-unknown/wasm-lite/kestra_authz.wasm"
 # wasm-bindgen's string glue writes whatever it is handed into wasm memory as if it were a
 # string; a number or an object corrupts memory, and wasm-bindgen has no option to check. The
 # `&str` arguments (the hot UI checks) get a NUL in place of a non-string, which the Rust side
@@ -21,7 +29,7 @@ done
 # (a non-string argument must throw ERR_OPTION_INVALID), so a wasm-bindgen upgrade cannot
 # silently drop it.
 guard='    if (typeof arg !== "string") arg = "\0";'
-for glue in pkg/nodejs/kestra_authz.js pkg/web/kestra_authz.js pkg/bundler/kestra_authz_bg.js; do
+for glue in pkg/nodejs/kestra_authz.js pkg/web/kestra_authz.js pkg/bundler/kestra_authz_bg.js pkg/lite/kestra_authz.js; do
   sed -i "s/^function passStringToWasm0(arg, malloc, realloc) {\$/&\n${guard//\\/\\\\}/" "$glue"
   if [ "$(grep -cF "$guard" "$glue")" != 1 ]; then
     echo "build-pkg: could not guard passStringToWasm0 in $glue" >&2
@@ -46,6 +54,7 @@ done
 printf '{ "type": "commonjs" }\n' > pkg/nodejs/package.json
 printf '{ "type": "module" }\n' > pkg/web/package.json
 printf '{ "type": "module" }\n' > pkg/bundler/package.json
+printf '{ "type": "module" }\n' > pkg/lite/package.json
 version=$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)
 cat > pkg/package.json <<JSON
 {
@@ -66,16 +75,19 @@ cat > pkg/package.json <<JSON
     },
     "./remote": { "types": "./remote.d.ts", "default": "./remote.js" },
     "./web": "./web/kestra_authz.js",
+    "./lite": { "types": "./lite/kestra_authz.d.ts", "default": "./lite/kestra_authz.js" },
     "./node": "./nodejs/kestra_authz.js"
   },
   "type": "module",
   "bin": { "kestra-authz": "./cli.js" },
   "engines": { "node": "^20.19.0 || >=22.12.0" },
-  "files": ["nodejs/", "web/", "bundler/", "remote.js", "remote.d.ts", "cli.js", "README.md"]
+  "files": ["nodejs/", "web/", "bundler/", "lite/", "remote.js", "remote.d.ts", "cli.js", "README.md"]
 }
 JSON
 cp js/README.md js/remote.js js/remote.d.ts js/cli.js pkg/
 chmod +x pkg/cli.js
 raw=$(stat -c %s pkg/web/kestra_authz_bg.wasm)
 gz=$(gzip -9 -c pkg/web/kestra_authz_bg.wasm | wc -c)
-echo "build-pkg: pkg/ ready; kestra_authz_bg.wasm is $raw bytes, $gz gzip -9"
+lite_raw=$(stat -c %s pkg/lite/kestra_authz_bg.wasm)
+lite_gz=$(gzip -9 -c pkg/lite/kestra_authz_bg.wasm | wc -c)
+echo "build-pkg: pkg/ ready; kestra_authz_bg.wasm is $raw bytes, $gz gzip -9; the front-end build (lite/) $lite_raw bytes, $lite_gz gzip -9"

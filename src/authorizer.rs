@@ -3,7 +3,9 @@
 
 use crate::config::{Finding, FindingCode, KestraConfig};
 use crate::error::{Error, Result};
+#[cfg(feature = "gateway")]
 use crate::http::decision::{Caller, HttpDecision};
+#[cfg(feature = "gateway")]
 use crate::http::{HttpOptions, HttpRequest};
 use crate::rbac::{
     CompiledPolicy, Decision, Matrix, NamespaceGrants, PolicyInput, Principal, RbacOptions, Reason, Request, UiCheck,
@@ -529,6 +531,7 @@ impl Authorizer {
     /// policy's model (`crate::http`), and each is decided; the answer carries an HTTP
     /// status (200, 401 or 403) and, where the request does not name its namespace, what the
     /// host must look up.
+    #[cfg(feature = "gateway")]
     pub fn authorize_http(
         &self,
         session: Option<&Session>,
@@ -558,6 +561,7 @@ impl Authorizer {
 
     /// `authorize`'s decision, and for a denial what nearly grants it and the changes that
     /// would (smallest first). The request's tenant defaults to the session's.
+    #[cfg(feature = "audit")]
     pub fn explain<'a>(&'a self, session: &'a Session, request: &Request<'a>) -> Result<crate::audit::Explanation<'a>> {
         let request = Request {
             tenant: request.tenant.or(session.tenant()),
@@ -568,6 +572,7 @@ impl Authorizer {
 
     /// What changing this Authorizer's policy (and configuration) to `after`'s does to
     /// people's access: see [`crate::audit::diff_policies`].
+    #[cfg(feature = "audit")]
     pub fn diff(&self, after: &Authorizer) -> Result<crate::audit::PolicyDiff> {
         crate::audit::diff_policies(&self.policy, &after.policy)
     }

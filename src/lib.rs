@@ -13,10 +13,12 @@
     )
 )]
 
+#[cfg(feature = "audit")]
 pub mod audit;
 pub mod authorizer;
 pub mod config;
 pub mod error;
+#[cfg(feature = "gateway")]
 pub mod http;
 mod json;
 mod options;

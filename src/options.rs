@@ -156,6 +156,7 @@ fn model_choice(name: Option<&str>) -> Result<Option<ModelChoice>> {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(not(feature = "audit"), allow(dead_code))]
 struct RawPolicySetup {
     #[serde(rename = "kestraConfig")]
     _kestra_config: Option<IgnoredAny>,
@@ -167,6 +168,7 @@ struct RawPolicySetup {
 
 /// What compiles a policy without verifying tokens (`diffPolicies`): `{ kestraConfig, model,
 /// usernameClaim, defaultTenant, placeholders }`, each optional; unknown members are errors.
+#[cfg_attr(not(feature = "audit"), allow(dead_code))]
 pub(crate) fn policy_setup(value: &Value) -> Result<(KestraConfig, RbacOptions)> {
     if value.is_null() {
         return Ok((KestraConfig::default(), RbacOptions::default()));

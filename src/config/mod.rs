@@ -5,6 +5,7 @@
 mod findings;
 mod properties;
 mod yaml;
+#[cfg(feature = "yaml")]
 mod yaml11;
 
 use crate::error::{Error, Result};
@@ -79,8 +80,29 @@ impl KestraConfig {
 
     /// As `parse`, resolving `${...}` placeholders from `placeholders`.
     pub fn parse_with(text: &str, placeholders: &Placeholders) -> Result<Self> {
-        let documents = yaml::parse(&yaml::dedent(text))?;
-        Self::from_documents(&documents, placeholders)
+        #[cfg(feature = "yaml")]
+        {
+            let documents = yaml::parse(&yaml::dedent(text))?;
+            Self::from_documents(&documents, placeholders)
+        }
+        // A build without the YAML reader (Cargo feature `yaml`) takes JSON text, a subset.
+        #[cfg(not(feature = "yaml"))]
+        {
+            if text.len() > MAX_YAML_BYTES {
+                return Err(Error::InputTooLarge {
+                    what: "configuration",
+                    size: text.len(),
+                    max: MAX_YAML_BYTES,
+                });
+            }
+            match serde_json::from_str::<Value>(text) {
+                Ok(value) => Self::from_json_with(&value, placeholders),
+                Err(_) => Err(Error::config(
+                    "",
+                    "this build reads the configuration as JSON (an object or its text), not YAML: pass kestraConfig as an object, or use the default build",
+                )),
+            }
+        }
     }
 
     /// Reads a configuration given as a JSON-shaped object (the same tree as the YAML).

@@ -6,15 +6,21 @@
 //! bytes that anchors and aliases may copy. Every step is linear in the text: keys are checked
 //! for repeats with a set, and anchors remember their expanded weight and height.
 
+#[cfg(feature = "yaml")]
 use super::yaml11::{self, Integer, Plain};
+#[cfg(feature = "yaml")]
 use crate::error::{Error, Result};
+#[cfg(feature = "yaml")]
 use rustc_hash::{FxHashMap, FxHashSet};
+#[cfg(feature = "yaml")]
 use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 
 pub const MAX_YAML_BYTES: usize = 256 * 1024;
 /// The deepest tree, counted after aliases are expanded.
 pub(crate) const MAX_DEPTH: usize = 64;
+#[cfg(feature = "yaml")]
 const MAX_NODES: usize = 100_000;
+#[cfg(feature = "yaml")]
 /// Text the tree may hold once aliases are expanded (anchored copies included): sixteen times
 /// the largest document.
 const MAX_EXPANDED_BYTES: usize = 16 * MAX_YAML_BYTES;
@@ -54,6 +60,7 @@ impl Node {
     }
 
     /// The plain `<<` scalar: as a key, a merge (also when reached through an alias).
+    #[cfg(feature = "yaml")]
     fn is_merge_key(&self) -> bool {
         matches!(self, Node::Scalar { text, plain: true, .. } if text == "<<")
     }
@@ -71,6 +78,7 @@ fn is_null(text: &str) -> bool {
     matches!(text, "" | "~" | "null" | "Null" | "NULL")
 }
 
+#[cfg(feature = "yaml")]
 /// What a node costs to copy: its nodes and the bytes of its scalars.
 #[derive(Clone, Copy, Default)]
 struct Weight {
@@ -78,6 +86,7 @@ struct Weight {
     bytes: usize,
 }
 
+#[cfg(feature = "yaml")]
 impl Weight {
     fn of_scalar(text: &str) -> Weight {
         Weight {
@@ -93,6 +102,7 @@ impl Weight {
     }
 }
 
+#[cfg(feature = "yaml")]
 /// A finished node with what an alias to it costs: its weight and its height; and whether
 /// it merges (a mapping with `<<`, or a list holding one).
 #[derive(Clone)]
@@ -103,18 +113,21 @@ struct Built {
     merges: bool,
 }
 
+#[cfg(feature = "yaml")]
 /// A mapping's entries as written: pairs, and merges where their `<<` stood.
 enum Entry {
     Pair(String, Node),
     Merge(Vec<Node>),
 }
 
+#[cfg(feature = "yaml")]
 enum Pending {
     None,
     Key(String),
     Merge,
 }
 
+#[cfg(feature = "yaml")]
 enum Frame {
     Seq {
         items: Vec<Node>,
@@ -133,6 +146,7 @@ enum Frame {
     },
 }
 
+#[cfg(feature = "yaml")]
 struct Builder {
     stack: Vec<Frame>,
     anchors: FxHashMap<usize, Built>,
@@ -140,10 +154,12 @@ struct Builder {
     spent: Weight,
 }
 
+#[cfg(feature = "yaml")]
 fn invalid(reason: impl Into<String>) -> Error {
     Error::config("", reason)
 }
 
+#[cfg(feature = "yaml")]
 /// How a tag makes a scalar read (SnakeYAML's constructors for the core tags).
 enum ScalarTag {
     /// No tag: resolved as a plain scalar.
@@ -162,6 +178,7 @@ enum ScalarTag {
     Float,
 }
 
+#[cfg(feature = "yaml")]
 fn scalar_tag(tag: Option<&Tag>) -> Result<ScalarTag> {
     match tag {
         None => Ok(ScalarTag::Resolve),
@@ -185,6 +202,7 @@ fn scalar_tag(tag: Option<&Tag>) -> Result<ScalarTag> {
     }
 }
 
+#[cfg(feature = "yaml")]
 fn collection_tag(tag: Option<&Tag>, expected: &str) -> Result<()> {
     match tag {
         None => Ok(()),
@@ -196,6 +214,7 @@ fn collection_tag(tag: Option<&Tag>, expected: &str) -> Result<()> {
     }
 }
 
+#[cfg(feature = "yaml")]
 /// A scalar event as a node.
 fn scalar(value: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<Node> {
     let plain = style == ScalarStyle::Plain;
@@ -258,6 +277,7 @@ fn scalar(value: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<Node> {
     })
 }
 
+#[cfg(feature = "yaml")]
 impl Builder {
     /// Adds what a node, an alias's copy or an anchor's copy costs, within the bounds.
     fn spend(&mut self, weight: Weight) -> Result<()> {
@@ -356,6 +376,7 @@ impl Builder {
     }
 }
 
+#[cfg(feature = "yaml")]
 /// A mapping's entries as SnakeYAML leaves them (`SafeConstructor.mergeNode`): in written
 /// order with each merge's entries where its `<<` stood; a written key replaces a merged one
 /// in the merged one's place; among merged keys the first wins.
@@ -403,6 +424,7 @@ fn merged(entries: Vec<Entry>, any_merge: bool) -> Node {
     Node::Map(values)
 }
 
+#[cfg(feature = "yaml")]
 /// Parses YAML text into its documents.
 pub(crate) fn parse(text: &str) -> Result<Vec<Node>> {
     if text.len() > MAX_YAML_BYTES {
@@ -517,6 +539,7 @@ pub(crate) fn parse(text: &str) -> Result<Vec<Node>> {
     Ok(b.documents)
 }
 
+#[cfg(feature = "yaml")]
 /// Brings pasted snippets to the top level. Each run of lines starts at a line indented less
 /// than the run before it, and loses that line's indentation: the authentik guide indents its
 /// `micronaut:` block by 8 spaces and its `kestra:` block by none, and pasting both one after

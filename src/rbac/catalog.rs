@@ -442,6 +442,7 @@ impl KeySet {
         self.0.iter().zip(other.0.iter()).any(|(a, b)| a & b != 0)
     }
     /// The keys in one set and not the other.
+    #[cfg_attr(not(feature = "audit"), allow(dead_code))]
     pub(crate) fn symmetric_difference(&self, other: &KeySet) -> KeySet {
         let mut out = *self;
         for (a, b) in out.0.iter_mut().zip(other.0.iter()) {
@@ -450,6 +451,7 @@ impl KeySet {
         out
     }
     /// How many keys the set holds.
+    #[cfg_attr(not(feature = "audit"), allow(dead_code))]
     pub(crate) fn len(&self) -> u32 {
         self.0.iter().map(|w| w.count_ones()).fold(0, u32::saturating_add)
     }

@@ -36,6 +36,7 @@ pub(crate) struct DefaultRole {
     pub(crate) tenant: Option<String>,
     /// Written in CRUD names in a 2.0 policy: read through the migration table, so a change
     /// to it is written in CRUD names too.
+    #[cfg_attr(not(feature = "audit"), allow(dead_code))]
     pub(crate) migrated: bool,
 }
 

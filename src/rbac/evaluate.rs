@@ -491,6 +491,7 @@ impl CompiledPolicy {
     }
 
     /// The tenant a request that names none is decided in; `None` when one is required.
+    #[cfg_attr(not(feature = "audit"), allow(dead_code))]
     pub(crate) fn unnamed_tenant(&self) -> Option<&str> {
         self.tenant(None).ok().and_then(std::result::Result::ok)
     }
@@ -873,6 +874,7 @@ fn chain_in<'b>(
 /// Whether one grant table answers a resolved request as `authorize` asks it: tenant-wide, or
 /// on the namespace or an ancestor. (Tenant access and the first-login role are not a
 /// table's: the caller's.)
+#[cfg_attr(not(feature = "audit"), allow(dead_code))]
 pub(crate) fn table_answers(index: &TenantIndex, grants: &Grants, resolved: &Resolved<'_>) -> bool {
     let q = Question {
         resolved: *resolved,

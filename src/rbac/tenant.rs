@@ -51,6 +51,7 @@ pub(crate) struct BindingMeta {
     /// The group slot for group bindings.
     pub(crate) group: Option<usize>,
     /// The user slot for user bindings.
+    #[cfg_attr(not(feature = "audit"), allow(dead_code))]
     pub(crate) user: Option<usize>,
 }
 

@@ -34,24 +34,27 @@ pub struct PublicKey {
     pub(crate) host_jwk: Value,
 }
 
-/// A verification key, ready to use: built once, when the JWKS is loaded. Only the families
-/// this build has (Cargo features) exist.
+/// A verification key, ready to use: built once, when the JWKS is loaded. A build without a
+/// family's arithmetic (Cargo features `rsa`, `ecdsa`) keeps what the checks before the
+/// signature need, and leaves the signature to the host's crypto (verifyIdTokenAsync).
 #[derive(Clone)]
 pub(crate) enum KeyMaterial {
     #[cfg(feature = "rsa")]
     Rsa(Box<super::signature::RsaKey>),
+    /// The modulus, big-endian, without leading zeros.
+    #[cfg(not(feature = "rsa"))]
+    HostRsa(Box<[u8]>),
     #[cfg(feature = "ecdsa")]
     P256(Box<p256::ecdsa::VerifyingKey>),
     #[cfg(feature = "ecdsa")]
     P384(Box<p384::ecdsa::VerifyingKey>),
     #[cfg(feature = "ecdsa")]
     P521(Box<p521::ecdsa::VerifyingKey>),
+    /// An EC key whose point the host checks when it imports it.
+    #[cfg(not(feature = "ecdsa"))]
+    HostEc(Curve),
     #[cfg(feature = "eddsa")]
     Ed25519(Box<ed25519_dalek::VerifyingKey>),
-    /// A build with no public-key family has no key material at all (uninhabited).
-    #[cfg(not(any(feature = "rsa", feature = "ecdsa", feature = "eddsa")))]
-    #[allow(dead_code)]
-    None(std::convert::Infallible),
 }
 
 impl PublicKey {
@@ -59,16 +62,18 @@ impl PublicKey {
         match &self.material {
             #[cfg(feature = "rsa")]
             KeyMaterial::Rsa(_) => Family::Rsa,
+            #[cfg(not(feature = "rsa"))]
+            KeyMaterial::HostRsa(_) => Family::Rsa,
             #[cfg(feature = "ecdsa")]
             KeyMaterial::P256(_) => Family::Ec(Curve::P256),
             #[cfg(feature = "ecdsa")]
             KeyMaterial::P384(_) => Family::Ec(Curve::P384),
             #[cfg(feature = "ecdsa")]
             KeyMaterial::P521(_) => Family::Ec(Curve::P521),
+            #[cfg(not(feature = "ecdsa"))]
+            KeyMaterial::HostEc(curve) => Family::Ec(*curve),
             #[cfg(feature = "eddsa")]
             KeyMaterial::Ed25519(_) => Family::Ed25519,
-            #[cfg(not(any(feature = "rsa", feature = "ecdsa", feature = "eddsa")))]
-            KeyMaterial::None(never) => match *never {},
         }
     }
 
@@ -356,7 +361,10 @@ fn rsa_key(jwk: &Map<String, Value>) -> std::result::Result<Option<KeyMaterial>,
         Ok(Some(KeyMaterial::Rsa(Box::new(key))))
     }
     #[cfg(not(feature = "rsa"))]
-    Ok(None)
+    {
+        let _ = e_digits;
+        Ok(Some(KeyMaterial::HostRsa(n_digits.into())))
+    }
 }
 
 fn ed25519_key(jwk: &Map<String, Value>) -> std::result::Result<Option<KeyMaterial>, String> {
@@ -416,7 +424,7 @@ fn ec_key(jwk: &Map<String, Value>) -> std::result::Result<Option<KeyMaterial>, 
     }
     #[cfg(not(feature = "ecdsa"))]
     {
-        let _ = (curve, sec1);
-        Ok(None)
+        let _ = sec1;
+        Ok(Some(KeyMaterial::HostEc(curve)))
     }
 }

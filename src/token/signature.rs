@@ -22,6 +22,14 @@ pub(crate) fn verify(alg: Alg, key: VerifyKey<'_>, message: &[u8], signature: &[
     precheck(alg, &key, signature)?;
     let verified = match key {
         VerifyKey::Secret(secret) => verify_hmac(alg, &secret.0, message, signature),
+        VerifyKey::Public(public) if !arithmetic_built(public.family()) => {
+            return Err(Error::NotSupported {
+                what: format!(
+                    "{} by this build's own arithmetic: it leaves the signature to the host's crypto (verifyIdTokenAsync)",
+                    alg.name()
+                ),
+            });
+        }
         VerifyKey::Public(public) => verify_public(alg, &public.material, message, signature),
     };
     if verified { Ok(()) } else { Err(Error::SignatureInvalid) }
@@ -43,7 +51,6 @@ pub(crate) fn precheck(alg: Alg, key: &VerifyKey<'_>, signature: &[u8]) -> Resul
     if fits { Ok(()) } else { Err(Error::SignatureInvalid) }
 }
 
-#[cfg_attr(not(feature = "ecdsa"), allow(unused_variables))]
 fn ecdsa_scalars_in_range(key: &KeyMaterial, signature: &[u8]) -> bool {
     // `from_slice` refuses r or s equal to zero or not below the group order.
     match key {
@@ -53,21 +60,55 @@ fn ecdsa_scalars_in_range(key: &KeyMaterial, signature: &[u8]) -> bool {
         KeyMaterial::P384(_) => p384::ecdsa::Signature::from_slice(signature).is_ok(),
         #[cfg(feature = "ecdsa")]
         KeyMaterial::P521(_) => p521::ecdsa::Signature::from_slice(signature).is_ok(),
+        #[cfg(not(feature = "ecdsa"))]
+        KeyMaterial::HostEc(curve) => {
+            let (r, s) = signature.split_at(signature.len() / 2);
+            let order = curve_order(*curve);
+            [r, s]
+                .iter()
+                .all(|x| x.len() == order.len() && x.iter().any(|b| *b != 0) && *x < order)
+        }
         #[allow(unreachable_patterns)]
         _ => false,
     }
 }
 
-#[cfg_attr(not(feature = "rsa"), allow(unused_variables))]
-fn rsa_signature_in_range(key: &KeyMaterial, signature: &[u8]) -> bool {
-    match key {
-        // Both are big-endian of the modulus's length (no leading zero byte in it), so the
-        // byte order is the numeric order.
-        #[cfg(feature = "rsa")]
-        KeyMaterial::Rsa(key) => signature.len() == key.len && signature < key.modulus_bytes.as_slice(),
-        #[allow(unreachable_patterns)]
-        _ => false,
+/// The group orders of P-256, P-384 and P-521 (SEC 2 §2.4.2, 2.5.1, 2.6.1), big-endian in the
+/// signature's scalar length: what `r` and `s` must stay below when no curve crate is built.
+#[cfg_attr(feature = "ecdsa", allow(dead_code))]
+fn curve_order(curve: super::alg::Curve) -> &'static [u8] {
+    use super::alg::Curve;
+    match curve {
+        Curve::P256 => &[
+            0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xbc, 0xe6,
+            0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51,
+        ],
+        Curve::P384 => &[
+            0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+            0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xc7, 0x63, 0x4d, 0x81, 0xf4, 0x37, 0x2d, 0xdf, 0x58, 0x1a, 0x0d, 0xb2,
+            0x48, 0xb0, 0xa7, 0x7a, 0xec, 0xec, 0x19, 0x6a, 0xcc, 0xc5, 0x29, 0x73,
+        ],
+        Curve::P521 => &[
+            0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+            0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfa, 0x51, 0x86,
+            0x87, 0x83, 0xbf, 0x2f, 0x96, 0x6b, 0x7f, 0xcc, 0x01, 0x48, 0xf7, 0x09, 0xa5, 0xd0, 0x3b, 0xb5, 0xc9, 0xb8,
+            0x89, 0x9c, 0x47, 0xae, 0xbb, 0x6f, 0xb7, 0x1e, 0x91, 0x38, 0x64, 0x09,
+        ],
     }
+}
+
+fn rsa_signature_in_range(key: &KeyMaterial, signature: &[u8]) -> bool {
+    // Both are big-endian of the modulus's length (no leading zero byte in it), so the byte
+    // order is the numeric order.
+    let modulus: &[u8] = match key {
+        #[cfg(feature = "rsa")]
+        KeyMaterial::Rsa(key) => key.modulus_bytes.as_slice(),
+        #[cfg(not(feature = "rsa"))]
+        KeyMaterial::HostRsa(modulus) => modulus,
+        #[allow(unreachable_patterns)]
+        _ => return false,
+    };
+    signature.len() == modulus.len() && signature < modulus
 }
 
 // Builds without some families do not read every argument.
@@ -100,8 +141,9 @@ fn verify_public(alg: Alg, key: &KeyMaterial, message: &[u8], signature: &[u8]) 
             // RFC 8032 with the checks of `verify_strict`: no small-order keys, canonical S.
             ed25519_dalek::Signature::from_slice(signature).is_ok_and(|s| key.verify_strict(message, &s).is_ok())
         }
-        #[cfg(not(any(feature = "rsa", feature = "ecdsa", feature = "eddsa")))]
-        KeyMaterial::None(never) => match *never {},
+        // Refused by `verify` before: the host's crypto checks these.
+        #[allow(unreachable_patterns)]
+        _ => false,
     }
 }
 
@@ -154,8 +196,18 @@ fn verify_hmac(_alg: Alg, _secret: &[u8], _message: &[u8], _signature: &[u8]) ->
     false
 }
 
-/// Whether this build verifies an algorithm family.
+/// Whether this build verifies an algorithm family: RSA and ECDSA always, by its own
+/// arithmetic or, without it, by the host's crypto (verifyIdTokenAsync).
 pub(crate) fn built_with(family: Family) -> bool {
+    match family {
+        Family::Rsa | Family::Ec(_) => true,
+        Family::Ed25519 => cfg!(feature = "eddsa"),
+        Family::Hmac => cfg!(feature = "hmac"),
+    }
+}
+
+/// Whether this build has the family's arithmetic itself (Cargo features).
+pub(crate) fn arithmetic_built(family: Family) -> bool {
     match family {
         Family::Rsa => cfg!(feature = "rsa"),
         Family::Ec(_) => cfg!(feature = "ecdsa"),
@@ -258,5 +310,32 @@ impl RsaKey {
         expected.extend_from_slice(prefix);
         expected.extend_from_slice(hashed);
         high.iter().all(|b| *b == 0) && em == expected.as_slice()
+    }
+}
+
+#[cfg(all(test, feature = "ecdsa"))]
+mod tests {
+    use super::super::alg::Curve;
+
+    /// The orders a build without the curve crates checks `r` and `s` against are the curve
+    /// crates' own: n itself is refused, n - 1 taken, for r and for s.
+    #[test]
+    fn the_group_orders_are_the_curve_crates() {
+        for curve in [Curve::P256, Curve::P384, Curve::P521] {
+            let n = super::curve_order(curve);
+            let mut one = vec![0u8; n.len()];
+            one[n.len() - 1] = 1;
+            let mut below = n.to_vec();
+            below[n.len() - 1] -= 1;
+            let takes = |sig: &[u8]| match curve {
+                Curve::P256 => p256::ecdsa::Signature::from_slice(sig).is_ok(),
+                Curve::P384 => p384::ecdsa::Signature::from_slice(sig).is_ok(),
+                Curve::P521 => p521::ecdsa::Signature::from_slice(sig).is_ok(),
+            };
+            assert!(!takes(&[n, &one[..]].concat()), "{curve:?}");
+            assert!(!takes(&[&one[..], n].concat()), "{curve:?}");
+            assert!(takes(&[&below[..], &one[..]].concat()), "{curve:?}");
+            assert!(takes(&[&one[..], &below[..]].concat()), "{curve:?}");
+        }
     }
 }

@@ -1,19 +1,25 @@
 //! The classes JavaScript sees: `Authorizer` and `Session`. Each method converts its
 //! arguments (transport.rs), calls the core, and converts the answer (decision.rs, `to_js`).
 
-use super::decision::{JsStrings, decide, decide_in_batch, http_decision_to_js};
+#[cfg(feature = "gateway")]
+use super::decision::http_decision_to_js;
+use super::decision::{JsStrings, decide, decide_in_batch};
+#[cfg(feature = "gateway")]
 use super::http::read_request;
 use super::transport::{
     NoText, from_js, optional_string_arg, optional_text_arg, policy_member, text_arg, with_js_text, with_json_text,
     with_request, without_member,
 };
 use super::{js_error, to_array, to_js};
+#[cfg(feature = "audit")]
 use crate::audit::compile_setup;
 use crate::authorizer::{Authorizer, AuthorizerOptions, Session, Verification};
 use crate::config::Finding;
 use crate::error::Error;
+use crate::rbac::UiCheck;
 use crate::rbac::policy::MAX_POLICY_BYTES;
-use crate::rbac::{CompiledPolicy, PolicyInput, UiCheck};
+#[cfg(feature = "audit")]
+use crate::rbac::{CompiledPolicy, PolicyInput};
 use crate::time::UnixTime;
 use crate::token::VerifyOptions;
 use serde::Serialize;
@@ -148,6 +154,7 @@ impl JsAuthorizer {
             .map_err(js_error)
     }
 
+    #[cfg(feature = "gateway")]
     fn decide_http(&self, session: Option<&Session>, request: JsValue) -> Result<JsValue, JsValue> {
         let request = read_request(request)?;
         self.inner
@@ -295,6 +302,7 @@ impl JsAuthorizer {
     /// `authorizeHttp(session, { method, url, headers?, body?, namespaces?, mode? })` ->
     /// `{ allowed, code, status, route, tenant, checks, lookup, impersonated, reason }`: may
     /// this request to Kestra's API pass, for this session?
+    #[cfg(feature = "gateway")]
     #[wasm_bindgen(js_name = authorizeHttp, unchecked_return_type = "HttpDecision")]
     pub fn authorize_http(
         &self,
@@ -307,6 +315,7 @@ impl JsAuthorizer {
     /// `authorizeAnonymousHttp({ method, url, ... })`: the same for a request without a
     /// session (a missing or refused token): public routes pass, every other answers 401.
     /// (wasm-bindgen cannot borrow an optional class instance, so `null` has its own method.)
+    #[cfg(feature = "gateway")]
     #[wasm_bindgen(js_name = authorizeAnonymousHttp, unchecked_return_type = "HttpDecision")]
     pub fn authorize_anonymous_http(
         &self,
@@ -358,6 +367,7 @@ impl JsAuthorizer {
     /// `explain(session, { permission, action, namespace?, tenant? })` -> `{ decision,
     /// suggestions }`: `authorize`'s decision, and for a denial what nearly grants it and the
     /// changes that would, smallest first.
+    #[cfg(feature = "audit")]
     #[wasm_bindgen(unchecked_return_type = "Explanation")]
     pub fn explain(
         &self,
@@ -649,10 +659,6 @@ fn compiled_from<T>(policy: &JsValue, compile: impl FnOnce(&str) -> Result<T, Er
     })
 }
 
-/// `diffPolicies(before, after, options?)`: what changing the policy `before` into `after`
-/// does to people's access. Each side is a policy (an object or its JSON text), or `{ policy,
-/// kestraConfig, model, usernameClaim, defaultTenant, placeholders }`; `options` holds what
-/// both sides share (a side's own members win).
 /// For the project's conformance tests, not API: the verdict on one raw signature with one JWK
 /// (Wycheproof's vectors, tests/js/parity.test.mjs), after the checks verifyIdToken makes
 /// before any arithmetic, by the module (`via` "module"), by the host synchronously ("sync",
@@ -705,6 +711,11 @@ pub fn signature_verdict(jwk: &str, alg: &str, message: &[u8], signature: &[u8],
     }
 }
 
+/// `diffPolicies(before, after, options?)`: what changing the policy `before` into `after`
+/// does to people's access. Each side is a policy (an object or its JSON text), or `{ policy,
+/// kestraConfig, model, usernameClaim, defaultTenant, placeholders }`; `options` holds what
+/// both sides share (a side's own members win).
+#[cfg(feature = "audit")]
 #[wasm_bindgen(js_name = diffPolicies, unchecked_return_type = "PolicyDiff")]
 pub fn diff_policies(
     #[wasm_bindgen(unchecked_param_type = "Policy | PolicySetup | string")] before: JsValue,
@@ -720,6 +731,7 @@ pub fn diff_policies(
 }
 
 /// One side of a diff, compiled without a verifier.
+#[cfg(feature = "audit")]
 fn compile_side(side: &JsValue, shared: &serde_json::Value, which: &'static str) -> Result<CompiledPolicy, JsValue> {
     let has = |key: &str| js_sys::Reflect::has(side, &JsValue::from_str(key)).unwrap_or(false);
     let is_setup = side.is_object() && !js_sys::Array::is_array(side) && (has("policy") || has("kestraConfig"));
@@ -754,6 +766,7 @@ fn compile_side(side: &JsValue, shared: &serde_json::Value, which: &'static str)
 
 /// `kestraRoute({ method, url, headers?, body?, namespaces?, mode?, model? })`: the route a
 /// request takes and the checks it needs, without deciding them (`model` defaults to `"v2"`).
+#[cfg(feature = "gateway")]
 #[wasm_bindgen(js_name = kestraRoute, unchecked_return_type = "RouteMapping")]
 pub fn kestra_route(
     #[wasm_bindgen(unchecked_param_type = "HttpRequestOptions")] request: JsValue,

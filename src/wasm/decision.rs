@@ -5,6 +5,7 @@ use super::js_error;
 use super::transport::with_request;
 use crate::authorizer::{Authorizer, Session};
 use crate::error::Error;
+#[cfg(feature = "gateway")]
 use crate::http::decision::HttpDecision;
 use crate::rbac::{ALLOWED, Decision, DenyCode, Reason, Via};
 use wasm_bindgen::prelude::*;
@@ -32,6 +33,7 @@ extern "C" {
     ) -> JsValue;
     #[wasm_bindgen(js_name = batchError)]
     fn batch_error(code: &str, message: &str) -> JsValue;
+    #[cfg(feature = "gateway")]
     #[wasm_bindgen(js_name = httpDecision)]
     #[allow(clippy::too_many_arguments)]
     fn http_decision(
@@ -44,6 +46,7 @@ extern "C" {
         impersonated: u32,
         reason: u32,
     ) -> JsValue;
+    #[cfg(feature = "gateway")]
     #[wasm_bindgen(js_name = httpCheck)]
     #[allow(clippy::too_many_arguments)]
     fn http_check(
@@ -57,6 +60,7 @@ extern "C" {
         allowed: bool,
         code: u32,
     ) -> bool;
+    #[cfg(feature = "gateway")]
     #[wasm_bindgen(js_name = httpLookup)]
     fn http_lookup(decision: &JsValue, strings: &js_sys::Array, kind: u32, id: u32) -> bool;
 }
@@ -254,6 +258,7 @@ pub(super) fn decide_in_batch(
 
 /// A gateway decision as a JS object, built from the Authorizer's string table: one call for
 /// the decision and one per check or lookup, where JSON out and `JSON.parse` in cost more.
+#[cfg(feature = "gateway")]
 pub(super) fn http_decision_to_js(d: &HttpDecision, strings: &JsStrings) -> Result<JsValue, JsValue> {
     let Ok(mut table) = strings.0.try_borrow_mut() else {
         // Only re-entrance could hold the table; a fresh one answers the same.

@@ -10,10 +10,15 @@
 
 mod api;
 mod decision;
+#[cfg(feature = "gateway")]
 mod http;
 mod transport;
 
-pub use api::{JsAuthorizer, JsSession, diff_policies, kestra_route};
+#[cfg(feature = "audit")]
+pub use api::diff_policies;
+#[cfg(feature = "gateway")]
+pub use api::kestra_route;
+pub use api::{JsAuthorizer, JsSession};
 
 use crate::error::Error;
 use serde::Serialize;

@@ -21,6 +21,7 @@ extern "C" {
     fn read_request_into(memory: &JsValue, request: &JsValue, at: u32, room: u32) -> f64;
     #[wasm_bindgen(js_name = withoutMember)]
     fn without_member_js(value: &JsValue, key: &str) -> JsValue;
+    #[cfg(feature = "gateway")]
     #[wasm_bindgen(js_name = readHttpRequest)]
     fn read_http_request_into(memory: &JsValue, request: &JsValue, at: u32, room: u32) -> f64;
 }
@@ -350,12 +351,14 @@ fn not_a_string(what: &'static str) -> JsValue {
     })
 }
 
+#[cfg(feature = "gateway")]
 /// The members of a gateway request, as `readHttpRequest` wrote them: method, url, body,
 /// impersonate, mode, model, namespaces (JSON).
 pub(super) struct HttpMembers<'b> {
     pub members: [Option<&'b str>; 8],
 }
 
+#[cfg(feature = "gateway")]
 /// Calls `f` with a gateway request's members, read from JS in one call.
 pub(super) fn with_http_request<R>(
     request: &JsValue,

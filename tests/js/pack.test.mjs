@@ -17,7 +17,7 @@ test("npm pack, install the tarball in a fresh project, import and require it", 
     const out = execFileSync("npm", ["pack", join(repo, "pkg"), "--pack-destination", work, "--json"], { encoding: "utf8" });
     const [{ filename, files }] = JSON.parse(out);
     const packed = files.map((f) => f.path);
-    for (const needed of ["package.json", "README.md", "nodejs/kestra_authz_bg.wasm", "web/kestra_authz.js", "web/kestra_authz.d.ts", "bundler/kestra_authz.js", "remote.js", "remote.d.ts", "cli.js"]) {
+    for (const needed of ["package.json", "README.md", "nodejs/kestra_authz_bg.wasm", "web/kestra_authz.js", "web/kestra_authz.d.ts", "bundler/kestra_authz.js", "lite/kestra_authz.js", "lite/kestra_authz_bg.wasm", "remote.js", "remote.d.ts", "cli.js"]) {
       assert.ok(packed.includes(needed), `${needed} is in the tarball`);
     }
     const project = join(work, "app");
@@ -39,6 +39,17 @@ test("npm pack, install the tarball in a fresh project, import and require it", 
       const printed = execFileSync("node", ["check.mjs"], { cwd: project, encoding: "utf8" });
       assert.equal(printed.trim(), "alice@example.com", loader);
     }
+    // The front-end build by name: initialised from its .wasm, the RS256 signature by WebCrypto.
+    writeFileSync(join(project, "lite.mjs"), `
+      import { initSync, Authorizer } from "kestra-authz/lite";
+      import { readFileSync } from "node:fs";
+      import { createRequire } from "node:module";
+      initSync({ module: readFileSync(createRequire(import.meta.url).resolve("kestra-authz/lite").replace(/kestra_authz\.js$/, "kestra_authz_bg.wasm")) });
+      const read = (n) => readFileSync("fixtures/" + n, "utf8");
+      const authz = new Authorizer({ issuer: "http://127.0.0.1:9000/application/o/kestra/", clientId: "kestra-client", jwks: read("kestra.jwks.json") });
+      const s = await authz.verifyIdTokenAsync(read("tokens/kestra.alice.authcode.1.id_token.jwt").trim(), { now: 1795885258 });
+      console.log(s.claims.email);`);
+    assert.equal(execFileSync("node", ["lite.mjs"], { cwd: project, encoding: "utf8" }).trim(), "alice@example.com");
     // The installed command.
     const routed = execFileSync(join(project, "node_modules/.bin/kestra-authz"), ["routes", "GET", "/api/v1/main/flows/company/hello", "--json"], { cwd: project, encoding: "utf8" });
     assert.equal(JSON.parse(routed).route, "GET /api/v1/{tenant}/flows/{namespace}/{id}");
