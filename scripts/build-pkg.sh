@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the npm package into pkg/: the release .wasm, then wasm-bindgen's Node, web and
-# bundler builds. pkg/ is generated; never edit it by hand.
+# Builds the npm package into pkg/: the release .wasm, then wasm-bindgen's Node and web builds,
+# the front-end build, and the entries that make each host's import ready to use. pkg/ is
+# generated; never edit it by hand.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -17,7 +18,7 @@ lite_target="${CARGO_TARGET_DIR:-target}/lite"
 CARGO_TARGET_DIR="$lite_target" cargo build --quiet --profile wasm-lite --target wasm32-unknown-unknown \
   --no-default-features --features hmac,eddsa
 rm -rf pkg
-for target in nodejs web bundler; do
+for target in nodejs web; do
   wasm-bindgen --target "$target" --remove-name-section --out-dir "pkg/$target" "$wasm"
 done
 wasm-bindgen --target web --remove-name-section --out-dir pkg/lite "$lite_target/wasm32-unknown-unknown/wasm-lite/kestra_authz.wasm"
@@ -29,7 +30,7 @@ wasm-bindgen --target web --remove-name-section --out-dir pkg/lite "$lite_target
 # (a non-string argument must throw ERR_OPTION_INVALID), so a wasm-bindgen upgrade cannot
 # silently drop it.
 guard='    if (typeof arg !== "string") arg = "\0";'
-for glue in pkg/nodejs/kestra_authz.js pkg/web/kestra_authz.js pkg/bundler/kestra_authz_bg.js pkg/lite/kestra_authz.js; do
+for glue in pkg/nodejs/kestra_authz.js pkg/web/kestra_authz.js pkg/lite/kestra_authz.js; do
   sed -i "s/^function passStringToWasm0(arg, malloc, realloc) {\$/&\n${guard//\\/\\\\}/" "$glue"
   if [ "$(grep -cF "$guard" "$glue")" != 1 ]; then
     echo "build-pkg: could not guard passStringToWasm0 in $glue" >&2
@@ -53,9 +54,32 @@ done
 # Each build declares its module kind; the package manifest maps hosts to builds.
 printf '{ "type": "commonjs" }\n' > pkg/nodejs/package.json
 printf '{ "type": "module" }\n' > pkg/web/package.json
-printf '{ "type": "module" }\n' > pkg/bundler/package.json
 printf '{ "type": "module" }\n' > pkg/lite/package.json
 version=$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)
+# Node's import gets an ES module over the CommonJS build (one instance for import and
+# require); init and initSync are harmless there, so code shared with browsers runs.
+cat >> pkg/nodejs/kestra_authz.js <<'JS'
+
+// Ready when loaded: these answer what the web build's do, for code shared with browsers.
+module.exports.init = async function init() {
+  return wasm;
+};
+module.exports.initSync = function initSync() {
+  return wasm;
+};
+JS
+names=$(node -e 'console.log(Object.keys(require("./pkg/nodejs/kestra_authz.js")).filter((n) => !["init", "initSync", "default"].includes(n)).join(", "))')
+cat > pkg/nodejs/index.mjs <<JS
+// kestra-authz for Node's import: the Node build (CommonJS), re-exported.
+import build from "./kestra_authz.js";
+
+export const { $names, init, initSync } = build;
+export default build.init;
+JS
+# Hosts get a build that is ready when imported: browsers and bundlers the web build, fetched
+# through new URL(..., import.meta.url); Deno and workerd the web build from the module they
+# compile; Node the Node build. kestra-authz/web stays for a host that loads the .wasm itself.
+cp js/entries/browser.js js/entries/deno.js js/entries/workerd.js pkg/
 cat > pkg/package.json <<JSON
 {
   "name": "kestra-authz",
@@ -66,22 +90,25 @@ cat > pkg/package.json <<JSON
   "exports": {
     ".": {
       "types": "./web/kestra_authz.d.ts",
-      "node": "./nodejs/kestra_authz.js",
-      "workerd": "./web/kestra_authz.js",
-      "worker": "./web/kestra_authz.js",
-      "deno": "./web/kestra_authz.js",
-      "browser": "./web/kestra_authz.js",
-      "default": "./bundler/kestra_authz.js"
+      "deno": "./deno.js",
+      "workerd": "./workerd.js",
+      "browser": "./browser.js",
+      "worker": "./browser.js",
+      "node": { "import": "./nodejs/index.mjs", "require": "./nodejs/kestra_authz.js" },
+      "default": "./browser.js"
     },
-    "./remote": { "types": "./remote.d.ts", "default": "./remote.js" },
-    "./web": "./web/kestra_authz.js",
+    "./web": { "types": "./web/kestra_authz.d.ts", "default": "./web/kestra_authz.js" },
+    "./kestra_authz_bg.wasm": "./web/kestra_authz_bg.wasm",
     "./lite": { "types": "./lite/kestra_authz.d.ts", "default": "./lite/kestra_authz.js" },
-    "./node": "./nodejs/kestra_authz.js"
+    "./lite/kestra_authz_bg.wasm": "./lite/kestra_authz_bg.wasm",
+    "./node": "./nodejs/kestra_authz.js",
+    "./remote": { "types": "./remote.d.ts", "default": "./remote.js" },
+    "./package.json": "./package.json"
   },
   "type": "module",
   "bin": { "kestra-authz": "./cli.js" },
   "engines": { "node": "^20.19.0 || >=22.12.0" },
-  "files": ["nodejs/", "web/", "bundler/", "lite/", "remote.js", "remote.d.ts", "cli.js", "README.md"]
+  "files": ["nodejs/", "web/", "lite/", "browser.js", "deno.js", "workerd.js", "remote.js", "remote.d.ts", "cli.js", "README.md"]
 }
 JSON
 cp js/README.md js/remote.js js/remote.d.ts js/cli.js pkg/

@@ -470,6 +470,28 @@ fn merges_stand_where_snakeyaml_puts_them() {
     assert_eq!(err.code(), "ERR_CONFIG_INVALID");
 }
 
+/// A configuration given as an object (JSON): a number has no text of its own, so one that
+/// would not come back as written (a fraction, an exponent, an integer past 64 bits) cannot
+/// decide access; an integer reads as its digits.
+#[test]
+fn numbers_of_an_object_configuration_that_lose_their_text_cannot_decide_access() {
+    for number in [json!(1.5), json!(1e3), json!(12345678901234567890123.0), json!(-0.0)] {
+        let value = json!({"kestra": {"security": {"defaultRole": {"name": "r", "tenant-id": number}}}});
+        let err = KestraConfig::from_json(&value).unwrap_err();
+        assert!(err.to_string().contains("quote it"), "{number}: {err}");
+    }
+    let value = json!({"kestra": {"security": {"defaultRole": {"name": "r", "tenant-id": 42}}}});
+    assert_eq!(
+        KestraConfig::from_json(&value)
+            .unwrap()
+            .default_role
+            .unwrap()
+            .tenant_id
+            .as_deref(),
+        Some("42")
+    );
+}
+
 #[test]
 fn numbers_and_dates_kestra_reads_differently_cannot_decide_access() {
     for written in ["1e3", "1.5", "2024-01-01", "2024-1-1", "1:30"] {

@@ -902,3 +902,50 @@ fn reasons_are_the_four_most_specific_and_the_rest_is_counted() {
     let json = serde_json::to_value(&d).unwrap();
     assert_eq!(json["moreReasons"], 0);
 }
+
+/// Tenant-wide grants are listed most specific first and counted past four too: bindings
+/// without a namespace, and, for a tenant-scope permission, namespaced bindings of a role with
+/// tenant-scope keys (the deepest first).
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn tenant_wide_reasons_are_bounded_and_counted() {
+    let mut bindings = Vec::new();
+    for i in 0..9 {
+        bindings.push(user_binding("r", None));
+        bindings.push(user_binding("other", None));
+        bindings.push(user_binding("r", Some(if i % 2 == 0 { "a.b" } else { "a" })));
+    }
+    let a = authz(one_tenant_policy(
+        "v2",
+        json!([
+            {"id": "r", "name": "R", "permissions": {"FLOW": ["UPDATE"], "USER": ["VIEW"]}},
+            {"id": "other", "permissions": {"FLOW": ["VIEW"]}},
+        ]),
+        Value::Array(bindings),
+    ));
+    let s = session(&a, ALICE);
+    let all_of = |permission, action, namespace| {
+        let request = Request {
+            permission,
+            action,
+            namespace,
+            tenant: None,
+        };
+        (
+            a.authorize(&s, &request).unwrap(),
+            a.all_reasons(&s, &request).unwrap().len(),
+        )
+    };
+    // FLOW:UPDATE elsewhere: the nine tenant-wide bindings of `r`.
+    let (d, total) = all_of("FLOW", "UPDATE", Some("elsewhere"));
+    assert_eq!((d.reasons.len(), d.more_reasons, total), (4, 5, 9));
+    assert!(d.reasons.iter().all(|r| r.namespace.is_none()));
+    // USER:VIEW (tenant scope): also the nine namespaced ones, the deepest first.
+    let (d, total) = all_of("USER", "VIEW", None);
+    assert_eq!((d.reasons.len(), d.more_reasons, total), (4, 14, 18));
+    assert!(
+        d.reasons.iter().all(|r| r.namespace.as_deref() == Some("a.b")),
+        "{:?}",
+        d.reasons
+    );
+}

@@ -145,7 +145,7 @@ mod through_js {
             &|options| {
                 let authorizer = JsAuthorizer::new(js(options)).map_err(js_error_outcome)?;
                 Ok(Box::new(move |token: &str, verify_options: &Value| {
-                    match authorizer.verify_id_token(JsValue::from_str(token), js(verify_options)) {
+                    match authorizer.verify_id_token(JsValue::from_str(token), Some(js(verify_options))) {
                         Ok(session) => json!({"ok": true, "sub": session.subject()}),
                         Err(e) => js_error_outcome(e),
                     }

@@ -95,8 +95,13 @@ impl KestraConfig {
                     max: MAX_YAML_BYTES,
                 });
             }
-            match serde_json::from_str::<Value>(text) {
-                Ok(value) => Self::from_json_with(&value, placeholders),
+            // Strict, as SnakeYAML reads a mapping: a repeated member is an error, never the
+            // last one winning.
+            match crate::json::parse_object(text.as_bytes()) {
+                Ok(map) => Self::from_json_with(&Value::Object(map), placeholders),
+                Err(crate::json::JsonFault::DuplicateMember) => {
+                    Err(Error::config("", "the configuration repeats a member name"))
+                }
                 Err(_) => Err(Error::config(
                     "",
                     "this build reads the configuration as JSON (an object or its text), not YAML: pass kestraConfig as an object, or use the default build",
@@ -457,6 +462,14 @@ fn node_from_json(value: &Value, depth: usize) -> Result<Node> {
             text: String::new(),
             plain: true,
             inexact: false,
+        },
+        // A number keeps no text of its own: a fraction, an exponent or an integer past 64 bits
+        // comes back other than written (1.50 as 1.5, 1e3 as 1000.0), so where a value decides
+        // access it is refused as inexact, as YAML's floats are.
+        Value::Number(n) => Node::Scalar {
+            text: n.to_string(),
+            plain: false,
+            inexact: !(n.is_i64() || n.is_u64()),
         },
         other => Node::text(other.to_string()),
     })

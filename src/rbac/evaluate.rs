@@ -928,16 +928,43 @@ fn record_bindings<'a, C: Collector<'a>>(
     let role_grants = |role: usize| index.roles.get(role).is_some_and(|role| q.wanted.within(&role.keys));
     let mut any = false;
     if q.wanted.within(&grants.tenant_wide) {
-        for b in &grants.tenant_wide_bindings {
-            if let Some(meta) = index.bindings.get(*b)
-                && role_grants(meta.role)
-                && (meta.namespace.is_none() || r.scope == Scope::Tenant)
-            {
-                any = true;
-                let namespace = meta.namespace.and_then(|id| index.namespaces.names.get(id as usize));
-                if found.wants(MostSpecific::rank_of(via, true, namespace.map(|n| namespace_depth(n)))) {
-                    found.record(binding_reason(view, index, via, meta));
-                }
+        // A binding with a namespace grants tenant-wide only a tenant-scope permission.
+        let tenant_scope = r.scope == Scope::Tenant;
+        let counted = !grants.tenant_wide_counts.is_empty();
+        // Once ordered (counted), they come most specific first: when the collector wants no
+        // more, the rest are counted.
+        let mut left: Option<usize> = counted.then(|| {
+            grants
+                .tenant_wide_counts
+                .iter()
+                .filter(|(role, _, _)| role_grants(*role as usize))
+                .map(|(_, all, unscoped)| if tenant_scope { *all } else { *unscoped } as usize)
+                .sum()
+        });
+        let from = if counted && !tenant_scope {
+            grants.tenant_wide_unscoped_from
+        } else {
+            0
+        };
+        for b in grants.tenant_wide_bindings.get(from..).unwrap_or_default() {
+            if left == Some(0) {
+                break;
+            }
+            let Some(meta) = index
+                .bindings
+                .get(*b)
+                .filter(|meta| role_grants(meta.role) && (meta.namespace.is_none() || tenant_scope))
+            else {
+                continue;
+            };
+            any = true;
+            left = left.map(|n| n.saturating_sub(1));
+            let namespace = meta.namespace.and_then(|id| index.namespaces.names.get(id as usize));
+            if found.wants(MostSpecific::rank_of(via, true, namespace.map(|n| namespace_depth(n)))) {
+                found.record(binding_reason(view, index, via, meta));
+            } else if let Some(rest) = left {
+                found.skip(rest);
+                break;
             }
         }
     }

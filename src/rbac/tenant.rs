@@ -165,7 +165,16 @@ pub(crate) struct Staged {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Grants {
     pub(crate) tenant_wide: KeySet,
+    /// The bindings that grant tenant-wide: without a namespace, or whose role has tenant-scope
+    /// keys. When there are more than `authorize` lists, most specific first (`finish`).
     pub(crate) tenant_wide_bindings: Vec<usize>,
+    /// Where those without a namespace begin in `tenant_wide_bindings`, once ordered.
+    pub(crate) tenant_wide_unscoped_from: usize,
+    /// (role, bindings, bindings without a namespace) of `tenant_wide_bindings`, when there are
+    /// more than `authorize` lists: it counts the rest from these.
+    pub(crate) tenant_wide_counts: Vec<(u32, u32, u32)>,
+    /// (binding, namespace, role) of each, until `finish`.
+    pub(crate) tenant_wide_staged: Vec<(usize, Option<u32>, usize)>,
     pub(crate) namespaces: NamespaceTable,
     pub(crate) staged: Vec<Staged>,
     pub(crate) any_namespace: KeySet,
@@ -182,11 +191,13 @@ impl Grants {
         let Some(ns) = namespace else {
             self.tenant_wide.union_with(&role.keys);
             self.tenant_wide_bindings.push(binding);
+            self.tenant_wide_staged.push((binding, None, role_index));
             return;
         };
         if !role.tenant_keys.is_empty() {
             self.tenant_wide.union_with(&role.tenant_keys);
             self.tenant_wide_bindings.push(binding);
+            self.tenant_wide_staged.push((binding, Some(ns), role_index));
         }
         self.global_only_from_namespace.union_with(&role.global_keys);
         let scoped = &role.namespace_keys;
@@ -204,6 +215,7 @@ impl Grants {
     /// Builds the namespace table from the staged bindings: each binding's keys on its
     /// namespace (`direct`) and on it and every ancestor (`subtree`).
     pub(crate) fn finish(&mut self, roles: &[CompiledRole], spaces: &Namespaces) {
+        self.finish_tenant_wide(spaces);
         if self.staged.is_empty() {
             return;
         }
@@ -278,6 +290,40 @@ impl Grants {
             role_counts,
         };
         self.staged = Vec::new();
+    }
+}
+
+impl Grants {
+    /// With more tenant-wide bindings than `authorize` lists: orders them most specific first
+    /// (with a namespace, deepest first, then without one; input order within) and counts them
+    /// per role, so a decision lists the first and counts the rest without walking them.
+    fn finish_tenant_wide(&mut self, spaces: &Namespaces) {
+        let mut staged = std::mem::take(&mut self.tenant_wide_staged);
+        if staged.len() <= crate::rbac::MAX_REASONS {
+            self.tenant_wide_unscoped_from = 0;
+            return;
+        }
+        let depth = |ns: Option<u32>| {
+            ns.and_then(|id| spaces.names.get(id as usize))
+                .map_or(0, |name| name.bytes().filter(|b| *b == b'.').count())
+        };
+        staged.sort_by_key(|(_, ns, _)| (ns.is_none(), std::cmp::Reverse(depth(*ns))));
+        self.tenant_wide_bindings = staged.iter().map(|(b, _, _)| *b).collect();
+        self.tenant_wide_unscoped_from = staged.iter().take_while(|(_, ns, _)| ns.is_some()).count();
+        let mut by_role: Vec<(usize, bool)> = staged.iter().map(|(_, ns, role)| (*role, ns.is_none())).collect();
+        by_role.sort_unstable();
+        let mut counts: Vec<(u32, u32, u32)> = Vec::new();
+        for run in by_role.chunk_by(|a, b| a.0 == b.0) {
+            if let Some((role, _)) = run.first() {
+                let unscoped = run.iter().filter(|(_, unscoped)| *unscoped).count();
+                counts.push((
+                    u32::try_from(*role).unwrap_or(u32::MAX),
+                    u32::try_from(run.len()).unwrap_or(u32::MAX),
+                    u32::try_from(unscoped).unwrap_or(u32::MAX),
+                ));
+            }
+        }
+        self.tenant_wide_counts = counts;
     }
 }
 

@@ -277,8 +277,9 @@ impl JsAuthorizer {
     pub fn matrix(
         &self,
         session: &JsSession,
-        #[wasm_bindgen(unchecked_param_type = "MatrixOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "MatrixOptions")] options: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
+        let options = options.unwrap_or(JsValue::UNDEFINED);
         let (namespace, tenant) = if options.is_object() {
             let get = |key: &str| js_sys::Reflect::get(&options, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
             (
@@ -331,8 +332,9 @@ impl JsAuthorizer {
     pub fn who_can(
         &self,
         #[wasm_bindgen(unchecked_param_type = "AuthorizationRequest")] request: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "WhoCanOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "WhoCanOptions")] options: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
+        let options = options.unwrap_or(JsValue::UNDEFINED);
         let options = from_js(options, "whoCan options")?;
         if !options.is_null() && !options.is_object() {
             return Err(js_error(Error::OptionInvalid {
@@ -427,8 +429,9 @@ impl JsAuthorizer {
     pub fn verify_id_token(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "VerifyOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "VerifyOptions")] options: Option<JsValue>,
     ) -> Result<JsSession, JsValue> {
+        let options = options.unwrap_or(JsValue::UNDEFINED);
         let (now, options) = Self::verify_options(options)?;
         let inner = self.with_token(&token, |token| {
             if self.sync_host {
@@ -449,7 +452,7 @@ impl JsAuthorizer {
     pub fn verify_id_token_async(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "VerifyOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "VerifyOptions")] options: Option<JsValue>,
     ) -> js_sys::Promise {
         if self.sync_host {
             return match self.verify_id_token(token, options) {
@@ -457,7 +460,7 @@ impl JsAuthorizer {
                 Err(error) => js_sys::Promise::reject(&error),
             };
         }
-        let begun = Self::verify_options(options).and_then(|(now, options)| {
+        let begun = Self::verify_options(options.unwrap_or(JsValue::UNDEFINED)).and_then(|(now, options)| {
             let begun = self.with_token(&token, |text| {
                 Ok(match self.inner.begin_verification(text, now, &options)? {
                     Verification::Done(session) => Err(session),
@@ -720,8 +723,9 @@ pub fn signature_verdict(jwk: &str, alg: &str, message: &[u8], signature: &[u8],
 pub fn diff_policies(
     #[wasm_bindgen(unchecked_param_type = "Policy | PolicySetup | string")] before: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Policy | PolicySetup | string")] after: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "DiffOptions | undefined")] options: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "DiffOptions")] options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
+    let options = options.unwrap_or(JsValue::UNDEFINED);
     let shared = from_js(options, "diffPolicies options")?;
     let before = compile_side(&before, &shared, "before")?;
     let after = compile_side(&after, &shared, "after")?;

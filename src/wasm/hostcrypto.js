@@ -87,6 +87,13 @@ export function hostVerifySync(store, index, alg, message, signature) {
   }
 }
 
+// The host's WebCrypto, taken when this module loads: code that later replaces
+// `crypto.subtle` or its methods (a test stub, a wrapper, a script in the page) decides nothing.
+const subtle = globalThis.crypto?.subtle;
+const importKey = subtle?.importKey;
+const verify = subtle?.verify;
+const apply = Reflect.apply;
+
 /** importKey's algorithm and verify's, per JWS algorithm (RFC 7518 §3.3-3.5). */
 const PARAMS = /** @type {Record<string, [RsaHashedImportParams | EcKeyImportParams, AlgorithmIdentifier | RsaPssParams | EcdsaParams]>} */ (Object.setPrototypeOf({
   RS256: [{ name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, { name: "RSASSA-PKCS1-v1_5" }],
@@ -120,20 +127,27 @@ export function hostKeys(keys) {
  * @returns {Promise<boolean | undefined>}
  */
 export async function hostVerify(store, index, alg, message, signature) {
-  const subtle = globalThis.crypto?.subtle;
   const params = PARAMS[alg];
   const jwk = store.keys[index];
-  if (!subtle || !params || !jwk) return undefined;
+  if (!subtle || typeof importKey !== "function" || typeof verify !== "function" || !params || !jwk) return undefined;
   const id = `${index} ${alg}`;
   let key = store.imported.get(id);
   if (key === undefined) {
-    key = subtle.importKey("jwk", jwk, params[0], false, ["verify"]).catch(() => null);
+    /** @type {Promise<CryptoKey | null>} */
+    const imported = (async () => {
+      try {
+        return await apply(importKey, subtle, ["jwk", jwk, params[0], false, ["verify"]]);
+      } catch {
+        return null;
+      }
+    })();
+    key = imported;
     store.imported.set(id, key);
   }
   try {
     const imported = await key;
     if (!imported) return undefined;
-    return (await subtle.verify(params[1], imported, signature, message)) === true;
+    return (await apply(verify, subtle, [params[1], imported, signature, message])) === true;
   } catch {
     return undefined;
   }

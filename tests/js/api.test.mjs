@@ -140,7 +140,7 @@ test("bad options are errors with codes, never crashes", () => {
 });
 
 test("the public TypeScript declarations never say any", () => {
-  for (const build of ["web", "nodejs", "bundler"]) {
+  for (const build of ["web", "nodejs", "lite"]) {
     const dts = readFileSync(new URL(`../../pkg/${build}/kestra_authz.d.ts`, import.meta.url), "utf8");
     // wasm-bindgen's own low-level `InitOutput` (web build) describes raw exports; the public
     // surface is everything before it.

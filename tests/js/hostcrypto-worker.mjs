@@ -1,6 +1,7 @@
 // Cloudflare workerd host for tests/js/hostcrypto.test.mjs: the web build initialised from the
 // compiled module; the token vectors through verifyIdTokenAsync and Wycheproof's signatures
 // through workerd's WebCrypto, answered as JSON.
+import { hostChecks } from "./host-check-counter.mjs";
 import { initSync, Authorizer, __signatureVerdict } from "../../pkg/web/kestra_authz.js";
 import wasm from "../../pkg/web/kestra_authz_bg.wasm";
 import tokensText from "../vectors/tokens.json";
@@ -13,7 +14,7 @@ initSync({ module: wasm });
 
 export default {
   async fetch() {
-    const tokens = await runTokenVectorsAsync({ Authorizer }, JSON.parse(tokensText));
+    const tokens = await runTokenVectorsAsync({ Authorizer }, JSON.parse(tokensText), hostChecks);
     const suites = { "rsa-pkcs1": JSON.parse(pkcs1), "rsa-pss": JSON.parse(pss), ecdsa: JSON.parse(ecdsa) };
     const signatures = await runSignatureVectors({ __signatureVerdict }, suites, "async");
     return Response.json({ tokens: canonical(tokens.lines), hostChecks: tokens.hostChecks, signatures });

@@ -10,6 +10,7 @@ import { createRequire } from "node:module";
 import { readFileSync, existsSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
+import { hostChecks } from "./host-check-counter.mjs";
 import { fetchOnceFromWorker, launchChromium, repo, serveRepo } from "./hosts.mjs";
 import { canonical, runSignatureVectors, runTokenVectorsAsync, runVectors } from "./parity-runner.mjs";
 
@@ -47,10 +48,10 @@ async function tokensForTheHost() {
   if (hostChecked !== undefined) return hostChecked;
   const web = await import("../../pkg/web/kestra_authz.js");
   web.initSync({ module: readFileSync(join(repo, "pkg/web/kestra_authz_bg.wasm")) });
-  const { lines, hostChecks } = await runTokenVectorsAsync(web, tokens);
+  const { lines, hostChecks: checked } = await runTokenVectorsAsync(web, tokens, hostChecks);
   assert.equal(canonical(lines), nativeTokens(), "the web build in Node differs from native");
-  hostChecked = hostChecks;
-  return hostChecks;
+  hostChecked = checked;
+  return checked;
 }
 
 test("the vectors are there and large", async () => {
@@ -96,6 +97,27 @@ test("Node: node:crypto replaced after the package loaded decides nothing", () =
   }
 });
 
+test("the web build: crypto.subtle replaced after the package loaded decides nothing", async () => {
+  const web = await import("../../pkg/web/kestra_authz.js");
+  web.initSync({ module: readFileSync(join(repo, "pkg/web/kestra_authz_bg.wasm")) });
+  const c = tokens.cases.find((x) => x.name === "alg: RS256");
+  const dot = c.token.lastIndexOf(".") + 1;
+  const forged = `${c.token.slice(0, dot)}${"A".repeat(c.token.length - dot)}`;
+  const proto = Object.getPrototypeOf(crypto.subtle);
+  const [own, inherited] = [crypto.subtle.verify, proto.verify];
+  crypto.subtle.verify = async () => true;
+  proto.verify = async () => true;
+  try {
+    const authz = new web.Authorizer(tokens.providers[c.provider]);
+    await assert.rejects(authz.verifyIdTokenAsync(forged, c.options), { code: "ERR_JWS_SIGNATURE_VERIFICATION_FAILED" });
+    assert.equal((await authz.verifyIdTokenAsync(c.token, c.options)).subject, c.expect.sub);
+    authz.free();
+  } finally {
+    crypto.subtle.verify = own;
+    proto.verify = inherited;
+  }
+});
+
 let site;
 before(async () => {
   site = await serveRepo();
@@ -108,19 +130,20 @@ test("headless Chromium: verifyIdTokenAsync and WebCrypto agree with native; wit
     const page = await browser.newPage();
     await page.goto(`${site.origin}/tests/js/parity-page.html`);
     const result = await page.evaluate(async (SUITES) => {
+      // The counter first: the package takes its references to crypto.subtle when it loads.
+      const counter = await import("/tests/js/host-check-counter.mjs");
       const { default: init, Authorizer, __signatureVerdict } = await import("/pkg/web/kestra_authz.js");
       const { canonical, runSignatureVectors, runTokenVectorsAsync } = await import("/tests/js/parity-runner.mjs");
       await init();
       const get = (path) => fetch(path).then((r) => r.json());
       const tokens = await get("/tests/vectors/tokens.json");
       const suites = Object.fromEntries(await Promise.all(SUITES.map(async (s) => [s, await get(`/target/parity/wycheproof-${s}.json`)])));
-      const viaHost = await runTokenVectorsAsync({ Authorizer }, tokens);
+      const viaHost = await runTokenVectorsAsync({ Authorizer }, tokens, counter.hostChecks);
       const signatures = await runSignatureVectors({ __signatureVerdict }, suites, "async");
       // A host whose WebCrypto refuses every key: the module checks every signature itself.
-      const importKey = crypto.subtle.importKey;
-      crypto.subtle.importKey = () => Promise.reject(new Error("refused"));
-      const refused = await runTokenVectorsAsync({ Authorizer }, tokens);
-      crypto.subtle.importKey = importKey;
+      counter.refuseKeyImports(true);
+      const refused = await runTokenVectorsAsync({ Authorizer }, tokens, counter.hostChecks);
+      counter.refuseKeyImports(false);
       return { viaHost: { tokens: canonical(viaHost.lines), hostChecks: viaHost.hostChecks }, refused: { tokens: canonical(refused.lines), hostChecks: refused.hostChecks }, signatures };
     }, SUITES);
     await assertTokens("chromium", result.viaHost);

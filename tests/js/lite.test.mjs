@@ -9,6 +9,8 @@ import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { launchChromium, repo, serveRepo } from "./hosts.mjs";
 import { canonical, runTokenVectorsAsync } from "./parity-runner.mjs";
+// Before the package: it takes its references to crypto.subtle when it loads.
+import { hostChecks as counted } from "./host-check-counter.mjs";
 
 const tokens = JSON.parse(readFileSync(join(repo, "tests/vectors/tokens.json"), "utf8"));
 function nativeTokens() {
@@ -20,13 +22,13 @@ const lite = await import("../../pkg/lite/kestra_authz.js");
 lite.initSync({ module: readFileSync(join(repo, "pkg/lite/kestra_authz_bg.wasm")) });
 
 test("Node: the token vectors through the front-end build's verifyIdTokenAsync answer as native, WebCrypto checking every RSA and ECDSA signature", async () => {
-  const { lines, hostChecks } = await runTokenVectorsAsync(lite, tokens);
+  const { lines, hostChecks } = await runTokenVectorsAsync(lite, tokens, counted);
   assert.equal(canonical(lines), nativeTokens());
   // As many host checks as the default web build makes (tests/js/hostcrypto.test.mjs): none
   // fell back, because this build has nothing to fall back to.
   const web = await import("../../pkg/web/kestra_authz.js");
   web.initSync({ module: readFileSync(join(repo, "pkg/web/kestra_authz_bg.wasm")) });
-  assert.equal(hostChecks, (await runTokenVectorsAsync(web, tokens)).hostChecks);
+  assert.equal(hostChecks, (await runTokenVectorsAsync(web, tokens, counted)).hostChecks);
   assert.ok(hostChecks >= 50, `${hostChecks}`);
 });
 
@@ -44,6 +46,32 @@ test("its synchronous verifyIdToken refuses RSA and ECDSA signatures with a code
     const authz = new lite.Authorizer(tokens.providers[c.provider]);
     assert.equal(authz.verifyIdToken(c.token, c.options).subject, c.expect.sub, name);
     authz.free();
+  }
+});
+
+test("the configuration as JSON text is read strictly: a repeated member, or a number that loses its text where it decides access, is refused", () => {
+  const base = { issuer: "https://sso.example.com/application/o/kestra/", clientId: "kestra-client", clientSecret: "0123456789abcdef".repeat(4), jwks: "{}" };
+  const repeated = '{"kestra":{"security":{"defaultRole":{"name":"viewer","permissions":{"FLOW":["VIEW"],"FLOW":["VIEW","DELETE"]}}}}}';
+  assert.throws(() => new lite.Authorizer({ ...base, kestraConfig: repeated }), { code: "ERR_CONFIG_INVALID" });
+  const inexact = '{"kestra":{"security":{"oidc":{"groups-claim-path":1.50}}}}';
+  assert.throws(() => new lite.Authorizer({ ...base, kestraConfig: inexact }), /quote it/);
+});
+
+test("crypto.subtle replaced after the package loaded decides nothing", async () => {
+  const c = tokens.cases.find((x) => x.name === "alg: RS256");
+  const dot = c.token.lastIndexOf(".") + 1;
+  const forged = `${c.token.slice(0, dot)}${"A".repeat(c.token.length - dot)}`;
+  const proto = Object.getPrototypeOf(crypto.subtle);
+  const [own, inherited] = [crypto.subtle.verify, proto.verify];
+  crypto.subtle.verify = async () => true;
+  proto.verify = async () => true;
+  try {
+    const authz = new lite.Authorizer(tokens.providers[c.provider]);
+    await assert.rejects(authz.verifyIdTokenAsync(forged, c.options), { code: "ERR_JWS_SIGNATURE_VERIFICATION_FAILED" });
+    authz.free();
+  } finally {
+    crypto.subtle.verify = own;
+    proto.verify = inherited;
   }
 });
 
@@ -79,11 +107,12 @@ test("headless Chromium: the token vectors through the front-end build's verifyI
     const page = await browser.newPage();
     await page.goto(`${site.origin}/tests/js/parity-page.html`);
     const result = await page.evaluate(async () => {
+      const counter = await import("/tests/js/host-check-counter.mjs");
       const { default: init, Authorizer } = await import("/pkg/lite/kestra_authz.js");
       const { canonical, runTokenVectorsAsync } = await import("/tests/js/parity-runner.mjs");
       await init();
       const tokens = await fetch("/tests/vectors/tokens.json").then((r) => r.json());
-      const { lines, hostChecks } = await runTokenVectorsAsync({ Authorizer }, tokens);
+      const { lines, hostChecks } = await runTokenVectorsAsync({ Authorizer }, tokens, counter.hostChecks);
       return { printed: canonical(lines), hostChecks };
     });
     assert.equal(result.printed, nativeTokens());

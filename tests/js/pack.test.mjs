@@ -17,7 +17,7 @@ test("npm pack, install the tarball in a fresh project, import and require it", 
     const out = execFileSync("npm", ["pack", join(repo, "pkg"), "--pack-destination", work, "--json"], { encoding: "utf8" });
     const [{ filename, files }] = JSON.parse(out);
     const packed = files.map((f) => f.path);
-    for (const needed of ["package.json", "README.md", "nodejs/kestra_authz_bg.wasm", "web/kestra_authz.js", "web/kestra_authz.d.ts", "bundler/kestra_authz.js", "lite/kestra_authz.js", "lite/kestra_authz_bg.wasm", "remote.js", "remote.d.ts", "cli.js"]) {
+    for (const needed of ["package.json", "README.md", "nodejs/kestra_authz_bg.wasm", "web/kestra_authz.js", "web/kestra_authz.d.ts", "browser.js", "deno.js", "workerd.js", "nodejs/index.mjs", "lite/kestra_authz.js", "lite/kestra_authz_bg.wasm", "remote.js", "remote.d.ts", "cli.js"]) {
       assert.ok(packed.includes(needed), `${needed} is in the tarball`);
     }
     const project = join(work, "app");
