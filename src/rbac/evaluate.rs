@@ -228,7 +228,21 @@ impl<'a> MostSpecific<'a> {
     }
 
     fn finish(mut self) -> (Vec<Reason<'a>>, usize) {
-        self.kept.sort_by_key(|(rank, seq, _)| (*rank, *seq));
+        // At most MAX_REASONS: an insertion sort, where the library's sort would add kilobytes
+        // of code to the module for this one element type.
+        for i in 1..self.kept.len() {
+            let mut j = i;
+            while let Some(before) = j.checked_sub(1)
+                && self
+                    .kept
+                    .get(before)
+                    .zip(self.kept.get(j))
+                    .is_some_and(|(a, b)| (a.0, a.1) > (b.0, b.1))
+            {
+                self.kept.swap(before, j);
+                j = before;
+            }
+        }
         let more = self.seen.saturating_sub(self.kept.len());
         (self.kept.into_iter().map(|(_, _, reason)| reason).collect(), more)
     }

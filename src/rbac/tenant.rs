@@ -264,23 +264,20 @@ impl Grants {
             }
         }
         let mut role_counts: Vec<(u32, u32)> = Vec::new();
-        let mut roles: Vec<usize> = Vec::new();
         for (_, entry) in &mut entries {
             let (start, end) = entry.bindings;
             if (end.saturating_sub(start) as usize) <= crate::rbac::MAX_REASONS {
                 continue;
             }
-            roles.clear();
-            roles.extend_from_slice(binding_roles.get(start as usize..end as usize).unwrap_or_default());
-            roles.sort_unstable();
             let from = u32::try_from(role_counts.len()).unwrap_or(u32::MAX);
-            for run in roles.chunk_by(|a, b| a == b) {
-                if let Some(role) = run.first() {
-                    role_counts.push((
-                        u32::try_from(*role).unwrap_or(u32::MAX),
-                        u32::try_from(run.len()).unwrap_or(u32::MAX),
-                    ));
-                }
+            for (role, (count, _)) in count_roles(
+                binding_roles
+                    .get(start as usize..end as usize)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|role| (*role, false)),
+            ) {
+                role_counts.push((role, count));
             }
             entry.role_counts = (from, u32::try_from(role_counts.len()).unwrap_or(u32::MAX));
         }
@@ -303,28 +300,48 @@ impl Grants {
             self.tenant_wide_unscoped_from = 0;
             return;
         }
-        let depth = |ns: Option<u32>| {
-            ns.and_then(|id| spaces.names.get(id as usize))
+        // By depth, deepest first, in buckets, then those without a namespace: stable, input
+        // order within.
+        let depth = |ns: u32| {
+            spaces
+                .names
+                .get(ns as usize)
                 .map_or(0, |name| name.bytes().filter(|b| *b == b'.').count())
         };
-        staged.sort_by_key(|(_, ns, _)| (ns.is_none(), std::cmp::Reverse(depth(*ns))));
-        self.tenant_wide_bindings = staged.iter().map(|(b, _, _)| *b).collect();
-        self.tenant_wide_unscoped_from = staged.iter().take_while(|(_, ns, _)| ns.is_some()).count();
-        let mut by_role: Vec<(usize, bool)> = staged.iter().map(|(_, ns, role)| (*role, ns.is_none())).collect();
-        by_role.sort_unstable();
-        let mut counts: Vec<(u32, u32, u32)> = Vec::new();
-        for run in by_role.chunk_by(|a, b| a.0 == b.0) {
-            if let Some((role, _)) = run.first() {
-                let unscoped = run.iter().filter(|(_, unscoped)| *unscoped).count();
-                counts.push((
-                    u32::try_from(*role).unwrap_or(u32::MAX),
-                    u32::try_from(run.len()).unwrap_or(u32::MAX),
-                    u32::try_from(unscoped).unwrap_or(u32::MAX),
-                ));
+        let deepest = staged.iter().filter_map(|(_, ns, _)| ns.map(depth)).max().unwrap_or(0);
+        let mut by_depth: Vec<Vec<usize>> = vec![Vec::new(); deepest.saturating_add(1)];
+        let mut unscoped: Vec<usize> = Vec::new();
+        for (binding, ns, _) in &staged {
+            match ns.map(depth).and_then(|d| by_depth.get_mut(d)) {
+                Some(bucket) => bucket.push(*binding),
+                None => unscoped.push(*binding),
             }
         }
-        self.tenant_wide_counts = counts;
+        let mut ordered: Vec<usize> = by_depth.into_iter().rev().flatten().collect();
+        self.tenant_wide_unscoped_from = ordered.len();
+        ordered.extend(unscoped);
+        self.tenant_wide_bindings = ordered;
+        self.tenant_wide_counts = count_roles(staged.drain(..).map(|(_, ns, role)| (role, ns.is_none())))
+            .into_iter()
+            .map(|(role, (all, unscoped))| (role, all, unscoped))
+            .collect();
     }
+}
+
+/// How many bindings each role has: (role, (bindings, bindings flagged)), in no order.
+fn count_roles(roles: impl Iterator<Item = (usize, bool)>) -> Vec<(u32, (u32, u32))> {
+    let mut counts: FxHashMap<usize, (u32, u32)> = FxHashMap::default();
+    for (role, flagged) in roles {
+        let count = counts.entry(role).or_default();
+        count.0 = count.0.saturating_add(1);
+        if flagged {
+            count.1 = count.1.saturating_add(1);
+        }
+    }
+    counts
+        .into_iter()
+        .map(|(role, count)| (u32::try_from(role).unwrap_or(u32::MAX), count))
+        .collect()
 }
 
 /// Calls `f` for every key of a set with the key's permission.
