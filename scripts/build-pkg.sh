@@ -46,6 +46,14 @@ if [ "$(printf '%s\n' "$hostcrypto" | wc -l)" != 1 ]; then
   exit 1
 fi
 printf '\nrequire("./%s").useNodeCrypto(require("node:crypto"));\n' "$hostcrypto" >> pkg/nodejs/kestra_authz.js
+# Options are optional at run time; wasm-bindgen can name their type but not mark them optional.
+for types in pkg/nodejs/kestra_authz.d.ts pkg/web/kestra_authz.d.ts pkg/lite/kestra_authz.d.ts; do
+  sed -i -E 's/\b(options): (VerifyOptions|MatrixOptions|WhoCanOptions|DiffOptions)\)/\1?: \2)/g' "$types"
+  if grep -qE '\boptions: (VerifyOptions|MatrixOptions|WhoCanOptions|DiffOptions)\)' "$types" || ! grep -q 'options?: VerifyOptions)' "$types"; then
+    echo "build-pkg: could not mark the optional options of $types" >&2
+    exit 1
+  fi
+done
 # The JS of src/wasm/ are ES modules; the Node build require()s them, which Node (20.19+,
 # 22.12+) does for a file its package.json declares a module.
 for snippets in pkg/nodejs/snippets/*/; do
@@ -76,6 +84,18 @@ import build from "./kestra_authz.js";
 export const { $names, init, initSync } = build;
 export default build.init;
 JS
+cat >> pkg/nodejs/kestra_authz.d.ts <<'TS'
+
+/** Nothing to do: the Node build is ready when loaded (for code shared with browsers). */
+export function init(): Promise<unknown>;
+/** Nothing to do: the Node build is ready when loaded (for code shared with browsers). */
+export function initSync(): unknown;
+TS
+cat > pkg/nodejs/index.d.mts <<'TS'
+export * from "./kestra_authz.js";
+import { init } from "./kestra_authz.js";
+export default init;
+TS
 # Hosts get a build that is ready when imported: browsers and bundlers the web build, fetched
 # through new URL(..., import.meta.url); Deno and workerd the web build from the module they
 # compile; Node the Node build. kestra-authz/web stays for a host that loads the .wasm itself.
@@ -89,19 +109,22 @@ cat > pkg/package.json <<JSON
   "types": "./web/kestra_authz.d.ts",
   "exports": {
     ".": {
-      "types": "./web/kestra_authz.d.ts",
       "deno": "./deno.js",
       "workerd": "./workerd.js",
       "browser": "./browser.js",
       "worker": "./browser.js",
-      "node": { "import": "./nodejs/index.mjs", "require": "./nodejs/kestra_authz.js" },
+      "node": {
+        "import": { "types": "./nodejs/index.d.mts", "default": "./nodejs/index.mjs" },
+        "require": { "types": "./nodejs/kestra_authz.d.ts", "default": "./nodejs/kestra_authz.js" }
+      },
+      "types": "./web/kestra_authz.d.ts",
       "default": "./browser.js"
     },
     "./web": { "types": "./web/kestra_authz.d.ts", "default": "./web/kestra_authz.js" },
     "./kestra_authz_bg.wasm": "./web/kestra_authz_bg.wasm",
     "./lite": { "types": "./lite/kestra_authz.d.ts", "default": "./lite/kestra_authz.js" },
     "./lite/kestra_authz_bg.wasm": "./lite/kestra_authz_bg.wasm",
-    "./node": "./nodejs/kestra_authz.js",
+    "./node": { "types": "./nodejs/kestra_authz.d.ts", "default": "./nodejs/kestra_authz.js" },
     "./remote": { "types": "./remote.d.ts", "default": "./remote.js" },
     "./package.json": "./package.json"
   },

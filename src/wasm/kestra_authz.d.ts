@@ -437,3 +437,12 @@ export interface RouteMapping {
   code: RouteCode | null;
   reason: string | null;
 }
+
+declare global {
+  // The classes are disposable (`using authz = new Authorizer(...)`): their declarations name
+  // Symbol.dispose, which TypeScript's libs declare only from esnext.disposable on. Declared
+  // here too (the same declaration merges), so the types check with any lib setting.
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+  }
+}
