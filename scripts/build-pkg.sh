@@ -126,15 +126,16 @@ cat > pkg/package.json <<JSON
     "./lite/kestra_authz_bg.wasm": "./lite/kestra_authz_bg.wasm",
     "./node": { "types": "./nodejs/kestra_authz.d.ts", "default": "./nodejs/kestra_authz.js" },
     "./remote": { "types": "./remote.d.ts", "default": "./remote.js" },
+    "./testing": { "types": "./testing.d.ts", "default": "./testing.js" },
     "./package.json": "./package.json"
   },
   "type": "module",
   "bin": { "kestra-authz": "./cli.js" },
   "engines": { "node": "^20.19.0 || >=22.12.0" },
-  "files": ["nodejs/", "web/", "lite/", "browser.js", "deno.js", "workerd.js", "remote.js", "remote.d.ts", "cli.js", "README.md"]
+  "files": ["nodejs/", "web/", "lite/", "browser.js", "deno.js", "workerd.js", "remote.js", "remote.d.ts", "testing.js", "testing.d.ts", "cli.js", "README.md"]
 }
 JSON
-cp js/README.md js/remote.js js/remote.d.ts js/cli.js pkg/
+cp js/README.md js/remote.js js/remote.d.ts js/testing.js js/testing.d.ts js/cli.js pkg/
 chmod +x pkg/cli.js
 raw=$(stat -c %s pkg/web/kestra_authz_bg.wasm)
 gz=$(gzip -9 -c pkg/web/kestra_authz_bg.wasm | wc -c)

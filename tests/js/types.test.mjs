@@ -16,6 +16,7 @@ let app;
 
 /** Uses that need every declaration: optional options, init, disposal, a decision's shape. */
 const ESM = `import init, { Authorizer, type Decision, type Session } from "kestra-authz";
+import { createTestIssuer } from "kestra-authz/testing";
 await init();
 const authz = new Authorizer({ issuer: "https://sso.example.com/application/o/kestra/", clientId: "kestra-client", jwks: "{}" });
 const session: Session = authz.verifyIdToken("t");
@@ -25,7 +26,9 @@ const more: number = decision.moreReasons;
 const matrix = authz.matrix(session);
 authz.whoCan({ permission: "FLOW", action: "READ" });
 authz[Symbol.dispose]();
-export { later, more, matrix };
+const issuer = await createTestIssuer({ alg: "ES256" });
+const minted: string = await issuer.mint({ email: "bob@example.com" }, { expiresIn: 60 });
+export { later, more, matrix, minted };
 `;
 const CJS = `import authz = require("kestra-authz");
 const a = new authz.Authorizer({ issuer: "https://sso.example.com/application/o/kestra/", clientId: "kestra-client", jwks: "{}" });
