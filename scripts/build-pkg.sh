@@ -75,8 +75,11 @@ module.exports.init = async function init() {
 module.exports.initSync = function initSync() {
   return wasm;
 };
+// A default import compiled to CommonJS (TypeScript, Babel) reads `default` of an ES module.
+Object.defineProperty(module.exports, "__esModule", { value: true });
+module.exports.default = module.exports.init;
 JS
-names=$(node -e 'console.log(Object.keys(require("./pkg/nodejs/kestra_authz.js")).filter((n) => !["init", "initSync", "default"].includes(n)).join(", "))')
+names=$(node -e 'console.log(Object.keys(require("./pkg/nodejs/kestra_authz.js")).filter((n) => !["init", "initSync", "default", "__esModule"].includes(n)).join(", "))')
 cat > pkg/nodejs/index.mjs <<JS
 // kestra-authz for Node's import: the Node build (CommonJS), re-exported.
 import build from "./kestra_authz.js";
@@ -90,6 +93,12 @@ cat >> pkg/nodejs/kestra_authz.d.ts <<'TS'
 export function init(): Promise<unknown>;
 /** Nothing to do: the Node build is ready when loaded (for code shared with browsers). */
 export function initSync(): unknown;
+export default init;
+TS
+# The entries' types: the web build's, with `init` also by name, as the entries export it.
+cat > pkg/entry.d.ts <<'TS'
+export * from "./web/kestra_authz.js";
+export { default, default as init, initSync } from "./web/kestra_authz.js";
 TS
 cat > pkg/nodejs/index.d.mts <<'TS'
 export * from "./kestra_authz.js";
@@ -106,7 +115,7 @@ cat > pkg/package.json <<JSON
   "version": "$version",
   "description": "Verify authentik ID tokens and decide Kestra RBAC permissions: one WebAssembly module for browsers, edge workers and Node.",
   "license": "Apache-2.0",
-  "types": "./web/kestra_authz.d.ts",
+  "types": "./entry.d.ts",
   "exports": {
     ".": {
       "deno": "./deno.js",
@@ -117,14 +126,17 @@ cat > pkg/package.json <<JSON
         "import": { "types": "./nodejs/index.d.mts", "default": "./nodejs/index.mjs" },
         "require": { "types": "./nodejs/kestra_authz.d.ts", "default": "./nodejs/kestra_authz.js" }
       },
-      "types": "./web/kestra_authz.d.ts",
+      "types": "./entry.d.ts",
       "default": "./browser.js"
     },
     "./web": { "types": "./web/kestra_authz.d.ts", "default": "./web/kestra_authz.js" },
     "./kestra_authz_bg.wasm": "./web/kestra_authz_bg.wasm",
     "./lite": { "types": "./lite/kestra_authz.d.ts", "default": "./lite/kestra_authz.js" },
     "./lite/kestra_authz_bg.wasm": "./lite/kestra_authz_bg.wasm",
-    "./node": { "types": "./nodejs/kestra_authz.d.ts", "default": "./nodejs/kestra_authz.js" },
+    "./node": {
+      "import": { "types": "./nodejs/index.d.mts", "default": "./nodejs/index.mjs" },
+      "require": { "types": "./nodejs/kestra_authz.d.ts", "default": "./nodejs/kestra_authz.js" }
+    },
     "./remote": { "types": "./remote.d.ts", "default": "./remote.js" },
     "./testing": { "types": "./testing.d.ts", "default": "./testing.js" },
     "./package.json": "./package.json"
@@ -132,7 +144,7 @@ cat > pkg/package.json <<JSON
   "type": "module",
   "bin": { "kestra-authz": "./cli.js" },
   "engines": { "node": "^20.19.0 || >=22.12.0" },
-  "files": ["nodejs/", "web/", "lite/", "browser.js", "deno.js", "workerd.js", "remote.js", "remote.d.ts", "testing.js", "testing.d.ts", "cli.js", "README.md"]
+  "files": ["nodejs/", "web/", "lite/", "entry.d.ts", "browser.js", "deno.js", "workerd.js", "remote.js", "remote.d.ts", "testing.js", "testing.d.ts", "cli.js", "README.md"]
 }
 JSON
 cp js/README.md js/remote.js js/remote.d.ts js/testing.js js/testing.d.ts js/cli.js pkg/

@@ -7,4 +7,4 @@ await init({ module_or_path: new URL("./web/kestra_authz_bg.wasm", import.meta.u
 
 export * from "./web/kestra_authz.js";
 // Already done: calling it again is harmless, so code shared with other hosts may call it.
-export { default, initSync } from "./web/kestra_authz.js";
+export { default, default as init, initSync } from "./web/kestra_authz.js";

@@ -6,4 +6,4 @@ import { initSync } from "./web/kestra_authz.js";
 initSync({ module: wasm });
 
 export * from "./web/kestra_authz.js";
-export { default, initSync } from "./web/kestra_authz.js";
+export { default, default as init, initSync } from "./web/kestra_authz.js";

@@ -441,7 +441,7 @@ export interface RouteMapping {
 declare global {
   // The classes are disposable (`using authz = new Authorizer(...)`): their declarations name
   // Symbol.dispose, which TypeScript's libs declare only from esnext.disposable on. Declared
-  // here too (the same declaration merges), so the types check with any lib setting.
+  // here too (the same declaration merges), so the types check whatever the lib setting.
   interface SymbolConstructor {
     readonly dispose: unique symbol;
   }

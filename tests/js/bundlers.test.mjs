@@ -78,15 +78,26 @@ const EXPECTED = "alice@example.com true function";
 test("Vite: import { Authorizer } from \"kestra-authz\" with no set-up", async () => {
   const dir = project("vite");
   writeFileSync(join(dir, "index.html"), `<!doctype html><html><head><meta charset="utf-8"></head><body><script type="module" src="./main.js"></script></body></html>`);
-  writeFileSync(join(dir, "main.js"), `import init, { Authorizer } from "kestra-authz";\n${APP}`);
+  // `init` by name too: harmless, as the docs say.
+  writeFileSync(join(dir, "main.js"), `import { init, Authorizer } from "kestra-authz";\n${APP}`);
   const { build } = await import("vite");
   await build({ root: dir, base: "./", logLevel: "silent", configFile: false, build: { outDir: "dist" } });
   assert.equal(await run(`target/bundlers/vite/dist/index.html`), EXPECTED);
 });
 
+test("Vite: in a module worker, with worker.format \"es\" (the docs' one setting for workers)", async () => {
+  const dir = project("vite-worker");
+  writeFileSync(join(dir, "index.html"), `<!doctype html><html><head><meta charset="utf-8"></head><body><script type="module" src="./main.js"></script></body></html>`);
+  writeFileSync(join(dir, "main.js"), `const worker = new Worker(new URL("./w.js", import.meta.url), { type: "module" });\nworker.onmessage = (e) => { document.body.dataset.result = e.data; };`);
+  writeFileSync(join(dir, "w.js"), `import init, { Authorizer } from "kestra-authz";\n${CHECK}\ncheck().then((r) => postMessage(r), (e) => postMessage(String(e)));`);
+  const { build } = await import("vite");
+  await build({ root: dir, base: "./", logLevel: "silent", configFile: false, build: { outDir: "dist" }, worker: { format: "es" } });
+  assert.equal(await run(`target/bundlers/vite-worker/dist/index.html`), EXPECTED);
+});
+
 test("webpack 5: import { Authorizer } from \"kestra-authz\" with no set-up", async () => {
   const dir = project("webpack");
-  writeFileSync(join(dir, "main.js"), `import init, { Authorizer } from "kestra-authz";\n${APP}`);
+  writeFileSync(join(dir, "main.js"), `import { init, Authorizer } from "kestra-authz";\n${APP}`);
   const { default: webpack } = await import("webpack");
   const stats = await new Promise((resolve, reject) =>
     webpack({ mode: "production", context: dir, entry: "./main.js", output: { path: join(dir, "dist"), filename: "main.js" }, performance: { hints: false } }, (err, s) => (err ? reject(err) : resolve(s))),
@@ -124,6 +135,14 @@ test("Cloudflare workerd: a bare import, bundled as wrangler does (its condition
     logLevel: "silent",
   });
   assert.equal(await fetchOnceFromWorker("target/bundlers/workerd/dist/worker.js"), EXPECTED);
+});
+
+test("esbuild, a Node app (platform node): the package left external, as the docs say for server bundles", async () => {
+  const dir = project("esbuild-node");
+  writeFileSync(join(dir, "server.js"), `import init, { Authorizer } from "kestra-authz";\n${APP}`);
+  const esbuild = await import("esbuild");
+  await esbuild.build({ entryPoints: [join(dir, "server.js")], bundle: true, format: "esm", platform: "node", packages: "external", outfile: join(dir, "dist/server.mjs"), logLevel: "silent" });
+  assert.equal(execFileSync("node", ["dist/server.mjs"], { cwd: dir, encoding: "utf8" }).trim(), EXPECTED);
 });
 
 test("Deno: a bare import, no permissions", () => {

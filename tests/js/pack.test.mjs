@@ -17,7 +17,7 @@ test("npm pack, install the tarball in a fresh project, import and require it", 
     const out = execFileSync("npm", ["pack", join(repo, "pkg"), "--pack-destination", work, "--json"], { encoding: "utf8" });
     const [{ filename, files }] = JSON.parse(out);
     const packed = files.map((f) => f.path);
-    for (const needed of ["package.json", "README.md", "nodejs/kestra_authz_bg.wasm", "web/kestra_authz.js", "web/kestra_authz.d.ts", "browser.js", "deno.js", "workerd.js", "nodejs/index.mjs", "lite/kestra_authz.js", "lite/kestra_authz_bg.wasm", "remote.js", "remote.d.ts", "cli.js"]) {
+    for (const needed of ["package.json", "README.md", "nodejs/kestra_authz_bg.wasm", "web/kestra_authz.js", "web/kestra_authz.d.ts", "browser.js", "deno.js", "workerd.js", "nodejs/index.mjs", "nodejs/index.d.mts", "entry.d.ts", "testing.js", "testing.d.ts", "lite/kestra_authz.js", "lite/kestra_authz_bg.wasm", "remote.js", "remote.d.ts", "cli.js"]) {
       assert.ok(packed.includes(needed), `${needed} is in the tarball`);
     }
     const project = join(work, "app");
@@ -54,7 +54,7 @@ test("npm pack, install the tarball in a fresh project, import and require it", 
     const routed = execFileSync(join(project, "node_modules/.bin/kestra-authz"), ["routes", "GET", "/api/v1/main/flows/company/hello", "--json"], { cwd: project, encoding: "utf8" });
     assert.equal(JSON.parse(routed).route, "GET /api/v1/{tenant}/flows/{namespace}/{id}");
     const manifest = JSON.parse(readFileSync(join(project, "node_modules/kestra-authz/package.json"), "utf8"));
-    assert.equal(manifest.exports["."].types, "./web/kestra_authz.d.ts");
+    assert.equal(manifest.exports["."].types, "./entry.d.ts");
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -15,9 +15,10 @@ let work;
 let app;
 
 /** Uses that need every declaration: optional options, init, disposal, a decision's shape. */
-const ESM = `import init, { Authorizer, type Decision, type Session } from "kestra-authz";
+const ESM = `import init, { Authorizer, initSync, type Decision, type Session } from "kestra-authz";
 import { createTestIssuer } from "kestra-authz/testing";
 await init();
+void initSync;
 const authz = new Authorizer({ issuer: "https://sso.example.com/application/o/kestra/", clientId: "kestra-client", jwks: "{}" });
 const session: Session = authz.verifyIdToken("t");
 const later: Promise<Session> = authz.verifyIdTokenAsync("t");
@@ -66,4 +67,11 @@ test("nodenext, ES module, default lib", () => check("nodenext esm", { type: "mo
 test("node16, CommonJS, default lib", () => check("node16 cjs", { module: "node16", moduleResolution: "node16", file: "b.cts", source: CJS }));
 test("nodenext, CommonJS, default lib", () => check("nodenext cjs", { module: "nodenext", moduleResolution: "nodenext", file: "b.cts", source: CJS }));
 test("node16, ES module, a Node lib without DOM", () => check("node16 no dom", { type: "module", module: "node16", moduleResolution: "node16", lib: ["es2022"], file: "a.ts", source: ESM }));
+test("nodenext, CommonJS: a default init import compiles and runs", () => {
+  check("nodenext cjs default", { type: "commonjs", module: "nodenext", moduleResolution: "nodenext", file: "c.ts", source: `import init, { Authorizer } from "kestra-authz";\nvoid init().then(() => console.log(typeof Authorizer));\n` });
+  writeFileSync(join(app, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, skipLibCheck: false, target: "es2022", module: "nodenext", moduleResolution: "nodenext", outDir: "out" }, files: ["c.ts"] }));
+  execFileSync("node", [tsc, "-p", app], { encoding: "utf8", stdio: "pipe" });
+  assert.equal(execFileSync("node", [join(app, "out/c.js")], { cwd: app, encoding: "utf8" }).trim(), "function");
+});
+
 test("bundler, a lib with esnext.disposable (the declarations merge)", () => check("esnext lib", { module: "esnext", moduleResolution: "bundler", lib: ["esnext", "dom"], file: "a.ts", source: ESM }));
