@@ -22,3 +22,27 @@ export const hostChecks = () => checks;
 export function refuseKeyImports(on) {
   refuse = on;
 }
+
+/**
+ * An RS256 token vector whose signature is all zeros (the right length, below any modulus, so
+ * it reaches the host), with its case.
+ */
+export function forgedRs256(tokens) {
+  const c = tokens.cases.find((x) => x.name === "alg: RS256");
+  const dot = c.token.lastIndexOf(".") + 1;
+  return { c, forged: `${c.token.slice(0, dot)}${"A".repeat(c.token.length - dot)}` };
+}
+
+/** Runs `fn` while `crypto.subtle.verify` (own and inherited) says yes to everything. */
+export async function withVerifyStubbedToYes(fn) {
+  const proto = Object.getPrototypeOf(crypto.subtle);
+  const [own, inherited] = [crypto.subtle.verify, proto.verify];
+  crypto.subtle.verify = async () => true;
+  proto.verify = async () => true;
+  try {
+    return await fn();
+  } finally {
+    crypto.subtle.verify = own;
+    proto.verify = inherited;
+  }
+}
