@@ -137,17 +137,33 @@ cat > pkg/package.json <<JSON
       "import": { "types": "./nodejs/index.d.mts", "default": "./nodejs/index.mjs" },
       "require": { "types": "./nodejs/kestra_authz.d.ts", "default": "./nodejs/kestra_authz.js" }
     },
-    "./remote": { "types": "./remote.d.ts", "default": "./remote.js" },
+    "./remote": {
+      "node": {
+        "import": { "types": "./remote.d.mts", "default": "./remote.js" },
+        "require": { "types": "./remote.d.cts", "default": "./remote.cjs" }
+      },
+      "types": "./remote.d.ts",
+      "default": "./remote.js"
+    },
     "./testing": { "types": "./testing.d.ts", "default": "./testing.js" },
     "./package.json": "./package.json"
   },
   "type": "module",
   "bin": { "kestra-authz": "./cli.js" },
   "engines": { "node": "^20.19.0 || >=22.12.0" },
-  "files": ["nodejs/", "web/", "lite/", "entry.d.ts", "browser.js", "deno.js", "workerd.js", "remote.js", "remote.d.ts", "testing.js", "testing.d.ts", "cli.js", "README.md"]
+  "files": ["nodejs/", "web/", "lite/", "entry.d.ts", "browser.js", "deno.js", "workerd.js", "remote.js", "remote.d.ts", "remote.cjs", "remote.d.cts", "remote.d.mts", "testing.js", "testing.d.ts", "cli.js", "README.md"]
 }
 JSON
 cp js/README.md js/remote.js js/remote.d.ts js/testing.js js/testing.d.ts js/cli.js pkg/
+# kestra-authz/remote for CommonJS: the ES module, which require() loads on the Node versions the
+# package supports, with types that name the Node build's (CommonJS) declarations.
+printf '// kestra-authz/remote for require(): the ES module (Node 20.19+ and 22.12+ load it).\nmodule.exports = require("./remote.js");\n' > pkg/remote.cjs
+sed 's#"./web/kestra_authz.js"#"./nodejs/kestra_authz.js"#' js/remote.d.ts > pkg/remote.d.cts
+cp pkg/remote.d.cts pkg/remote.d.mts
+if ! grep -q '"./nodejs/kestra_authz.js"' pkg/remote.d.cts; then
+  echo "build-pkg: remote.d.cts does not name the Node build's declarations" >&2
+  exit 1
+fi
 chmod +x pkg/cli.js
 raw=$(stat -c %s pkg/web/kestra_authz_bg.wasm)
 gz=$(gzip -9 -c pkg/web/kestra_authz_bg.wasm | wc -c)

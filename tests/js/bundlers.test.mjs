@@ -95,18 +95,20 @@ test("Vite: in a module worker, with worker.format \"es\" (the docs' one setting
   assert.equal(await run(`target/bundlers/vite-worker/dist/index.html`), EXPECTED);
 });
 
-test("webpack 5: import { Authorizer } from \"kestra-authz\" with no set-up", async () => {
-  const dir = project("webpack");
+for (const [version, module] of [["5.113", "webpack"], ["5.99", "webpack-5-99"]]) {
+test(`webpack ${version}: import { Authorizer } from "kestra-authz" with no set-up`, async () => {
+  const dir = project(`webpack-${version}`);
   writeFileSync(join(dir, "main.js"), `import { init, Authorizer } from "kestra-authz";\n${APP}`);
-  const { default: webpack } = await import("webpack");
+  const { default: webpack } = await import(module);
   const stats = await new Promise((resolve, reject) =>
     webpack({ mode: "production", context: dir, entry: "./main.js", output: { path: join(dir, "dist"), filename: "main.js" }, performance: { hints: false } }, (err, s) => (err ? reject(err) : resolve(s))),
   );
   assert.equal(stats.hasErrors(), false, stats.toString("errors-only"));
   assert.equal(stats.hasWarnings(), false, stats.toString("errors-warnings"));
   writeFileSync(join(dir, "dist/index.html"), `<!doctype html><html><head><meta charset="utf-8"></head><body><script src="main.js"></script></body></html>`);
-  assert.equal(await run(`target/bundlers/webpack/dist/index.html`), EXPECTED);
+  assert.equal(await run(`target/bundlers/webpack-${version}/dist/index.html`), EXPECTED);
 });
+}
 
 test("esbuild: the documented recipe (the .wasm imported by name through the file loader, ESM)", async () => {
   const dir = project("esbuild");
@@ -137,6 +139,17 @@ test("Cloudflare workerd: a bare import, bundled as wrangler does (its condition
   assert.equal(await fetchOnceFromWorker("target/bundlers/workerd/dist/worker.js"), EXPECTED);
 });
 
+test("Cloudflare workerd by hand: kestra-authz/web with the .wasm imported by name and initSync", async () => {
+  const dir = project("workerd-by-hand");
+  writeFileSync(
+    join(dir, "worker.js"),
+    `import { initSync, Authorizer } from "kestra-authz/web";\nimport wasm from "kestra-authz/kestra_authz_bg.wasm";\ninitSync({ module: wasm });\nconst init = initSync;\n${CHECK}\nexport default { async fetch() { return new Response(await check()); } };`,
+  );
+  const esbuild = await import("esbuild");
+  await esbuild.build({ entryPoints: [join(dir, "worker.js")], bundle: true, format: "esm", outdir: join(dir, "dist"), loader: { ".wasm": "copy" }, logLevel: "silent" });
+  assert.equal(await fetchOnceFromWorker("target/bundlers/workerd-by-hand/dist/worker.js"), EXPECTED);
+});
+
 test("esbuild, a Node app (platform node): the package left external, as the docs say for server bundles", async () => {
   const dir = project("esbuild-node");
   writeFileSync(join(dir, "server.js"), `import init, { Authorizer } from "kestra-authz";\n${APP}`);
@@ -160,6 +173,6 @@ test("Node: import (with init a harmless call) and require", () => {
   const dir = project("node");
   writeFileSync(join(dir, "esm.mjs"), `import init, { Authorizer } from "kestra-authz";\nawait init();\n${APP}`);
   assert.equal(execFileSync("node", ["esm.mjs"], { cwd: dir, encoding: "utf8" }).trim(), EXPECTED);
-  writeFileSync(join(dir, "cjs.cjs"), `const { Authorizer, init } = require("kestra-authz");\n${CHECK}\ncheck().then(console.log);`);
+  writeFileSync(join(dir, "cjs.cjs"), `const { Authorizer, init } = require("kestra-authz");\nif (typeof require("kestra-authz/remote").RemoteAuthorizer !== "function") throw new Error("remote");\n${CHECK}\ncheck().then(console.log);`);
   assert.equal(execFileSync("node", ["cjs.cjs"], { cwd: dir, encoding: "utf8" }).trim(), EXPECTED);
 });
