@@ -96,18 +96,18 @@ test("Vite: in a module worker, with worker.format \"es\" (the docs' one setting
 });
 
 for (const [version, module] of [["5.113", "webpack"], ["5.99", "webpack-5-99"]]) {
-test(`webpack ${version}: import { Authorizer } from "kestra-authz" with no set-up`, async () => {
-  const dir = project(`webpack-${version}`);
-  writeFileSync(join(dir, "main.js"), `import { init, Authorizer } from "kestra-authz";\n${APP}`);
-  const { default: webpack } = await import(module);
-  const stats = await new Promise((resolve, reject) =>
-    webpack({ mode: "production", context: dir, entry: "./main.js", output: { path: join(dir, "dist"), filename: "main.js" }, performance: { hints: false } }, (err, s) => (err ? reject(err) : resolve(s))),
-  );
-  assert.equal(stats.hasErrors(), false, stats.toString("errors-only"));
-  assert.equal(stats.hasWarnings(), false, stats.toString("errors-warnings"));
-  writeFileSync(join(dir, "dist/index.html"), `<!doctype html><html><head><meta charset="utf-8"></head><body><script src="main.js"></script></body></html>`);
-  assert.equal(await run(`target/bundlers/webpack-${version}/dist/index.html`), EXPECTED);
-});
+  test(`webpack ${version}: import { Authorizer } from "kestra-authz" with no set-up`, async () => {
+    const dir = project(`webpack-${version}`);
+    writeFileSync(join(dir, "main.js"), `import { init, Authorizer } from "kestra-authz";\n${APP}`);
+    const { default: webpack } = await import(module);
+    const stats = await new Promise((resolve, reject) =>
+      webpack({ mode: "production", context: dir, entry: "./main.js", output: { path: join(dir, "dist"), filename: "main.js" }, performance: { hints: false } }, (err, s) => (err ? reject(err) : resolve(s))),
+    );
+    assert.equal(stats.hasErrors(), false, stats.toString("errors-only"));
+    assert.equal(stats.hasWarnings(), false, stats.toString("errors-warnings"));
+    writeFileSync(join(dir, "dist/index.html"), `<!doctype html><html><head><meta charset="utf-8"></head><body><script src="main.js"></script></body></html>`);
+    assert.equal(await run(`target/bundlers/webpack-${version}/dist/index.html`), EXPECTED);
+  });
 }
 
 test("esbuild: the documented recipe (the .wasm imported by name through the file loader, ESM)", async () => {
