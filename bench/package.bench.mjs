@@ -59,13 +59,10 @@ function firstRows(host, results) {
   firstRows("Node", await firstVerifications({ Authorizer, jose, subtle: globalThis.crypto.subtle }));
 }
 if (statSync("/usr/bin/chromium", { throwIfNoEntry: false })) {
-  const { launchChromium, serveRepo } = await import("../tests/js/hosts.mjs");
+  const { inChromiumPage, serveRepo } = await import("../tests/js/hosts.mjs");
   const site = await serveRepo();
-  const browser = await launchChromium();
   try {
-    const page = await browser.newPage();
-    await page.goto(`${site.origin}/tests/js/parity-page.html`);
-    const results = await page.evaluate(async () => {
+    const results = await inChromiumPage(site.origin, async () => {
       const { default: init, Authorizer } = await import("/pkg/web/kestra_authz.js");
       const jose = await import("/node_modules/jose/dist/webapi/index.js");
       const { firstVerifications } = await import("/bench/first-verification.mjs");
@@ -74,7 +71,6 @@ if (statSync("/usr/bin/chromium", { throwIfNoEntry: false })) {
     });
     firstRows("Chromium", results);
   } finally {
-    await browser.close();
     site.close();
   }
 }

@@ -33,5 +33,9 @@ export interface TestIssuer {
   mint(claims?: Record<string, unknown>, options?: MintOptions): Promise<string>;
 }
 
-/** A fresh test issuer: keys made by WebCrypto, the private one non-extractable. */
+/**
+ * A fresh test issuer: keys made by WebCrypto, the private one non-extractable. Rejects with an
+ * Error whose `code` is ERR_TEST_ONLY (NODE_ENV is production), ERR_OPTION_INVALID (an
+ * algorithm it does not sign) or ERR_JOSE_NOT_SUPPORTED (no WebCrypto).
+ */
 export function createTestIssuer(options?: TestIssuerOptions): Promise<TestIssuer>;

@@ -12,6 +12,8 @@ const ALGORITHMS = {
 };
 
 const encoder = new TextEncoder();
+/** The kit's errors: an Error with a stable `code`, as the module's are. */
+const refused = (code, message) => Object.assign(new Error(message), { code });
 function b64url(bytes) {
   let binary = "";
   for (const b of new Uint8Array(bytes)) binary += String.fromCharCode(b);
@@ -27,12 +29,12 @@ const randomHex = (bytes) => Array.from(crypto.getRandomValues(new Uint8Array(by
  */
 export async function createTestIssuer({ issuer = "http://127.0.0.1:9000/application/o/kestra/", clientId = "kestra-client", alg = "RS256", modulusLength } = {}) {
   if (globalThis.process?.env?.NODE_ENV === "production") {
-    throw new Error("kestra-authz/testing mints test tokens: it does not run with NODE_ENV=production");
+    throw refused("ERR_TEST_ONLY", "kestra-authz/testing mints test tokens: it does not run with NODE_ENV=production");
   }
   const spec = ALGORITHMS[alg];
-  if (!spec) throw new Error(`kestra-authz/testing signs ${Object.keys(ALGORITHMS).join(", ")}, not ${alg}`);
+  if (!spec) throw refused("ERR_OPTION_INVALID", `kestra-authz/testing signs ${Object.keys(ALGORITHMS).join(", ")}, not ${alg}`);
   const subtle = globalThis.crypto?.subtle;
-  if (!subtle) throw new Error("kestra-authz/testing needs WebCrypto (crypto.subtle): a secure context in browsers, Node 20 or later");
+  if (!subtle) throw refused("ERR_JOSE_NOT_SUPPORTED", "kestra-authz/testing needs WebCrypto (crypto.subtle): a secure context in browsers, Node 20 or later");
   const keyParams = modulusLength && spec.key.modulusLength ? { ...spec.key, modulusLength } : spec.key;
   // The private key cannot leave WebCrypto: nothing a test does can keep it.
   const { publicKey, privateKey } = await subtle.generateKey(keyParams, false, ["sign", "verify"]);

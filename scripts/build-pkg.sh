@@ -109,6 +109,11 @@ TS
 # through new URL(..., import.meta.url); Deno and workerd the web build from the module they
 # compile; Node the Node build. kestra-authz/web stays for a host that loads the .wasm itself.
 cp js/entries/browser.js js/entries/deno.js js/entries/workerd.js pkg/
+# The Node build, for import (an ES module over it) and for require: "." in Node, and "./node".
+node_build='{
+      "import": { "types": "./nodejs/index.d.mts", "default": "./nodejs/index.mjs" },
+      "require": { "types": "./nodejs/kestra_authz.d.ts", "default": "./nodejs/kestra_authz.js" }
+    }'
 cat > pkg/package.json <<JSON
 {
   "name": "kestra-authz",
@@ -122,10 +127,7 @@ cat > pkg/package.json <<JSON
       "workerd": "./workerd.js",
       "browser": "./browser.js",
       "worker": "./browser.js",
-      "node": {
-        "import": { "types": "./nodejs/index.d.mts", "default": "./nodejs/index.mjs" },
-        "require": { "types": "./nodejs/kestra_authz.d.ts", "default": "./nodejs/kestra_authz.js" }
-      },
+      "node": $node_build,
       "types": "./entry.d.ts",
       "default": "./browser.js"
     },
@@ -133,10 +135,7 @@ cat > pkg/package.json <<JSON
     "./kestra_authz_bg.wasm": "./web/kestra_authz_bg.wasm",
     "./lite": { "types": "./lite/kestra_authz.d.ts", "default": "./lite/kestra_authz.js" },
     "./lite/kestra_authz_bg.wasm": "./lite/kestra_authz_bg.wasm",
-    "./node": {
-      "import": { "types": "./nodejs/index.d.mts", "default": "./nodejs/index.mjs" },
-      "require": { "types": "./nodejs/kestra_authz.d.ts", "default": "./nodejs/kestra_authz.js" }
-    },
+    "./node": $node_build,
     "./remote": {
       "node": {
         "import": { "types": "./remote.d.mts", "default": "./remote.js" },

@@ -13,8 +13,8 @@ use crate::rbac::{
 use crate::time::UnixTime;
 use crate::token::alg::Alg;
 use crate::token::{
-    DEFAULT_CLOCK_TOLERANCE, DEFAULT_MAX_TOKEN_LIFETIME, DEFAULT_MAX_TOKEN_SIZE, Discovery, Jwks, TokenVerifier,
-    VerifiedIdToken, VerifierConfig, VerifyOptions,
+    DEFAULT_CLOCK_TOLERANCE, DEFAULT_MAX_TOKEN_LIFETIME, DEFAULT_MAX_TOKEN_SIZE, Discovery, Jwks, Prepared,
+    TokenVerifier, VerifiedIdToken, VerifierConfig, VerifyOptions,
 };
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
@@ -396,17 +396,18 @@ impl Authorizer {
         })
     }
 
-    fn remember(&self, token: &str, verified: &Arc<VerifiedIdToken>) {
+    /// A token just verified: remembered in the cache, its session opened.
+    fn fresh_session(&self, token: &str, verified: VerifiedIdToken, options: &VerifyOptions) -> Result<Session> {
+        let verified = Arc::new(verified);
         if let Ok(mut cache) = self.cache.lock() {
-            cache.insert(token, Arc::clone(verified));
+            cache.insert(token, Arc::clone(&verified));
         }
+        self.shared_session(verified, options.tenant.clone())
     }
 
     /// A token the cache does not hold, verified whole by the module.
     fn verified_afresh(&self, token: &str, now: UnixTime, options: &VerifyOptions) -> Result<Session> {
-        let verified = Arc::new(self.verifier.verify(token, now, options)?);
-        self.remember(token, &verified);
-        self.shared_session(verified, options.tenant.clone())
+        self.fresh_session(token, self.verifier.verify(token, now, options)?, options)
     }
 
     /// The first half of a verification whose signature the host's crypto checks
@@ -426,9 +427,9 @@ impl Authorizer {
                 .shared_session(verified, options.tenant.clone())
                 .map(Verification::Done);
         }
-        match self.verifier.host_signature(token)? {
-            Some(signature) => Ok(Verification::Signature(signature)),
-            None => self.verified_afresh(token, now, options).map(Verification::Done),
+        match self.verifier.prepare(token, now, options)? {
+            Prepared::ForHost(signature) => Ok(Verification::Signature(signature)),
+            Prepared::Verified(verified) => self.fresh_session(token, *verified, options).map(Verification::Done),
         }
     }
 
@@ -442,9 +443,8 @@ impl Authorizer {
         now: UnixTime,
         options: &VerifyOptions,
     ) -> Result<Session> {
-        let verified = Arc::new(self.verifier.verify_with_host_verdict(pending, verdict, now, options)?);
-        self.remember(pending.token(), &verified);
-        self.shared_session(verified, options.tenant.clone())
+        let verified = self.verifier.verify_with_host_verdict(pending, verdict, now, options)?;
+        self.fresh_session(pending.token(), verified, options)
     }
 
     /// Opens a session for an already verified token. The token must have been verified by

@@ -478,6 +478,7 @@ fn numbers_of_an_object_configuration_that_lose_their_text_cannot_decide_access(
     for number in [json!(1.5), json!(1e3), json!(12345678901234567890123.0), json!(-0.0)] {
         let value = json!({"kestra": {"security": {"defaultRole": {"name": "r", "tenant-id": number}}}});
         let err = KestraConfig::from_json(&value).unwrap_err();
+        assert_eq!(err.code(), "ERR_CONFIG_INVALID", "{number}");
         assert!(err.to_string().contains("quote it"), "{number}: {err}");
     }
     let value = json!({"kestra": {"security": {"defaultRole": {"name": "r", "tenant-id": 42}}}});

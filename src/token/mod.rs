@@ -279,33 +279,37 @@ impl TokenVerifier {
         self.claims_of(opened, now, options)
     }
 
-    /// The signature of `token` for the host's own crypto to check (WebCrypto), after every
-    /// check that comes before it here: `None` when the module checks it itself (the client
-    /// secret of HS*, Ed25519).
+    /// Reads `token` once up to its signature, every check before it done: an RSA or ECDSA
+    /// signature is left for the host's own crypto (WebCrypto); any other (the client secret
+    /// of HS*, Ed25519) the module checks, and the token is verified whole.
     #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-    pub(crate) fn host_signature(&self, token: &str) -> Result<Option<HostSignature>> {
+    pub(crate) fn prepare(&self, token: &str, now: UnixTime, options: &VerifyOptions) -> Result<Prepared> {
         let opened = self.open(token)?;
         signature::precheck(opened.alg, &opened.key, &opened.signature)?;
-        let VerifyKey::Public(key) = opened.key else {
-            return Ok(None);
+        let host_key = match opened.key {
+            VerifyKey::Public(key) if matches!(key.family(), Family::Rsa | Family::Ec(_)) => {
+                self.jwks.keys.iter().position(|k| std::ptr::eq(k, key))
+            }
+            _ => None,
         };
-        if !matches!(key.family(), Family::Rsa | Family::Ec(_)) {
-            return Ok(None);
-        }
-        let index = self.jwks.keys.iter().position(|k| std::ptr::eq(k, key));
-        let message_len = opened.message.len();
-        Ok(index.map(|key| HostSignature {
+        let Some(key) = host_key else {
+            signature::verify(opened.alg, opened.key, opened.message, &opened.signature)?;
+            return self
+                .claims_of(opened, now, options)
+                .map(|v| Prepared::Verified(Box::new(v)));
+        };
+        Ok(Prepared::ForHost(HostSignature {
             verified_by: self.fingerprint,
             token: token.to_owned(),
             key,
             alg: opened.alg,
             kid: opened.kid,
-            message_len,
+            message_len: opened.message.len(),
             signature: opened.signature,
         }))
     }
 
-    /// Finishes what [`Self::host_signature`] began, for the token it carries: the host's
+    /// Finishes what [`Self::prepare`] left to the host, for the token it carries: the host's
     /// verdict on the signature (`None`: the host could not check it, so the module does),
     /// then the claims. Only this verifier's own signatures are finished.
     #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
@@ -500,6 +504,14 @@ struct Opened<'v, 't> {
     message: &'t [u8],
     signature: Vec<u8>,
     payload_b64: &'t str,
+}
+
+/// What [`TokenVerifier::prepare`] reads: a token verified whole, or its signature left to the
+/// host.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub(crate) enum Prepared {
+    Verified(Box<VerifiedIdToken>),
+    ForHost(HostSignature),
 }
 
 /// A token whose signature the host is to check, every check before it done: the token it

@@ -5,6 +5,8 @@
 //! - `transport` (with transport.js): how strings, JSON and requests cross into wasm memory.
 //! - `decision` (with decision.js): how a decision becomes a JS object.
 //! - `http`: an HTTP request as JS hosts describe it, for the gateway methods.
+//! - hostcrypto.js: the host's own crypto for RSA and ECDSA signatures (WebCrypto for
+//!   `verifyIdTokenAsync`, node:crypto in the Node build), every check around it in the core.
 //! - kestra_authz.d.ts: the TypeScript declarations of the options and answers, appended to
 //!   the generated declarations.
 

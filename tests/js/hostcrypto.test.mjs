@@ -11,7 +11,7 @@ import { readFileSync, existsSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { forgedRs256, hostChecks, withVerifyStubbedToYes } from "./host-check-counter.mjs";
-import { fetchOnceFromWorker, launchChromium, repo, serveRepo } from "./hosts.mjs";
+import { fetchOnceFromWorker, inChromiumPage, repo, serveRepo } from "./hosts.mjs";
 import { canonical, runSignatureVectors, runTokenVectorsAsync, runVectors } from "./parity-runner.mjs";
 
 const require = createRequire(import.meta.url);
@@ -116,34 +116,27 @@ before(async () => {
 after(() => site?.close());
 
 test("headless Chromium: verifyIdTokenAsync and WebCrypto agree with native; without WebCrypto the same answers", async () => {
-  const browser = await launchChromium();
-  try {
-    const page = await browser.newPage();
-    await page.goto(`${site.origin}/tests/js/parity-page.html`);
-    const result = await page.evaluate(async (SUITES) => {
-      // The counter first: the package takes its references to crypto.subtle when it loads.
-      const counter = await import("/tests/js/host-check-counter.mjs");
-      const { default: init, Authorizer, __signatureVerdict } = await import("/pkg/web/kestra_authz.js");
-      const { canonical, runSignatureVectors, runTokenVectorsAsync } = await import("/tests/js/parity-runner.mjs");
-      await init();
-      const get = (path) => fetch(path).then((r) => r.json());
-      const tokens = await get("/tests/vectors/tokens.json");
-      const suites = Object.fromEntries(await Promise.all(SUITES.map(async (s) => [s, await get(`/target/parity/wycheproof-${s}.json`)])));
-      const viaHost = await runTokenVectorsAsync({ Authorizer }, tokens, counter.hostChecks);
-      const signatures = await runSignatureVectors({ __signatureVerdict }, suites, "async");
-      // A host whose WebCrypto refuses every key: the module checks every signature itself.
-      counter.refuseKeyImports(true);
-      const refused = await runTokenVectorsAsync({ Authorizer }, tokens, counter.hostChecks);
-      counter.refuseKeyImports(false);
-      return { viaHost: { tokens: canonical(viaHost.lines), hostChecks: viaHost.hostChecks }, refused: { tokens: canonical(refused.lines), hostChecks: refused.hostChecks }, signatures };
-    }, SUITES);
-    await assertTokens("chromium", result.viaHost);
-    assertSignatures("chromium", result.signatures);
-    assert.equal(result.refused.tokens, nativeTokens(), "chromium, keys refused: the module's fallback differs from native");
-    assert.equal(result.refused.hostChecks, 0);
-  } finally {
-    await browser.close();
-  }
+  const result = await inChromiumPage(site.origin, async (SUITES) => {
+    // The counter first: the package takes its references to crypto.subtle when it loads.
+    const counter = await import("/tests/js/host-check-counter.mjs");
+    const { default: init, Authorizer, __signatureVerdict } = await import("/pkg/web/kestra_authz.js");
+    const { canonical, runSignatureVectors, runTokenVectorsAsync } = await import("/tests/js/parity-runner.mjs");
+    await init();
+    const get = (path) => fetch(path).then((r) => r.json());
+    const tokens = await get("/tests/vectors/tokens.json");
+    const suites = Object.fromEntries(await Promise.all(SUITES.map(async (s) => [s, await get(`/target/parity/wycheproof-${s}.json`)])));
+    const viaHost = await runTokenVectorsAsync({ Authorizer }, tokens, counter.hostChecks);
+    const signatures = await runSignatureVectors({ __signatureVerdict }, suites, "async");
+    // A host whose WebCrypto refuses every key: the module checks every signature itself.
+    counter.refuseKeyImports(true);
+    const refused = await runTokenVectorsAsync({ Authorizer }, tokens, counter.hostChecks);
+    counter.refuseKeyImports(false);
+    return { viaHost: { tokens: canonical(viaHost.lines), hostChecks: viaHost.hostChecks }, refused: { tokens: canonical(refused.lines), hostChecks: refused.hostChecks }, signatures };
+  }, SUITES);
+  await assertTokens("chromium", result.viaHost);
+  assertSignatures("chromium", result.signatures);
+  assert.equal(result.refused.tokens, nativeTokens(), "chromium, keys refused: the module's fallback differs from native");
+  assert.equal(result.refused.hostChecks, 0);
 });
 
 test("Deno: verifyIdTokenAsync and WebCrypto agree with native", async () => {

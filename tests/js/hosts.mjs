@@ -81,3 +81,18 @@ export async function fetchOnceFromWorker(script) {
     await mf.dispose();
   }
 }
+
+/**
+ * Runs `fn(arg)` in headless Chromium, in the repository's blank page at `origin`
+ * (tests/js/parity-page.html, served by serveRepo), and answers what it returns.
+ */
+export async function inChromiumPage(origin, fn, arg) {
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${origin}/tests/js/parity-page.html`);
+    return await page.evaluate(fn, arg);
+  } finally {
+    await browser.close();
+  }
+}

@@ -9,7 +9,7 @@ import { createRequire } from "node:module";
 import { readFileSync, existsSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { fetchOnceFromWorker, launchChromium, repo, serveRepo } from "./hosts.mjs";
+import { fetchOnceFromWorker, inChromiumPage, repo, serveRepo } from "./hosts.mjs";
 import { canonical, runVectors } from "./parity-runner.mjs";
 
 const require = createRequire(import.meta.url);
@@ -47,21 +47,14 @@ before(async () => {
 after(() => site?.close());
 
 test("headless Chromium (web build, playwright-core + Debian chromium): byte-identical to native", async () => {
-  const browser = await launchChromium();
-  try {
-    const page = await browser.newPage();
-    await page.goto(`${site.origin}/tests/js/parity-page.html`);
-    const printed = await page.evaluate(async () => {
-      const { default: init, Authorizer, diffPolicies } = await import("/pkg/web/kestra_authz.js");
-      const { canonical, runVectors } = await import("/tests/js/parity-runner.mjs");
-      await init();
-      const [tokens, rbac] = await Promise.all(["tokens", "rbac"].map((n) => fetch(`/tests/vectors/${n}.json`).then((r) => r.json())));
-      return canonical(runVectors({ Authorizer, diffPolicies }, tokens, rbac));
-    });
-    assertSame("chromium", printed);
-  } finally {
-    await browser.close();
-  }
+  const printed = await inChromiumPage(site.origin, async () => {
+    const { default: init, Authorizer, diffPolicies } = await import("/pkg/web/kestra_authz.js");
+    const { canonical, runVectors } = await import("/tests/js/parity-runner.mjs");
+    await init();
+    const [tokens, rbac] = await Promise.all(["tokens", "rbac"].map((n) => fetch(`/tests/vectors/${n}.json`).then((r) => r.json())));
+    return canonical(runVectors({ Authorizer, diffPolicies }, tokens, rbac));
+  });
+  assertSame("chromium", printed);
 });
 
 test("Deno (web build, initSync): byte-identical to native", () => {
