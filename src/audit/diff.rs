@@ -301,12 +301,13 @@ impl<'a> Side<'a> {
             ..Access::default()
         };
         for (id, entry) in grants.namespaces.iter() {
-            if entry.direct.is_empty() {
+            let direct = grants.namespaces.direct(entry);
+            if direct.is_empty() {
                 continue;
             }
             if let Some(name) = index.namespaces.names.get(*id as usize) {
-                access.namespaces.insert(name.as_str(), entry.direct);
-                access.on_namespaces.union_with(&entry.direct);
+                access.namespaces.insert(name.as_str(), *direct);
+                access.on_namespaces.union_with(direct);
             }
         }
         access

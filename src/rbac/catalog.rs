@@ -413,8 +413,11 @@ pub struct Key(pub(crate) u16);
 pub(crate) const KEY_WORDS: usize = 8;
 
 /// A set of keys.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct KeySet([u64; KEY_WORDS]);
+
+/// The set of no keys, for lookups that find none.
+pub(crate) static NO_KEYS: KeySet = KeySet([0; KEY_WORDS]);
 
 // Inlined: decisions and compilation call these in their inner loops (a call each was a
 // tenth of building a large policy in wasm).

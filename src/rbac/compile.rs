@@ -5,7 +5,7 @@
 use super::catalog::{KeySet, Model};
 use super::policy::{BindingKind, ModelChoice, PolicyInput, TenantInput, valid_tenant};
 use super::roles::{IAM, READ_ONLY, RoleSource, compile_policy_role, compile_role, finding, uses_v2_action};
-use super::tenant::{BindingMeta, Grants, TenantIndex};
+use super::tenant::{BindingMeta, Grants, KeySetPool, TenantIndex};
 use crate::config::{Finding, FindingCode, KestraConfig};
 use crate::error::{Error, Result, shorten};
 use rustc_hash::FxHashMap;
@@ -254,8 +254,13 @@ fn index_tenant<'p>(
     index_groups(&mut index, input)?;
     index_users(&mut index, input, identities)?;
     index_bindings(&mut index, input, &role_by_id)?;
+    let mut key_sets = KeySetPool::default();
     for grants in index.user_grants.iter_mut().chain(index.group_grants.iter_mut()) {
-        grants.finish(&index.roles, &index.namespaces);
+        grants.finish(&index.roles, &index.namespaces, &mut key_sets);
+    }
+    let key_sets = key_sets.into_shared();
+    for grants in index.user_grants.iter_mut().chain(index.group_grants.iter_mut()) {
+        grants.namespaces.key_sets = Arc::clone(&key_sets);
     }
     Ok(index)
 }

@@ -842,7 +842,7 @@ impl CompiledPolicy {
             .flat_map(|(g, _)| {
                 g.namespaces
                     .iter()
-                    .filter(|(_, e)| q.wanted.within(&e.direct))
+                    .filter(|(_, e)| q.wanted.within(g.namespaces.direct(e)))
                     .filter_map(|(id, _)| view.index?.namespaces.names.get(*id as usize).cloned())
             })
             .collect();
@@ -907,9 +907,11 @@ fn table_grants(g: &Grants, q: &Question<'_>, chain: &[u32], itself: Option<u32>
         return true;
     }
     let on_chain = || {
-        chain
-            .iter()
-            .any(|id| g.namespaces.get(id).is_some_and(|e| q.wanted.within(&e.direct)))
+        chain.iter().any(|id| {
+            g.namespaces
+                .get(id)
+                .is_some_and(|e| q.wanted.within(g.namespaces.direct(e)))
+        })
     };
     let r = &q.resolved;
     match q.reach {
@@ -921,7 +923,7 @@ fn table_grants(g: &Grants, q: &Question<'_>, chain: &[u32], itself: Option<u32>
                 on_chain()
                     || itself
                         .and_then(|id| g.namespaces.get(&id))
-                        .is_some_and(|e| q.wanted.within(&e.subtree))
+                        .is_some_and(|e| q.wanted.within(g.namespaces.subtree(e)))
             }
         },
     }
@@ -983,7 +985,11 @@ fn record_bindings<'a, C: Collector<'a>>(
         }
     }
     for id in chain {
-        let Some(entry) = grants.namespaces.get(id).filter(|e| q.wanted.within(&e.direct)) else {
+        let Some(entry) = grants
+            .namespaces
+            .get(id)
+            .filter(|e| q.wanted.within(grants.namespaces.direct(e)))
+        else {
             continue;
         };
         // Every binding here has the same namespace, so the same rank: once the collector

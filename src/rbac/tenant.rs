@@ -4,9 +4,10 @@
 //! tables and walks the requested namespace's ancestors: O(groups x namespace depth), whatever
 //! the number of bindings, roles or users.
 
-use super::catalog::{self, Action, Key, KeySet, Model, Permission, Scope, key_space};
+use super::catalog::{self, Action, Key, KeySet, Model, NO_KEYS, Permission, Scope, key_space};
 use super::namespace;
 use rustc_hash::FxHashMap;
+use std::sync::Arc;
 
 #[derive(Debug, Clone)]
 pub(crate) struct CompiledRole {
@@ -57,10 +58,11 @@ pub(crate) struct BindingMeta {
 
 #[derive(Debug, Clone, Default)]
 pub(crate) struct NamespaceEntry {
-    /// Keys granted by bindings on exactly this namespace.
-    pub(crate) direct: KeySet,
-    /// Keys granted on this namespace or anywhere below it.
-    pub(crate) subtree: KeySet,
+    /// Keys granted by bindings on exactly this namespace: their number in the tenant's
+    /// key sets (`NamespaceTable::direct`).
+    pub(crate) direct: u32,
+    /// Keys granted on this namespace or anywhere below it (`NamespaceTable::subtree`).
+    pub(crate) subtree: u32,
     /// The bindings on exactly this namespace: `start..end` of the principal's
     /// `namespace_bindings` (one list per principal, not one per namespace).
     pub(crate) bindings: (u32, u32),
@@ -130,6 +132,51 @@ pub(crate) struct NamespaceTable {
     /// (role index, bindings with it) of the entries with many bindings, each entry's as one
     /// run: `authorize` counts the reasons it does not list from these.
     pub(crate) role_counts: Vec<(u32, u32)>,
+    /// The tenant's key sets, which entries name by number (shared by every table of the
+    /// tenant: `KeySetPool`).
+    pub(crate) key_sets: Arc<[KeySet]>,
+}
+
+/// Key sets stored once per tenant while it is compiled. 100,000 bindings make some 270,000
+/// namespace entries (each binding's namespace and its ancestors, per principal) whose key
+/// sets are a few hundred distinct ones: two sets held in each entry were 128 of its 152 bytes
+/// and most of the memory a large policy took.
+#[derive(Debug)]
+pub(crate) struct KeySetPool {
+    sets: Vec<KeySet>,
+    numbers: FxHashMap<KeySet, u32>,
+}
+
+impl Default for KeySetPool {
+    /// Number 0 is the empty set, what a default entry names.
+    fn default() -> Self {
+        let mut numbers = FxHashMap::default();
+        numbers.insert(KeySet::default(), 0);
+        KeySetPool {
+            sets: vec![KeySet::default()],
+            numbers,
+        }
+    }
+}
+
+impl KeySetPool {
+    /// The set's number, storing it the first time. `u32::MAX` (past four billion distinct
+    /// sets, far beyond what a bounded policy makes) names no set: it grants nothing.
+    pub(crate) fn number(&mut self, set: KeySet) -> u32 {
+        if let Some(n) = self.numbers.get(&set) {
+            return *n;
+        }
+        let Ok(n) = u32::try_from(self.sets.len()) else {
+            return u32::MAX;
+        };
+        self.sets.push(set);
+        self.numbers.insert(set, n);
+        n
+    }
+
+    pub(crate) fn into_shared(self) -> Arc<[KeySet]> {
+        self.sets.into()
+    }
 }
 
 impl NamespaceTable {
@@ -139,6 +186,16 @@ impl NamespaceTable {
     }
     pub(crate) fn iter(&self) -> impl Iterator<Item = (&u32, &NamespaceEntry)> {
         self.entries.iter().map(|(k, e)| (k, e))
+    }
+    /// The keys granted on exactly the entry's namespace.
+    #[inline]
+    pub(crate) fn direct(&self, entry: &NamespaceEntry) -> &KeySet {
+        self.key_sets.get(entry.direct as usize).unwrap_or(&NO_KEYS)
+    }
+    /// The keys granted on the entry's namespace or below it.
+    #[inline]
+    pub(crate) fn subtree(&self, entry: &NamespaceEntry) -> &KeySet {
+        self.key_sets.get(entry.subtree as usize).unwrap_or(&NO_KEYS)
     }
     pub(crate) fn bindings(&self, entry: &NamespaceEntry) -> &[usize] {
         let (start, end) = entry.bindings;
@@ -214,7 +271,7 @@ impl Grants {
 
     /// Builds the namespace table from the staged bindings: each binding's keys on its
     /// namespace (`direct`) and on it and every ancestor (`subtree`).
-    pub(crate) fn finish(&mut self, roles: &[CompiledRole], spaces: &Namespaces) {
+    pub(crate) fn finish(&mut self, roles: &[CompiledRole], spaces: &Namespaces, pool: &mut KeySetPool) {
         self.finish_tenant_wide(spaces);
         if self.staged.is_empty() {
             return;
@@ -236,6 +293,8 @@ impl Grants {
             .filter(|pair| matches!(pair, [a, b] if a.0 != b.0))
             .count();
         let mut entries: Vec<(u32, NamespaceEntry)> = Vec::with_capacity(distinct.saturating_add(1));
+        // Each entry's (direct, subtree) keys while they are gathered, numbered at the end.
+        let mut entry_keys: Vec<(KeySet, KeySet)> = Vec::with_capacity(distinct.saturating_add(1));
         let mut bindings: Vec<usize> = Vec::with_capacity(self.staged.len());
         // Each binding's role, beside `bindings`, for the counts below.
         let mut binding_roles: Vec<usize> = Vec::with_capacity(self.staged.len());
@@ -252,16 +311,21 @@ impl Grants {
                     ..NamespaceEntry::default()
                 };
                 entries.push((id, entry));
+                entry_keys.push((KeySet::default(), KeySet::default()));
             }
-            if let Some((_, entry)) = entries.last_mut() {
-                entry.subtree.union_with(keys);
+            if let (Some((_, entry)), Some((direct, subtree))) = (entries.last_mut(), entry_keys.last_mut()) {
+                subtree.union_with(keys);
                 if own {
-                    entry.direct.union_with(keys);
+                    direct.union_with(keys);
                     bindings.push(staged.binding);
                     binding_roles.push(staged.role);
                     entry.bindings.1 = at.saturating_add(1);
                 }
             }
+        }
+        for ((_, entry), (direct, subtree)) in entries.iter_mut().zip(entry_keys) {
+            entry.direct = pool.number(direct);
+            entry.subtree = pool.number(subtree);
         }
         let mut role_counts: Vec<(u32, u32)> = Vec::new();
         for (_, entry) in &mut entries {
@@ -285,6 +349,7 @@ impl Grants {
             entries,
             bindings,
             role_counts,
+            key_sets: Arc::default(),
         };
         self.staged = Vec::new();
     }
@@ -458,5 +523,45 @@ impl TenantIndex {
                 .get_key_value(group)
                 .map_or(&[], |(_, g)| std::slice::from_ref(g)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_set_is_stored_once_and_zero_is_the_empty_set() {
+        let mut pool = KeySetPool::default();
+        let mut flow = KeySet::default();
+        flow.insert(Key(3));
+        let mut more = flow;
+        more.insert(Key(200));
+        assert_eq!(pool.number(KeySet::default()), 0);
+        let first = pool.number(flow);
+        assert_eq!(pool.number(more), first + 1);
+        assert_eq!(pool.number(flow), first);
+        let table = NamespaceTable {
+            entries: vec![(
+                7,
+                NamespaceEntry {
+                    direct: first,
+                    subtree: first + 1,
+                    ..NamespaceEntry::default()
+                },
+            )],
+            key_sets: pool.into_shared(),
+            ..NamespaceTable::default()
+        };
+        let entry = table.get(&7).unwrap();
+        assert_eq!(table.direct(entry), &flow);
+        assert_eq!(table.subtree(entry), &more);
+        // A number past the tenant's sets grants nothing.
+        let stray = NamespaceEntry {
+            direct: u32::MAX,
+            ..NamespaceEntry::default()
+        };
+        assert!(table.direct(&stray).is_empty());
+        assert!(table.subtree(&NamespaceEntry::default()).is_empty());
     }
 }
