@@ -151,6 +151,8 @@ trait Collector<'a> {
     }
     /// Counts `n` reasons that are not wanted, unbuilt.
     fn skip(&mut self, _n: usize) {}
+    /// Whether grants are best handed over most specific first (see `record_bindings`).
+    const DEEPEST_FIRST: bool = false;
     fn record(&mut self, reason: Reason<'a>);
 }
 
@@ -250,6 +252,7 @@ impl<'a> MostSpecific<'a> {
 
 impl<'a> Collector<'a> for MostSpecific<'a> {
     const EXPLAINS: bool = true;
+    const DEEPEST_FIRST: bool = true;
     fn skip(&mut self, n: usize) {
         self.seen = self.seen.saturating_add(n);
     }
@@ -930,7 +933,10 @@ fn table_grants(g: &Grants, q: &Question<'_>, chain: &[u32], itself: Option<u32>
 }
 
 /// Records a reason for each binding of one grant table that grants the question on the
-/// namespace's chain (or tenant-wide); answers whether any did.
+/// namespace's chain (or tenant-wide); answers whether any did. A collector that keeps the
+/// most specific (`Collector::DEEPEST_FIRST`) is handed the deepest namespace first and the
+/// tenant-wide grants last, so what it keeps comes first and the rest is counted, not built;
+/// grants of one rank still arrive in the same order, so it keeps the same ones.
 fn record_bindings<'a, C: Collector<'a>>(
     view: &View<'a, '_>,
     index: &'a TenantIndex,
@@ -940,84 +946,124 @@ fn record_bindings<'a, C: Collector<'a>>(
     chain: &[u32],
     found: &mut C,
 ) -> bool {
-    let r = &q.resolved;
-    let role_grants = |role: usize| index.roles.get(role).is_some_and(|role| q.wanted.within(&role.keys));
     let mut any = false;
-    if q.wanted.within(&grants.tenant_wide) {
-        // A binding with a namespace grants tenant-wide only a tenant-scope permission.
-        let tenant_scope = r.scope == Scope::Tenant;
-        let counted = !grants.tenant_wide_counts.is_empty();
-        // Once ordered (counted), they come most specific first: when the collector wants no
-        // more, the rest are counted.
-        let mut left: Option<usize> = counted.then(|| {
-            grants
-                .tenant_wide_counts
-                .iter()
-                .filter(|(role, _, _)| role_grants(*role as usize))
-                .map(|(_, all, unscoped)| if tenant_scope { *all } else { *unscoped } as usize)
-                .sum()
-        });
-        let from = if counted && !tenant_scope {
-            grants.tenant_wide_unscoped_from
-        } else {
-            0
-        };
-        for b in grants.tenant_wide_bindings.get(from..).unwrap_or_default() {
-            if left == Some(0) {
-                break;
-            }
-            let Some(meta) = index
-                .bindings
-                .get(*b)
-                .filter(|meta| role_grants(meta.role) && (meta.namespace.is_none() || tenant_scope))
-            else {
-                continue;
-            };
-            any = true;
-            left = left.map(|n| n.saturating_sub(1));
-            let namespace = meta.namespace.and_then(|id| index.namespaces.names.get(id as usize));
-            if found.wants(MostSpecific::rank_of(via, true, namespace.map(|n| namespace_depth(n)))) {
-                found.record(binding_reason(view, index, via, meta));
-            } else if let Some(rest) = left {
-                found.skip(rest);
-                break;
-            }
+    if C::DEEPEST_FIRST {
+        for id in chain.iter().rev() {
+            any |= record_on_namespace(view, index, grants, via, q, *id, found);
+        }
+        any |= record_tenant_wide(view, index, grants, via, q, found);
+    } else {
+        any |= record_tenant_wide(view, index, grants, via, q, found);
+        for id in chain {
+            any |= record_on_namespace(view, index, grants, via, q, *id, found);
         }
     }
-    for id in chain {
-        let Some(entry) = grants
-            .namespaces
-            .get(id)
-            .filter(|e| q.wanted.within(grants.namespaces.direct(e)))
+    any
+}
+
+/// Whether a binding's role grants the question.
+fn role_grants(index: &TenantIndex, q: &Question<'_>, role: usize) -> bool {
+    index.roles.get(role).is_some_and(|role| q.wanted.within(&role.keys))
+}
+
+/// `record_bindings` for the table's tenant-wide grants.
+fn record_tenant_wide<'a, C: Collector<'a>>(
+    view: &View<'a, '_>,
+    index: &'a TenantIndex,
+    grants: &Grants,
+    via: Via,
+    q: &Question<'_>,
+    found: &mut C,
+) -> bool {
+    if !q.wanted.within(&grants.tenant_wide) {
+        return false;
+    }
+    let mut any = false;
+    // A binding with a namespace grants tenant-wide only a tenant-scope permission.
+    let tenant_scope = q.resolved.scope == Scope::Tenant;
+    let counted = !grants.tenant_wide_counts.is_empty();
+    // Once ordered (counted), they come most specific first: when the collector wants no
+    // more, the rest are counted.
+    let mut left: Option<usize> = counted.then(|| {
+        grants
+            .tenant_wide_counts
+            .iter()
+            .filter(|(role, _, _)| role_grants(index, q, *role as usize))
+            .map(|(_, all, unscoped)| if tenant_scope { *all } else { *unscoped } as usize)
+            .sum()
+    });
+    let from = if counted && !tenant_scope {
+        grants.tenant_wide_unscoped_from
+    } else {
+        0
+    };
+    for b in grants.tenant_wide_bindings.get(from..).unwrap_or_default() {
+        if left == Some(0) {
+            break;
+        }
+        let Some(meta) = index
+            .bindings
+            .get(*b)
+            .filter(|meta| role_grants(index, q, meta.role) && (meta.namespace.is_none() || tenant_scope))
         else {
             continue;
         };
-        // Every binding here has the same namespace, so the same rank: once the collector
-        // wants no more of it, the rest are counted, from the entry's roles when it has them.
-        let depth = index.namespaces.names.get(*id as usize).map(|n| namespace_depth(n));
-        let rank = MostSpecific::rank_of(via, true, depth);
-        let mut left: Option<usize> = grants.namespaces.role_counts(entry).map(|counts| {
-            counts
-                .iter()
-                .filter(|(role, _)| role_grants(*role as usize))
-                .map(|(_, count)| *count as usize)
-                .sum()
-        });
-        for b in grants.namespaces.bindings(entry) {
-            if left == Some(0) {
-                break;
-            }
-            let Some(meta) = index.bindings.get(*b).filter(|meta| role_grants(meta.role)) else {
-                continue;
-            };
-            any = true;
-            left = left.map(|n| n.saturating_sub(1));
-            if found.wants(rank) {
-                found.record(binding_reason(view, index, via, meta));
-            } else if let Some(rest) = left {
-                found.skip(rest);
-                break;
-            }
+        any = true;
+        left = left.map(|n| n.saturating_sub(1));
+        let namespace = meta.namespace.and_then(|id| index.namespaces.names.get(id as usize));
+        if found.wants(MostSpecific::rank_of(via, true, namespace.map(|n| namespace_depth(n)))) {
+            found.record(binding_reason(view, index, via, meta));
+        } else if let Some(rest) = left {
+            found.skip(rest);
+            break;
+        }
+    }
+    any
+}
+
+/// `record_bindings` for the table's bindings on one namespace of the chain.
+fn record_on_namespace<'a, C: Collector<'a>>(
+    view: &View<'a, '_>,
+    index: &'a TenantIndex,
+    grants: &Grants,
+    via: Via,
+    q: &Question<'_>,
+    id: u32,
+    found: &mut C,
+) -> bool {
+    let Some(entry) = grants
+        .namespaces
+        .get(&id)
+        .filter(|e| q.wanted.within(grants.namespaces.direct(e)))
+    else {
+        return false;
+    };
+    let mut any = false;
+    // Every binding here has the same namespace, so the same rank: once the collector
+    // wants no more of it, the rest are counted, from the entry's roles when it has them.
+    let depth = index.namespaces.names.get(id as usize).map(|n| namespace_depth(n));
+    let rank = MostSpecific::rank_of(via, true, depth);
+    let mut left: Option<usize> = grants.namespaces.role_counts(entry).map(|counts| {
+        counts
+            .iter()
+            .filter(|(role, _)| role_grants(index, q, *role as usize))
+            .map(|(_, count)| *count as usize)
+            .sum()
+    });
+    for b in grants.namespaces.bindings(entry) {
+        if left == Some(0) {
+            break;
+        }
+        let Some(meta) = index.bindings.get(*b).filter(|meta| role_grants(index, q, meta.role)) else {
+            continue;
+        };
+        any = true;
+        left = left.map(|n| n.saturating_sub(1));
+        if found.wants(rank) {
+            found.record(binding_reason(view, index, via, meta));
+        } else if let Some(rest) = left {
+            found.skip(rest);
+            break;
         }
     }
     any
