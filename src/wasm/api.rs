@@ -7,7 +7,7 @@ use super::decision::{JsStrings, decide, decide_in_batch};
 #[cfg(feature = "gateway")]
 use super::http::read_request;
 use super::transport::{
-    NoText, from_js, optional_string_arg, optional_text_arg, policy_member, text_arg, with_js_text, with_json_text,
+    NoText, from_js, optional_string_arg, optional_text_arg, policy_member, text_arg, with_js_json, with_js_text,
     with_request, without_member,
 };
 use super::{js_error, to_array, to_js};
@@ -145,7 +145,7 @@ impl JsAuthorizer {
                     | NoText::BadHeaders => Error::JwsInvalid {
                         reason: "the token must be a string",
                     },
-                    NoText::TooLong | NoText::TooLarge => Error::TokenTooLarge {
+                    NoText::TooLong | NoText::TooLarge | NoText::OverCap(_) => Error::TokenTooLarge {
                         size: token.dyn_ref::<js_sys::JsString>().map_or(0, |t| t.length() as usize),
                         max,
                     },
@@ -620,28 +620,40 @@ impl JsSession {
 /// One instance for every caller (`f` answers through what it captures): the text transport
 /// is large, and each instance of it is code in the module.
 fn with_policy(policy: &JsValue, f: &mut dyn FnMut(&str) -> Result<(), Error>) -> Result<(), JsValue> {
-    let read = if policy.is_string() {
-        with_js_text(policy, MAX_POLICY_BYTES, true, |text| f(text)).unwrap_or_else(|why| {
-            Err(match why {
-                NoText::Missing
-                | NoText::Unreadable
-                | NoText::Unsettled
-                | NoText::UnknownMember
-                | NoText::BadHeaders => Error::OptionInvalid {
-                    option: "policy",
-                    reason: "could not be read".into(),
-                },
-                NoText::TooLong | NoText::TooLarge => Error::InputTooLarge {
-                    what: "policy",
-                    size: policy.dyn_ref::<js_sys::JsString>().map_or(0, |t| t.length() as usize),
-                    max: MAX_POLICY_BYTES,
-                },
-            })
-        })
+    let text = policy.is_string();
+    let read = if text {
+        with_js_text(policy, MAX_POLICY_BYTES, true, |text| f(text))
     } else {
-        with_json_text(policy, "policy", |text| f(text))?
+        with_js_json(policy, |text| f(text))
     };
-    read.map_err(js_error)
+    read.unwrap_or_else(|why| {
+        Err(match why {
+            // Over the cap before anything was copied: its size in bytes.
+            NoText::OverCap(bytes) => Error::InputTooLarge {
+                what: "policy",
+                size: bytes,
+                max: MAX_POLICY_BYTES,
+            },
+            NoText::TooLong | NoText::TooLarge if text => Error::InputTooLarge {
+                what: "policy",
+                size: policy.dyn_ref::<js_sys::JsString>().map_or(0, |t| t.length() as usize),
+                max: MAX_POLICY_BYTES,
+            },
+            NoText::TooLarge => Error::OptionInvalid {
+                option: "policy",
+                reason: "is too large to read".into(),
+            },
+            _ if text => Error::OptionInvalid {
+                option: "policy",
+                reason: "could not be read".into(),
+            },
+            _ => Error::OptionInvalid {
+                option: "policy",
+                reason: "cannot be written as JSON".into(),
+            },
+        })
+    })
+    .map_err(js_error)
 }
 
 /// Compiles `policy` with `compile`, through `with_policy`.

@@ -42,6 +42,10 @@ thread_local! {
 /// text gets a buffer of its own.
 const SCRATCH_START: usize = 4 * 1024;
 const SCRATCH_MAX: usize = 192 * 1024;
+/// The largest large input any option takes: a policy's JSON text. A larger one is refused
+/// before the heap is reserved for it, so that it cannot leave the instance holding four
+/// times its size.
+const MAX_INPUT_BYTES: usize = crate::rbac::policy::MAX_POLICY_BYTES;
 
 /// Why nothing (or not all of it) came across.
 pub(super) enum NoText {
@@ -55,6 +59,9 @@ pub(super) enum NoText {
     Unsettled,
     /// Wasm memory could not hold it.
     TooLarge,
+    /// A large input of this many bytes, over what any option accepts (`MAX_INPUT_BYTES`):
+    /// refused before wasm memory is grown or anything is copied.
+    OverCap(usize),
     /// A gateway request with a member it does not know.
     UnknownMember,
     /// A gateway request whose headers cannot be used.
@@ -106,6 +113,9 @@ fn write_into(
     for _ in 0..retries {
         let Written::Needs(room) = status else { break };
         if large_input {
+            if room > MAX_INPUT_BYTES {
+                return Err(NoText::OverCap(room));
+            }
             reserve_heap(room);
         }
         in_own = room > SCRATCH_MAX;
@@ -195,17 +205,22 @@ pub(super) fn with_json_text<R>(
     option: &'static str,
     f: impl FnOnce(&str) -> R,
 ) -> Result<R, JsValue> {
-    let first = |memory: &JsValue, at: u32, room: u32| write_json(memory, value, at, room);
-    with_written_text(&first, true, f).map_err(|why| {
+    with_js_json(value, f).map_err(|why| {
         js_error(Error::OptionInvalid {
             option,
             reason: match why {
-                NoText::TooLarge => "is too large to read",
+                NoText::TooLarge | NoText::OverCap(_) => "is too large to read",
                 _ => "cannot be written as JSON",
             }
             .into(),
         })
     })
+}
+
+/// Calls `f` with a JS value written as JSON text; why not, when it cannot be.
+pub(super) fn with_js_json<R>(value: &JsValue, f: impl FnOnce(&str) -> R) -> Result<R, NoText> {
+    let first = |memory: &JsValue, at: u32, room: u32| write_json(memory, value, at, room);
+    with_written_text(&first, true, f)
 }
 
 /// `options.policy` when it is JSON text or a plain object (not an array, not absent).
@@ -304,7 +319,7 @@ pub(super) fn with_request<R>(
         Err(request_invalid(match why {
             NoText::Missing => "pass { permission, action, namespace?, tenant? }",
             NoText::Unsettled => "changed while it was read",
-            NoText::TooLarge => "is too large to read",
+            NoText::TooLarge | NoText::OverCap(_) => "is too large to read",
             NoText::TooLong | NoText::Unreadable | NoText::UnknownMember | NoText::BadHeaders => "could not be read",
         }))
     })
@@ -412,7 +427,7 @@ pub(super) fn with_http_request<R>(
                 "headers must be a Headers or an object of strings, X-Kestra-Impersonate at most once"
             }
             NoText::Unsettled => "changed while it was read",
-            NoText::TooLarge => "is too large to read",
+            NoText::TooLarge | NoText::OverCap(_) => "is too large to read",
             NoText::TooLong | NoText::Unreadable => "could not be read",
         }))
     })

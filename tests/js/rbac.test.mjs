@@ -255,7 +255,7 @@ test("a getter that calls back into the module, growing its memory, still reads 
   const reentrant = {
     get permission() {
       inner = authz.authorize(session, { permission: "EXECUTION", action: "KILL", namespace: "finance" });
-      // 16 MB of policy text: the heap is reserved at 8x, so wasm memory grows and its old
+      // 16 MB of policy text: the heap is reserved at 4x, so wasm memory grows and its old
       // buffer is detached while the outer request is being read.
       new Authorizer({ issuer: ISSUER, clientId: CLIENT_ID, clientSecret: SECRET, jwks: "{}", policy: `${" ".repeat(16 * 2 ** 20)}{}` }).free();
       return "FLOW";
