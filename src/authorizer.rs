@@ -517,7 +517,7 @@ impl Authorizer {
     }
 
     /// Every grant that applies to the request (`authorize` lists the four most specific and
-    /// counts the rest), in the decision routine's order.
+    /// counts the rest), in the order `CompiledPolicy::all_reasons` gives.
     pub fn all_reasons<'a>(&'a self, session: &'a Session, request: &Request<'a>) -> Result<Vec<Reason<'a>>> {
         let request = Request {
             tenant: request.tenant.or(session.tenant()),

@@ -579,9 +579,11 @@ impl CompiledPolicy {
         })
     }
 
-    /// Every grant that applies to the request, in the decision routine's order, where
-    /// `authorize` gives the four most specific and counts the rest: for tools that audit
-    /// one decision in full. Its cost grows with the grants that apply.
+    /// Every grant that applies to the request, where `authorize` gives the four most
+    /// specific and counts the rest: for tools that audit one decision in full. In the
+    /// routine's order: table by table (the user's, then their groups'), each table's
+    /// tenant-wide grants first, then its bindings on the namespace's chain from the root.
+    /// Its cost grows with the grants that apply.
     pub fn all_reasons<'a>(&'a self, principal: &Principal, request: &Request<'a>) -> Result<Vec<Reason<'a>>> {
         let ask = Ask::exact(request.permission, request.action, request.namespace);
         let mut found = Vec::new();
