@@ -203,7 +203,7 @@ impl<'a> MostSpecific<'a> {
         Self::rank_of(
             reason.via,
             reason.binding.is_some(),
-            reason.namespace.as_deref().map(namespace_depth),
+            reason.namespace.as_deref().map(namespace::depth),
         )
     }
 
@@ -948,127 +948,141 @@ fn record_bindings<'a, C: Collector<'a>>(
     chain: &[u32],
     found: &mut C,
 ) -> bool {
+    let table = TableWalk {
+        view,
+        index,
+        grants,
+        via,
+        q,
+    };
     let mut any = false;
     if C::DEEPEST_FIRST {
         for id in chain.iter().rev() {
-            any |= record_on_namespace(view, index, grants, via, q, *id, found);
+            any |= table.on_namespace(*id, found);
         }
-        any |= record_tenant_wide(view, index, grants, via, q, found);
+        any |= table.tenant_wide(found);
     } else {
-        any |= record_tenant_wide(view, index, grants, via, q, found);
+        any |= table.tenant_wide(found);
         for id in chain {
-            any |= record_on_namespace(view, index, grants, via, q, *id, found);
+            any |= table.on_namespace(*id, found);
         }
     }
     any
 }
 
-/// Whether a binding's role grants the question.
-fn role_grants(index: &TenantIndex, q: &Question<'_>, role: usize) -> bool {
-    index.roles.get(role).is_some_and(|role| q.wanted.within(&role.keys))
-}
-
-/// `record_bindings` for the table's tenant-wide grants.
-fn record_tenant_wide<'a, C: Collector<'a>>(
-    view: &View<'a, '_>,
+/// One grant table's bindings, walked for a question by `record_bindings`.
+struct TableWalk<'v, 'a, 'p, 'q> {
+    view: &'v View<'a, 'p>,
     index: &'a TenantIndex,
-    grants: &Grants,
+    grants: &'v Grants,
     via: Via,
-    q: &Question<'_>,
-    found: &mut C,
-) -> bool {
-    if !q.wanted.within(&grants.tenant_wide) {
-        return false;
-    }
-    let mut any = false;
-    // A binding with a namespace grants tenant-wide only a tenant-scope permission.
-    let tenant_scope = q.resolved.scope == Scope::Tenant;
-    let counted = !grants.tenant_wide_counts.is_empty();
-    // Once ordered (counted), they come most specific first: when the collector wants no
-    // more, the rest are counted.
-    let mut left: Option<usize> = counted.then(|| {
-        grants
-            .tenant_wide_counts
-            .iter()
-            .filter(|(role, _, _)| role_grants(index, q, *role as usize))
-            .map(|(_, all, unscoped)| if tenant_scope { *all } else { *unscoped } as usize)
-            .sum()
-    });
-    let from = if counted && !tenant_scope {
-        grants.tenant_wide_unscoped_from
-    } else {
-        0
-    };
-    for b in grants.tenant_wide_bindings.get(from..).unwrap_or_default() {
-        if left == Some(0) {
-            break;
-        }
-        let Some(meta) = index
-            .bindings
-            .get(*b)
-            .filter(|meta| role_grants(index, q, meta.role) && (meta.namespace.is_none() || tenant_scope))
-        else {
-            continue;
-        };
-        any = true;
-        left = left.map(|n| n.saturating_sub(1));
-        let namespace = meta.namespace.and_then(|id| index.namespaces.names.get(id as usize));
-        if found.wants(MostSpecific::rank_of(via, true, namespace.map(|n| namespace_depth(n)))) {
-            found.record(binding_reason(view, index, via, meta));
-        } else if let Some(rest) = left {
-            found.skip(rest);
-            break;
-        }
-    }
-    any
+    q: &'v Question<'q>,
 }
 
-/// `record_bindings` for the table's bindings on one namespace of the chain.
-fn record_on_namespace<'a, C: Collector<'a>>(
-    view: &View<'a, '_>,
-    index: &'a TenantIndex,
-    grants: &Grants,
-    via: Via,
-    q: &Question<'_>,
-    id: u32,
-    found: &mut C,
-) -> bool {
-    let Some(entry) = grants
-        .namespaces
-        .get(&id)
-        .filter(|e| q.wanted.within(grants.namespaces.direct(e)))
-    else {
-        return false;
-    };
-    let mut any = false;
-    // Every binding here has the same namespace, so the same rank: once the collector
-    // wants no more of it, the rest are counted, from the entry's roles when it has them.
-    let depth = index.namespaces.names.get(id as usize).map(|n| namespace_depth(n));
-    let rank = MostSpecific::rank_of(via, true, depth);
-    let mut left: Option<usize> = grants.namespaces.role_counts(entry).map(|counts| {
-        counts
-            .iter()
-            .filter(|(role, _)| role_grants(index, q, *role as usize))
-            .map(|(_, count)| *count as usize)
-            .sum()
-    });
-    for b in grants.namespaces.bindings(entry) {
-        if left == Some(0) {
-            break;
-        }
-        let Some(meta) = index.bindings.get(*b).filter(|meta| role_grants(index, q, meta.role)) else {
-            continue;
-        };
-        any = true;
-        left = left.map(|n| n.saturating_sub(1));
-        if found.wants(rank) {
-            found.record(binding_reason(view, index, via, meta));
-        } else if let Some(rest) = left {
-            found.skip(rest);
-            break;
-        }
+impl<'a> TableWalk<'_, 'a, '_, '_> {
+    /// Whether a binding's role grants the question.
+    fn role_grants(&self, role: usize) -> bool {
+        self.index
+            .roles
+            .get(role)
+            .is_some_and(|role| self.q.wanted.within(&role.keys))
     }
-    any
+
+    /// The table's tenant-wide grants.
+    fn tenant_wide<C: Collector<'a>>(&self, found: &mut C) -> bool {
+        let grants = self.grants;
+        if !self.q.wanted.within(&grants.tenant_wide) {
+            return false;
+        }
+        // A binding with a namespace grants tenant-wide only a tenant-scope permission.
+        let tenant_scope = self.q.resolved.scope == Scope::Tenant;
+        // Once ordered (counted), they come most specific first.
+        let counted = !grants.tenant_wide_counts.is_empty();
+        let left = counted.then(|| {
+            grants
+                .tenant_wide_counts
+                .iter()
+                .filter(|(role, _, _)| self.role_grants(*role as usize))
+                .map(|(_, all, unscoped)| if tenant_scope { *all } else { *unscoped } as usize)
+                .sum()
+        });
+        let from = if counted && !tenant_scope {
+            grants.tenant_wide_unscoped_from
+        } else {
+            0
+        };
+        let names = &self.index.namespaces.names;
+        self.record_run(
+            grants.tenant_wide_bindings.get(from..).unwrap_or_default(),
+            left,
+            |meta| meta.namespace.is_none() || tenant_scope,
+            |meta| {
+                let namespace = meta.namespace.and_then(|id| names.get(id as usize));
+                MostSpecific::rank_of(self.via, true, namespace.map(|n| namespace::depth(n)))
+            },
+            found,
+        )
+    }
+
+    /// The table's bindings on one namespace of the chain: one rank for all of them.
+    fn on_namespace<C: Collector<'a>>(&self, id: u32, found: &mut C) -> bool {
+        let table = &self.grants.namespaces;
+        let Some(entry) = table.get(&id).filter(|e| self.q.wanted.within(table.direct(e))) else {
+            return false;
+        };
+        let depth = self
+            .index
+            .namespaces
+            .names
+            .get(id as usize)
+            .map(|n| namespace::depth(n));
+        let rank = MostSpecific::rank_of(self.via, true, depth);
+        // Counted from the entry's roles when it has many bindings.
+        let left = table.role_counts(entry).map(|counts| {
+            counts
+                .iter()
+                .filter(|(role, _)| self.role_grants(*role as usize))
+                .map(|(_, count)| *count as usize)
+                .sum()
+        });
+        self.record_run(table.bindings(entry), left, |_| true, |_| rank, found)
+    }
+
+    /// Records the bindings of a run, most specific first, that grant the question (`applies`
+    /// besides the role); `left`, when the run is counted, is how many of them do: once the
+    /// collector wants no more, those left are counted, not walked.
+    fn record_run<C: Collector<'a>>(
+        &self,
+        run: &[usize],
+        mut left: Option<usize>,
+        applies: impl Fn(&BindingMeta) -> bool,
+        rank: impl Fn(&BindingMeta) -> u32,
+        found: &mut C,
+    ) -> bool {
+        let mut any = false;
+        for b in run {
+            if left == Some(0) {
+                break;
+            }
+            let Some(meta) = self
+                .index
+                .bindings
+                .get(*b)
+                .filter(|meta| self.role_grants(meta.role) && applies(meta))
+            else {
+                continue;
+            };
+            any = true;
+            left = left.map(|n| n.saturating_sub(1));
+            if found.wants(rank(meta)) {
+                found.record(binding_reason(self.view, self.index, self.via, meta));
+            } else if let Some(rest) = left {
+                found.skip(rest);
+                break;
+            }
+        }
+        any
+    }
 }
 
 /// The reason a binding gives.
@@ -1089,11 +1103,6 @@ fn binding_reason<'a>(view: &View<'a, '_>, index: &'a TenantIndex, via: Via, met
             .map(|g| g.as_str().into()),
         tenant: view.tenant.into(),
     }
-}
-
-/// A namespace's depth: its segments less one.
-fn namespace_depth(namespace: &str) -> u32 {
-    u32::try_from(namespace.bytes().filter(|b| *b == b'.').count()).unwrap_or(u32::MAX)
 }
 
 /// Why nothing granted the question.

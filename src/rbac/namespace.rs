@@ -47,6 +47,11 @@ pub fn self_and_ancestors(namespace: &str) -> impl Iterator<Item = &str> {
         .filter_map(move |end| namespace.get(..end))
 }
 
+/// A namespace's depth: its segments less one (`a` is 0, `a.b.c` is 2).
+pub fn depth(namespace: &str) -> u32 {
+    u32::try_from(namespace.bytes().filter(|b| *b == b'.').count()).unwrap_or(u32::MAX)
+}
+
 /// True when `namespace` is `root` or lies below it on whole segments.
 pub fn covers(root: &str, namespace: &str) -> bool {
     namespace == root || namespace.strip_prefix(root).is_some_and(|rest| rest.starts_with('.'))

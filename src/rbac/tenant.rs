@@ -371,7 +371,7 @@ impl Grants {
             spaces
                 .names
                 .get(ns as usize)
-                .map_or(0, |name| name.bytes().filter(|b| *b == b'.').count())
+                .map_or(0, |name| namespace::depth(name) as usize)
         };
         let deepest = staged.iter().filter_map(|(_, ns, _)| ns.map(depth)).max().unwrap_or(0);
         let mut by_depth: Vec<Vec<usize>> = vec![Vec::new(); deepest.saturating_add(1)];
