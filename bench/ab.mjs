@@ -3,7 +3,7 @@
 // Run: node bench/ab.mjs <pkg dir A> <pkg dir B>   (e.g. a copy of pkg/ built before a change).
 // Prints the median per call of each, and B / A.
 import { createRequire } from "node:module";
-import { HIT, ISSUER, NOW, SECRET, policy as policyOf, token } from "./fixtures.mjs";
+import { HIT, ISSUER, NOW, SECRET, manyGrantsPolicy, policy as policyOf, token } from "./fixtures.mjs";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { join, resolve } from "node:path";
@@ -28,10 +28,14 @@ function firstTime(Authorizer, c) {
   return () => cold.verifyIdToken(c.token, { now: c.options.now }).free();
 }
 
+const manyPolicy = manyGrantsPolicy();
+
 function calls(dir) {
   const { Authorizer, kestraRoute } = require(join(dir, "nodejs/kestra_authz.js"));
   const authz = new Authorizer({ issuer: ISSUER, clientId: "kestra-client", clientSecret: SECRET, jwks: "{}", policy: policyOf(bindings) });
   const session = authz.verifyIdToken(token, { now: NOW });
+  const many = new Authorizer({ issuer: ISSUER, clientId: "kestra-client", clientSecret: SECRET, jwks: "{}", policy: manyPolicy });
+  const manySession = many.verifyIdToken(token, { now: NOW });
   return {
     "session.isAllowed (hit)": () => session.isAllowed("FLOW", "UPDATE", hit),
     "session.isAllowed (miss)": () => session.isAllowed("EXECUTION", "DELETE", hit),
@@ -39,6 +43,8 @@ function calls(dir) {
     "session.hasAnyAction": () => session.hasAnyAction("FLOW", "UPDATE", "org0"),
     "session.hasAnyRole": () => session.hasAnyRole(),
     "authz.authorize (with reasons)": () => authz.authorize(session, request),
+    "authz.authorize, 1,100+ applying grants, 101,100 bindings": () => many.authorize(manySession, request),
+    "session.isAllowed, the same": () => manySession.isAllowed("FLOW", "UPDATE", hit),
     "authz.authorizeHttp, a path-namespace route": () => authz.authorizeHttp(session, http),
     "kestraRoute, POST /flows with a 10 KB YAML body": () => kestraRoute(post),
     "verifyIdToken, repeat (cache)": () => authz.verifyIdToken(token, { now: NOW }).free(),

@@ -22,6 +22,23 @@ export function policy(bindings) {
   return { tenants: { main: { roles, groups, users: userList, bindings: bindingList } } };
 }
 
+/**
+ * The case of many applying grants: `policy(100_000)` with alice in three groups and 1,100 more
+ * bindings (hers and group g0's) on HIT's chain, which all grant FLOW:UPDATE on HIT.
+ */
+export function manyGrantsPolicy() {
+  const p = policy(100_000);
+  const main = p.tenants.main;
+  main.users[0].groups = ["g0", "g1", "g2"];
+  const chain = HIT.split(".").map((_, i, parts) => parts.slice(0, i + 1).join("."));
+  for (let i = 0; i < 1100; i++) {
+    main.bindings.push(i % 3 === 0
+      ? { type: "GROUP", externalId: "g0", roleId: "r0", namespaceId: chain[i % chain.length] }
+      : { type: "USER", externalId: "u0", roleId: "r0", namespaceId: chain[i % chain.length] });
+  }
+  return p;
+}
+
 const b64 = (v) => Buffer.from(JSON.stringify(v)).toString("base64url");
 const input = `${b64({ alg: "HS256", typ: "JWT" })}.${b64({ iss: ISSUER, aud: "kestra-client", sub: "s", email: "alice@example.com", iat: NOW - 60, exp: NOW + 240 })}`;
 /** alice's ID token, valid at NOW. */

@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import * as jose from "jose";
-import { HIT as hit, ISSUER, SECRET, policy, token } from "./fixtures.mjs";
+import { HIT as hit, ISSUER, SECRET, manyGrantsPolicy, policy, token } from "./fixtures.mjs";
 import * as cedar from "@cedar-policy/cedar-wasm/nodejs";
 
 const require = createRequire(import.meta.url);
@@ -251,15 +251,7 @@ for (const bindings of [100, 10_000, 100_000]) {
 // alice in three groups, with 1,100 bindings that all grant the request (her own and her
 // groups', on the namespace's chain): authorize lists four and counts the rest.
 {
-  const p = policy(100_000);
-  const main = p.tenants.main;
-  main.users[0].groups = ["g0", "g1", "g2"];
-  const chain = hit.split(".").map((_, i, parts) => parts.slice(0, i + 1).join("."));
-  for (let i = 0; i < 1100; i++) {
-    main.bindings.push(i % 3 === 0
-      ? { type: "GROUP", externalId: `g${i % 3}`, roleId: "r0", namespaceId: chain[i % chain.length] }
-      : { type: "USER", externalId: "u0", roleId: "r0", namespaceId: chain[i % chain.length] });
-  }
+  const p = manyGrantsPolicy();
   const authz = new Authorizer({ issuer: ISSUER, clientId: "kestra-client", clientSecret: SECRET, jwks: "{}", policy: p });
   const session = authz.verifyIdToken(token, { now: 1800000060 });
   const request = { permission: "FLOW", action: "UPDATE", namespace: hit };

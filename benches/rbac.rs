@@ -96,6 +96,53 @@ fn decisions(c: &mut Criterion) {
     group.finish();
 }
 
+/// The package bench's case of many applying grants: alice in three groups, and 1,100 more
+/// bindings (hers and a group's) on the requested namespace's chain, which all grant it;
+/// `authorize` lists four and counts the rest.
+fn many_grants(c: &mut Criterion) {
+    let mut value = policy(100_000);
+    let hit = "org0.team0.svc0.flows";
+    let chain = ["org0", "org0.team0", "org0.team0.svc0", hit];
+    let main = &mut value["tenants"]["main"];
+    main["users"][0]["groups"] = json!(["g0", "g1", "g2"]);
+    let Some(bindings) = main["bindings"].as_array_mut() else {
+        panic!("the bench policy has bindings")
+    };
+    for i in 0..1100 {
+        let namespace = chain[i % chain.len()];
+        bindings.push(if i % 3 == 0 {
+            json!({"type": "GROUP", "externalId": "g0", "roleId": "r0", "namespaceId": namespace})
+        } else {
+            json!({"type": "USER", "externalId": "u0", "roleId": "r0", "namespaceId": namespace})
+        });
+    }
+    let options = json!({"issuer": "https://sso.example.com/application/o/kestra/", "clientId": "kestra-client",
+        "clientSecret": SECRET, "jwks": "{}", "policy": value});
+    let authz = Authorizer::new(AuthorizerOptions::from_json(&options).unwrap()).unwrap();
+    let (now, verify) = VerifyOptions::from_json(&json!({"now": 1_800_000_060u64}), None).unwrap();
+    let session = authz.verify_id_token(&token(), now, &verify).unwrap();
+    let request = Request {
+        permission: "FLOW",
+        action: "UPDATE",
+        namespace: Some(hit),
+        tenant: None,
+    };
+    let decision = authz.authorize(&session, &request).unwrap();
+    assert!(decision.allowed && decision.reasons.len() + decision.more_reasons > 1100);
+    let mut group = c.benchmark_group("many grants");
+    group.bench_function("authorize, 1,100+ applying grants (4 listed), 101,100 bindings", |b| {
+        b.iter(|| authz.authorize(&session, black_box(&request)).unwrap())
+    });
+    group.bench_function("is_allowed, the same", |b| {
+        b.iter(|| {
+            session
+                .is_allowed(black_box("FLOW"), black_box("UPDATE"), black_box(Some(hit)))
+                .unwrap()
+        })
+    });
+    group.finish();
+}
+
 fn compile(c: &mut Criterion) {
     let mut group = c.benchmark_group("compile");
     group.sample_size(10);
@@ -181,5 +228,5 @@ fn audit(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, decisions, compile, audit);
+criterion_group!(benches, decisions, many_grants, compile, audit);
 criterion_main!(benches);
