@@ -154,6 +154,10 @@ trait Collector<'a> {
     /// Whether grants are best handed over most specific first (see `record_bindings`).
     const DEEPEST_FIRST: bool = false;
     fn record(&mut self, reason: Reason<'a>);
+    /// Records a reason whose rank the caller has worked out (the one `wants` was asked).
+    fn record_ranked(&mut self, _rank: u32, reason: Reason<'a>) {
+        self.record(reason);
+    }
 }
 
 /// A yes/no answer with the denial's precise code, no reasons (a gateway's checks).
@@ -266,9 +270,11 @@ impl<'a> Collector<'a> for MostSpecific<'a> {
         }
     }
     fn record(&mut self, reason: Reason<'a>) {
+        self.record_ranked(Self::rank(&reason), reason);
+    }
+    fn record_ranked(&mut self, rank: u32, reason: Reason<'a>) {
         let seq = self.seen;
         self.seen = self.seen.saturating_add(1);
-        let rank = Self::rank(&reason);
         if self.kept.len() < MAX_REASONS {
             self.kept.push((rank, seq, reason));
             return;
@@ -1074,8 +1080,9 @@ impl<'a> TableWalk<'_, 'a, '_, '_> {
             };
             any = true;
             left = left.map(|n| n.saturating_sub(1));
-            if found.wants(rank(meta)) {
-                found.record(binding_reason(self.view, self.index, self.via, meta));
+            let rank = rank(meta);
+            if found.wants(rank) {
+                found.record_ranked(rank, binding_reason(self.view, self.index, self.via, meta));
             } else if let Some(rest) = left {
                 found.skip(rest);
                 break;

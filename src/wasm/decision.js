@@ -1,8 +1,8 @@
 // How a decision becomes a JS object (src/wasm/decision.rs calls these). Decisions are
-// assembled by object literals from indexes into a table of strings the Authorizer keeps:
-// one call per decision (carrying its first reason) and one per further reason, where filling
-// objects member by member from wasm took one call per member. Literals define members
-// without running setters someone put on `Object.prototype`.
+// assembled by object literals from indexes into a table of strings the Authorizer keeps, in
+// one call that carries the reasons `authorize` lists, where filling objects member by member
+// from wasm took one call per member. Literals define members without running setters someone
+// put on `Object.prototype`.
 
 /**
  * @typedef {{ via: unknown, role: unknown, roleName: unknown, binding: unknown,
@@ -32,33 +32,54 @@ const reason = (s, via, role, roleName, binding, namespace, group, tenant) => ({
 });
 
 /**
- * Called with `d` null, makes the decision; with a decision, appends a reason to it and
- * answers it, or null when a setter someone put on `Array.prototype` threw (caught: nothing
- * may unwind through wasm). Numbers are indexes into the string table `s`.
- * @param {Decision | null} d
+ * Makes a decision with its first reasons, up to four (what `authorize` lists), in one call:
+ * `count` says how many of the four groups of seven indexes carry one. Numbers are indexes
+ * into the string table `s`. Array literals define their elements, so no setter someone put
+ * on `Array.prototype` runs.
  * @param {unknown[]} s
  * @param {boolean} allowed
  * @param {number} code
  * @param {number} tenant
  * @param {number} moreReasons how many other grants apply
- * @param {number} hasReason 1 when the reason arguments carry a reason
+ * @param {number} count
+ * @param {...number} ids the reasons' (via, role, roleName, binding, namespace, group, tenant)
+ * @returns {Decision}
+ */
+export function decision(s, allowed, code, tenant, moreReasons, count,
+  v0, r0, n0, b0, ns0, g0, t0, v1, r1, n1, b1, ns1, g1, t1,
+  v2, r2, n2, b2, ns2, g2, t2, v3, r3, n3, b3, ns3, g3, t3) {
+  let reasons;
+  if (count === 0) reasons = [];
+  else if (count === 1) reasons = [reason(s, v0, r0, n0, b0, ns0, g0, t0)];
+  else if (count === 2) reasons = [reason(s, v0, r0, n0, b0, ns0, g0, t0), reason(s, v1, r1, n1, b1, ns1, g1, t1)];
+  else if (count === 3) {
+    reasons = [reason(s, v0, r0, n0, b0, ns0, g0, t0), reason(s, v1, r1, n1, b1, ns1, g1, t1),
+      reason(s, v2, r2, n2, b2, ns2, g2, t2)];
+  } else {
+    reasons = [reason(s, v0, r0, n0, b0, ns0, g0, t0), reason(s, v1, r1, n1, b1, ns1, g1, t1),
+      reason(s, v2, r2, n2, b2, ns2, g2, t2), reason(s, v3, r3, n3, b3, ns3, g3, t3)];
+  }
+  return { allowed, code: s[code], reasons, moreReasons, tenant: s[tenant] };
+}
+
+/**
+ * Appends a reason past the first four to a decision and answers it, or null when a setter
+ * someone put on `Array.prototype` threw (caught: nothing may unwind through wasm).
+ * @param {Decision} d
+ * @param {unknown[]} s
  * @param {number} via
  * @param {number} role
  * @param {number} roleName
  * @param {number} binding
  * @param {number} namespace
  * @param {number} group
- * @param {number} reasonTenant
+ * @param {number} tenant
  * @returns {Decision | null}
  */
-export function decision(d, s, allowed, code, tenant, moreReasons, hasReason, via, role, roleName, binding, namespace, group, reasonTenant) {
-  if (d === null) {
-    const reasons = hasReason === 0 ? [] : [reason(s, via, role, roleName, binding, namespace, group, reasonTenant)];
-    return { allowed, code: s[code], reasons, moreReasons, tenant: s[tenant] };
-  }
+export function appendReason(d, s, via, role, roleName, binding, namespace, group, tenant) {
   try {
     const reasons = d.reasons;
-    reasons[reasons.length] = reason(s, via, role, roleName, binding, namespace, group, reasonTenant);
+    reasons[reasons.length] = reason(s, via, role, roleName, binding, namespace, group, tenant);
     return d;
   } catch (_) {
     return null;

@@ -16,20 +16,53 @@ extern "C" {
     #[wasm_bindgen(js_name = decision)]
     #[allow(clippy::too_many_arguments)]
     fn build_decision(
-        decision: &JsValue,
         strings: &js_sys::Array,
         allowed: bool,
         code: u32,
         tenant: u32,
         more_reasons: u32,
-        has_reason: u32,
+        count: u32,
+        v0: u32,
+        r0: u32,
+        n0: u32,
+        b0: u32,
+        ns0: u32,
+        g0: u32,
+        t0: u32,
+        v1: u32,
+        r1: u32,
+        n1: u32,
+        b1: u32,
+        ns1: u32,
+        g1: u32,
+        t1: u32,
+        v2: u32,
+        r2: u32,
+        n2: u32,
+        b2: u32,
+        ns2: u32,
+        g2: u32,
+        t2: u32,
+        v3: u32,
+        r3: u32,
+        n3: u32,
+        b3: u32,
+        ns3: u32,
+        g3: u32,
+        t3: u32,
+    ) -> JsValue;
+    #[wasm_bindgen(js_name = appendReason)]
+    #[allow(clippy::too_many_arguments)]
+    fn append_reason(
+        decision: &JsValue,
+        strings: &js_sys::Array,
         via: u32,
         role: u32,
         role_name: u32,
         binding: u32,
         namespace: u32,
         group: u32,
-        reason_tenant: u32,
+        tenant: u32,
     ) -> JsValue;
     #[wasm_bindgen(js_name = batchError)]
     fn batch_error(code: &str, message: &str) -> JsValue;
@@ -179,20 +212,52 @@ fn decision_to_js(decision: &Decision<'_>, strings: &JsStrings) -> Result<JsValu
         return decision_to_js(decision, &JsStrings::default());
     };
     let table = &mut *table;
-    let _ = table.make_room(9);
+    // The reasons the first call carries (`authorize` lists no more), and room for their
+    // strings and the decision's at once: no restart while their ids are handed out.
+    let (first, rest) = decision
+        .reasons
+        .split_at(decision.reasons.len().min(crate::rbac::MAX_REASONS));
+    let _ = table.make_room(first.len().saturating_mul(6).saturating_add(2));
     let code = table.code_id(decision.code);
     let tenant = table.id(decision.tenant.as_deref());
     let mut known = (decision.tenant.as_deref(), tenant);
-    let build = |d: &JsValue, values: &js_sys::Array, has_reason: bool, ids: ReasonIds| {
-        let ReasonIds([via, role, role_name, binding, namespace, group, reason_tenant]) = ids;
-        build_decision(
-            d,
-            values,
-            decision.allowed,
-            code,
-            tenant,
-            u32::try_from(decision.more_reasons).unwrap_or(u32::MAX),
-            u32::from(has_reason),
+    let mut ids = [
+        ReasonIds([0; 7]),
+        ReasonIds([0; 7]),
+        ReasonIds([0; 7]),
+        ReasonIds([0; 7]),
+    ];
+    for (slot, reason) in ids.iter_mut().zip(first) {
+        *slot = ReasonIds::of(reason, table, known);
+    }
+    let [
+        ReasonIds([v0, r0, n0, b0, ns0, g0, t0]),
+        ReasonIds([v1, r1, n1, b1, ns1, g1, t1]),
+        ReasonIds([v2, r2, n2, b2, ns2, g2, t2]),
+        ReasonIds([v3, r3, n3, b3, ns3, g3, t3]),
+    ] = ids;
+    #[rustfmt::skip]
+    let out = build_decision(
+        &table.values,
+        decision.allowed,
+        code,
+        tenant,
+        u32::try_from(decision.more_reasons).unwrap_or(u32::MAX),
+        u32::try_from(first.len()).unwrap_or(0),
+        v0, r0, n0, b0, ns0, g0, t0,
+        v1, r1, n1, b1, ns1, g1, t1,
+        v2, r2, n2, b2, ns2, g2, t2,
+        v3, r3, n3, b3, ns3, g3, t3,
+    );
+    for reason in rest {
+        if table.make_room(7) {
+            known = (None, 0);
+        }
+        let ReasonIds([via, role, role_name, binding, namespace, group, reason_tenant]) =
+            ReasonIds::of(reason, table, known);
+        if append_reason(
+            &out,
+            &table.values,
             via,
             role,
             role_name,
@@ -201,21 +266,8 @@ fn decision_to_js(decision: &Decision<'_>, strings: &JsStrings) -> Result<JsValu
             group,
             reason_tenant,
         )
-    };
-    let mut reasons = decision.reasons.iter();
-    let out = match reasons.next() {
-        Some(first) => {
-            let ids = ReasonIds::of(first, table, known);
-            build(&JsValue::NULL, &table.values, true, ids)
-        }
-        None => build(&JsValue::NULL, &table.values, false, ReasonIds([0; 7])),
-    };
-    for reason in reasons {
-        if table.make_room(7) {
-            known = (None, 0);
-        }
-        let ids = ReasonIds::of(reason, table, known);
-        if build(&out, &table.values, true, ids).is_null() {
+        .is_null()
+        {
             return Err(js_error(Error::OptionInvalid {
                 option: "Array.prototype",
                 reason: "a setter on it refused a reason of the decision".into(),

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ABSENT, NOT_A_STRING, headerValue, readRequest, withoutMember, writeJson, writePending, writeText } from "../../src/wasm/transport.js";
-import { batchError, decision, makeError, parseAnswer } from "../../src/wasm/decision.js";
+import { appendReason, batchError, decision, makeError, parseAnswer } from "../../src/wasm/decision.js";
 
 const memory = () => new WebAssembly.Memory({ initial: 1 });
 const bytes = (m, at, n) => new Uint8Array(m.buffer, at, n);
@@ -110,9 +110,11 @@ test("readRequest sees memory grown by a getter", () => {
   assert.equal(text(m, 70016, 8), "FLOWREAD");
 });
 
-test("decision builds a decision from string indexes, then appends reasons", () => {
-  const s = [null, "user", "group", "ALLOWED", "admin", "Admin", "b1", "company", "main"];
-  const d = decision(null, s, true, 3, 8, 5, 1, 1, 4, 5, 6, 7, 0, 8);
+test("decision builds a decision with up to four reasons from string indexes; appendReason adds more", () => {
+  const s = [null, "user", "group", "ALLOWED", "admin", "Admin", "b1", "company", "main", "b2", "b3", "b4"];
+  const r = (via, binding) => [via, 4, 5, binding, 7, 0, 8];
+  const unused = [99, 99, 99, 99, 99, 99, 99];
+  const d = decision(s, true, 3, 8, 5, 1, ...r(1, 6), ...unused, ...unused, ...unused);
   assert.deepEqual(d, {
     allowed: true,
     code: "ALLOWED",
@@ -120,25 +122,31 @@ test("decision builds a decision from string indexes, then appends reasons", () 
     moreReasons: 5,
     tenant: "main",
   });
-  assert.equal(decision(d, s, true, 3, 8, 5, 1, 2, 4, 5, 0, 0, 0, 8), d);
-  assert.equal(d.reasons.length, 2);
-  assert.equal(d.reasons[1].via, "group");
-  const none = decision(null, s, false, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+  for (let count = 0; count <= 4; count++) {
+    const ids = [r(1, 6), r(2, 9), r(1, 10), r(2, 11)].map((x, i) => (i < count ? x : unused)).flat();
+    const many = decision(s, true, 3, 8, 0, count, ...ids);
+    assert.deepEqual(many.reasons.map((x) => [x.via, x.binding]), [["user", "b1"], ["group", "b2"], ["user", "b3"], ["group", "b4"]].slice(0, count));
+  }
+  const four = decision(s, true, 3, 8, 0, 4, ...r(1, 6), ...r(2, 9), ...r(1, 10), ...r(2, 11));
+  assert.equal(appendReason(four, s, 2, 4, 5, 0, 0, 0, 8), four);
+  assert.equal(four.reasons.length, 5);
+  assert.equal(four.reasons[4].via, "group");
+  const none = decision(s, false, 3, 0, 0, 0, ...unused, ...unused, ...unused, ...unused);
   assert.deepEqual(none.reasons, []);
   assert.equal(none.tenant, null);
 });
 
-test("decision answers null when a setter on Array.prototype refuses a reason, and ignores setters on Object.prototype", () => {
+test("a decision ignores setters on Array.prototype and Object.prototype; appendReason answers null when one refuses", () => {
   const s = [null, "user"];
-  const d = decision(null, s, true, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
-  Object.defineProperty(Array.prototype, "0", { set() { throw new Error("no"); }, configurable: true });
+  const one = [1, 0, 0, 0, 0, 0, 0];
+  for (const index of ["0", "3", "4"]) Object.defineProperty(Array.prototype, index, { set() { throw new Error("no"); }, configurable: true });
   Object.defineProperty(Object.prototype, "via", { set() { throw new Error("no"); }, configurable: true });
   try {
-    assert.equal(decision(d, s, true, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0), null);
-    const fresh = decision(null, s, true, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0);
-    assert.equal(fresh.reasons[0].via, "user");
+    const fresh = decision(s, true, 0, 0, 0, 4, ...one, ...one, ...one, ...one);
+    assert.deepEqual(fresh.reasons.map((x) => x.via), ["user", "user", "user", "user"]);
+    assert.equal(appendReason(fresh, s, 1, 0, 0, 0, 0, 0, 0), null);
   } finally {
-    delete Array.prototype[0];
+    for (const index of ["0", "3", "4"]) delete Array.prototype[index];
     delete Object.prototype.via;
   }
 });
