@@ -33,21 +33,16 @@ const reason = (s, via, role, roleName, binding, namespace, group, tenant) => ({
 
 /**
  * Makes a decision with its first reasons, up to four (what `authorize` lists), in one call:
- * `count` says how many of the four groups of seven indexes carry one. Numbers are indexes
- * into the string table `s`. Array literals define their elements, so no setter someone put
- * on `Array.prototype` runs.
- * @param {unknown[]} s
- * @param {boolean} allowed
- * @param {number} code
- * @param {number} tenant
- * @param {number} moreReasons how many other grants apply
- * @param {number} count
- * @param {...number} ids the reasons' (via, role, roleName, binding, namespace, group, tenant)
- * @returns {Decision}
+ * `count` says how many of the four groups of seven indexes (via, role, roleName, binding,
+ * namespace, group, tenant) carry one. Numbers are indexes into the string table `s`. Array
+ * literals define their elements, so no setter someone put on `Array.prototype` runs.
+ * @type {(s: unknown[], allowed: boolean, code: number, tenant: number, moreReasons: number,
+ *   count: number, ...ids: number[]) => Decision}
  */
-export function decision(s, allowed, code, tenant, moreReasons, count,
+export const decision = function (s, allowed, code, tenant, moreReasons, count,
   v0, r0, n0, b0, ns0, g0, t0, v1, r1, n1, b1, ns1, g1, t1,
   v2, r2, n2, b2, ns2, g2, t2, v3, r3, n3, b3, ns3, g3, t3) {
+  /** @type {Reason[]} */
   let reasons;
   if (count === 0) reasons = [];
   else if (count === 1) reasons = [reason(s, v0, r0, n0, b0, ns0, g0, t0)];
@@ -60,7 +55,7 @@ export function decision(s, allowed, code, tenant, moreReasons, count,
       reason(s, v2, r2, n2, b2, ns2, g2, t2), reason(s, v3, r3, n3, b3, ns3, g3, t3)];
   }
   return { allowed, code: s[code], reasons, moreReasons, tenant: s[tenant] };
-}
+};
 
 /**
  * Appends a reason past the first four to a decision and answers it, or null when a setter
