@@ -214,9 +214,10 @@ fn decision_to_js(decision: &Decision<'_>, strings: &JsStrings) -> Result<JsValu
     let table = &mut *table;
     // The reasons the first call carries (`authorize` lists no more), and room for their
     // strings and the decision's at once: no restart while their ids are handed out.
-    let (first, rest) = decision
-        .reasons
-        .split_at(decision.reasons.len().min(crate::rbac::MAX_REASONS));
+    let all = decision.reasons.as_slice();
+    let (first, rest) = all
+        .split_at_checked(all.len().min(crate::rbac::MAX_REASONS))
+        .unwrap_or((all, &[]));
     let _ = table.make_room(first.len().saturating_mul(6).saturating_add(2));
     let code = table.code_id(decision.code);
     let tenant = table.id(decision.tenant.as_deref());
