@@ -273,6 +273,9 @@ impl<'a> Collector<'a> for MostSpecific<'a> {
         self.record_ranked(Self::rank(&reason), reason);
     }
     fn record_ranked(&mut self, rank: u32, reason: Reason<'a>) {
+        // A binding's rank from its table walk is the rank of the reason it gives (it names
+        // its binding, and its namespace is the entry's): the tests hold the walk to it.
+        debug_assert_eq!(rank, Self::rank(&reason), "a binding's rank differs from its reason's");
         let seq = self.seen;
         self.seen = self.seen.saturating_add(1);
         if self.kept.len() < MAX_REASONS {

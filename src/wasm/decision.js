@@ -10,6 +10,33 @@
  * @typedef {{ allowed: boolean, code: unknown, reasons: Reason[], moreReasons: number, tenant: unknown }} Decision
  */
 
+// Captured when the module loads, so a later change to `Object.defineProperty` cannot reach
+// the arrays below.
+const define = Object.defineProperty;
+
+/**
+ * Appends a value to an array the module made, as an element of its own: no setter or method
+ * someone put on `Array.prototype` runs (`push` and assignment to a new index run both).
+ * Answers its index, or -1 when it could not be added (nothing may unwind through wasm).
+ * @param {unknown[]} list
+ * @param {unknown} value
+ * @returns {number}
+ */
+export function append(list, value) {
+  try {
+    const at = list.length;
+    define(list, at, { value, writable: true, enumerable: true, configurable: true });
+    return at;
+  } catch (_) {
+    return -1;
+  }
+}
+
+/** A new empty array, for `append`. @returns {unknown[]} */
+export function newList() {
+  return [];
+}
+
 /**
  * @param {unknown[]} s the string table
  * @param {number} via
@@ -58,8 +85,8 @@ export const decision = function (s, allowed, code, tenant, moreReasons, count,
 };
 
 /**
- * Appends a reason past the first four to a decision and answers it, or null when a setter
- * someone put on `Array.prototype` threw (caught: nothing may unwind through wasm).
+ * Appends a reason past the first four to a decision and answers it, or null when it could
+ * not be added. (`authorize` lists four at most; this keeps any other decision whole.)
  * @param {Decision} d
  * @param {unknown[]} s
  * @param {number} via
@@ -72,13 +99,7 @@ export const decision = function (s, allowed, code, tenant, moreReasons, count,
  * @returns {Decision | null}
  */
 export function appendReason(d, s, via, role, roleName, binding, namespace, group, tenant) {
-  try {
-    const reasons = d.reasons;
-    reasons[reasons.length] = reason(s, via, role, roleName, binding, namespace, group, tenant);
-    return d;
-  } catch (_) {
-    return null;
-  }
+  return append(d.reasons, reason(s, via, role, roleName, binding, namespace, group, tenant)) < 0 ? null : d;
 }
 
 /**
@@ -143,7 +164,7 @@ export function httpDecision(s, allowed, code, status, route, tenant, impersonat
 }
 
 /**
- * Appends one decided check; false when a setter someone put on `Array.prototype` threw.
+ * Appends one decided check; false when it could not be added.
  * @param {{ checks: unknown[] }} d
  * @param {unknown[]} s
  * @param {number} permission
@@ -155,28 +176,17 @@ export function httpDecision(s, allowed, code, status, route, tenant, impersonat
  * @param {number} code
  */
 export function httpCheck(d, s, permission, action, namespace, scope, from, allowed, code) {
-  try {
-    const checks = d.checks;
-    checks[checks.length] = { permission: s[permission], action: s[action], namespace: s[namespace], scope: s[scope], from: s[from], allowed, code: s[code] };
-    return true;
-  } catch (_) {
-    return false;
-  }
+  const check = { permission: s[permission], action: s[action], namespace: s[namespace], scope: s[scope], from: s[from], allowed, code: s[code] };
+  return append(d.checks, check) >= 0;
 }
 
 /**
- * Appends one lookup the host must answer; false when a setter on `Array.prototype` threw.
+ * Appends one lookup the host must answer; false when it could not be added.
  * @param {{ lookup: unknown[] }} d
  * @param {unknown[]} s
  * @param {number} kind
  * @param {number} id
  */
 export function httpLookup(d, s, kind, id) {
-  try {
-    const lookup = d.lookup;
-    lookup[lookup.length] = { kind: s[kind], id: s[id] };
-    return true;
-  } catch (_) {
-    return false;
-  }
+  return append(d.lookup, { kind: s[kind], id: s[id] }) >= 0;
 }

@@ -66,6 +66,12 @@ extern "C" {
     ) -> JsValue;
     #[wasm_bindgen(js_name = batchError)]
     fn batch_error(code: &str, message: &str) -> JsValue;
+    /// An empty array of the module's own, which `append` fills.
+    #[wasm_bindgen(js_name = newList)]
+    pub(super) fn new_list() -> js_sys::Array;
+    /// Appends as an own element (no `Array.prototype` setter or method runs): its index, or
+    /// -1 when it could not be added.
+    pub(super) fn append(list: &js_sys::Array, value: &JsValue) -> i32;
     #[cfg(feature = "gateway")]
     #[wasm_bindgen(js_name = httpDecision)]
     #[allow(clippy::too_many_arguments)]
@@ -107,26 +113,39 @@ struct StringTable {
     ids: rustc_hash::FxHashMap<Box<str>, u32>,
     /// The JS array the builder reads, `ids`' strings at their indexes.
     values: js_sys::Array,
+    /// The array refused a string (`append` could not add it): ids may be wrong, so the
+    /// decision is refused and the table made afresh (`check`).
+    refused: bool,
 }
 
 const JS_STRINGS_MAX: usize = 4096;
 
 impl StringTable {
     fn new() -> Self {
-        let values = js_sys::Array::new();
-        values.push(&JsValue::NULL);
+        let values = new_list();
         // `via` names and decision codes take fixed ids (`via_id`, `code_id`): no lookup.
-        for via in Via::ALL {
-            values.push(&JsValue::from_str(via.name()));
-        }
-        values.push(&JsValue::from_str(ALLOWED));
-        for deny in DenyCode::ALL {
-            values.push(&JsValue::from_str(deny.code()));
-        }
+        let refused = std::iter::once(JsValue::NULL)
+            .chain(Via::ALL.map(|via| JsValue::from_str(via.name())))
+            .chain(std::iter::once(JsValue::from_str(ALLOWED)))
+            .chain(DenyCode::ALL.map(|deny| JsValue::from_str(deny.code())))
+            .any(|value| append(&values, &value) < 0);
         StringTable {
             ids: rustc_hash::FxHashMap::default(),
             values,
+            refused,
         }
+    }
+
+    /// Refuses a decision whose strings the array did not all take, and starts afresh.
+    fn check(&mut self) -> Result<(), JsValue> {
+        if !self.refused {
+            return Ok(());
+        }
+        *self = StringTable::new();
+        Err(js_error(Error::OptionInvalid {
+            option: "Array.prototype",
+            reason: "the decision's strings could not be stored".into(),
+        }))
     }
 
     fn via_id(via: Via) -> u32 {
@@ -162,7 +181,10 @@ impl StringTable {
         if let Some(&id) = self.ids.get(text) {
             return id;
         }
-        let id = self.values.push(&JsValue::from_str(text)).saturating_sub(1);
+        let Ok(id) = u32::try_from(append(&self.values, &JsValue::from_str(text))) else {
+            self.refused = true;
+            return 0;
+        };
         self.ids.insert(text.into(), id);
         id
     }
@@ -204,6 +226,12 @@ impl ReasonIds {
     }
 }
 
+// The builder takes the reasons `authorize` lists as four groups of arguments.
+const _: () = assert!(
+    crate::rbac::MAX_REASONS == 4,
+    "decision.js's builder takes four reasons"
+);
+
 /// `{ allowed, code, reasons: [{ via, role, roleName, binding, namespace, group, tenant }],
 /// moreReasons, tenant }`, absent values as `null`: what serializing `Decision` gives, built directly.
 fn decision_to_js(decision: &Decision<'_>, strings: &JsStrings) -> Result<JsValue, JsValue> {
@@ -237,6 +265,7 @@ fn decision_to_js(decision: &Decision<'_>, strings: &JsStrings) -> Result<JsValu
         ReasonIds([v2, r2, n2, b2, ns2, g2, t2]),
         ReasonIds([v3, r3, n3, b3, ns3, g3, t3]),
     ] = ids;
+    table.check()?;
     #[rustfmt::skip]
     let out = build_decision(
         &table.values,
@@ -256,6 +285,7 @@ fn decision_to_js(decision: &Decision<'_>, strings: &JsStrings) -> Result<JsValu
         }
         let ReasonIds([via, role, role_name, binding, namespace, group, reason_tenant]) =
             ReasonIds::of(reason, table, known);
+        table.check()?;
         if append_reason(
             &out,
             &table.values,
@@ -271,7 +301,7 @@ fn decision_to_js(decision: &Decision<'_>, strings: &JsStrings) -> Result<JsValu
         {
             return Err(js_error(Error::OptionInvalid {
                 option: "Array.prototype",
-                reason: "a setter on it refused a reason of the decision".into(),
+                reason: "a reason of the decision could not be added".into(),
             }));
         }
     }
@@ -329,6 +359,7 @@ pub(super) fn http_decision_to_js(d: &HttpDecision, strings: &JsStrings) -> Resu
     let (code, route) = (table.code_id(d.code), table.id(d.route));
     let (tenant, impersonated) = (table.id(d.tenant.as_deref()), table.id(d.impersonated.as_deref()));
     let reason = table.id(d.reason.as_deref());
+    table.check()?;
     let out = http_decision(
         &table.values,
         d.allowed,
@@ -342,7 +373,7 @@ pub(super) fn http_decision_to_js(d: &HttpDecision, strings: &JsStrings) -> Resu
     let refused = || {
         js_error(Error::OptionInvalid {
             option: "Array.prototype",
-            reason: "a setter on it refused a member of the decision".into(),
+            reason: "a member of the decision could not be added".into(),
         })
     };
     for c in &d.checks {
@@ -355,6 +386,7 @@ pub(super) fn http_decision_to_js(d: &HttpDecision, strings: &JsStrings) -> Resu
             table.code_id(c.code),
         ];
         let [permission, action, namespace, scope, from, code] = ids;
+        table.check()?;
         if !http_check(
             &out,
             &table.values,
@@ -371,6 +403,7 @@ pub(super) fn http_decision_to_js(d: &HttpDecision, strings: &JsStrings) -> Resu
     }
     for l in &d.lookup {
         let (kind, id) = (table.id(Some(l.kind)), table.id(Some(&l.id)));
+        table.check()?;
         if !http_lookup(&out, &table.values, kind, id) {
             return Err(refused());
         }

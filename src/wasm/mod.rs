@@ -56,9 +56,19 @@ fn to_js<T: Serialize>(value: &T) -> JsValue {
         .unwrap_or(JsValue::UNDEFINED)
 }
 
-/// A JS array of values made in wasm-bindgen's glue (no `Array.prototype` method runs).
-fn to_array(values: Vec<JsValue>) -> JsValue {
-    JsValue::from(values.into_boxed_slice())
+/// A JS array of values, each defined as its own element (`decision::append`): wasm-bindgen's
+/// own conversion pushes them, which runs whatever someone put on `Array.prototype`.
+fn to_array(values: Vec<JsValue>) -> Result<JsValue, JsValue> {
+    let list = decision::new_list();
+    for value in &values {
+        if decision::append(&list, value) < 0 {
+            return Err(js_error(Error::OptionInvalid {
+                option: "Array.prototype",
+                reason: "an element of the answer could not be added".into(),
+            }));
+        }
+    }
+    Ok(list.into())
 }
 
 #[wasm_bindgen(typescript_custom_section)]

@@ -186,6 +186,46 @@ test("a throwing setter or getter on a prototype cannot unwind through the modul
   authz.free();
 });
 
+test("no setter on Array.prototype runs: not when the string table starts afresh, not in authorizeMany's list", () => {
+  // 3,000 bindings with names of their own: about four new strings per decision, so the table
+  // of 4,096 starts afresh near decision 1,000.
+  const roles = [];
+  const bindings = [];
+  for (let i = 0; i < 3000; i++) {
+    roles.push({ id: `role-${i}`, name: `Rolle ${i}`, permissions: { FLOW: ["READ"] } });
+    bindings.push({ id: `b-${i}`, type: "USER", externalId: "u-alice", roleId: `role-${i}`, namespaceId: `ns${i}` });
+  }
+  const authz = new Authorizer({ issuer: ISSUER, clientId: CLIENT_ID, clientSecret: SECRET, jwks: "{}",
+    policy: { roles, users: [{ id: "u-alice", username: "alice@example.com" }], bindings } });
+  const session = authz.verifyIdToken(mint({ email: "alice@example.com" }), { now: NOW, tenant: "main" });
+  const indexes = ["0", "1", "2", "3", "4", "5", "6"];
+  let ran = 0;
+  for (const index of indexes) {
+    Object.defineProperty(Array.prototype, index, { get() { ran++; return "TRAP"; }, set() { ran++; throw new Error("sabotage"); }, configurable: true });
+  }
+  const own = (object, key) => Object.getOwnPropertyDescriptor(object, key)?.value;
+  let wrong = 0;
+  let many;
+  try {
+    for (let i = 0; i < 1500; i++) {
+      const d = authz.authorize(session, { permission: "FLOW", action: "READ", namespace: `ns${i}` });
+      const r = own(d.reasons, "0");
+      const right = d.code === "ALLOWED" && d.tenant === "main" && d.reasons.length === 1 && r?.via === "user"
+        && r.role === `role-${i}` && r.roleName === `Rolle ${i}` && r.binding === `b-${i}` && r.namespace === `ns${i}` && r.group === null;
+      if (!right) wrong++;
+    }
+    many = authz.authorizeMany(session, [1, 2, 3].map((i) => ({ permission: "FLOW", action: "READ", namespace: `ns${i}` })));
+  } finally {
+    for (const index of indexes) delete Array.prototype[index];
+  }
+  assert.equal(wrong, 0);
+  assert.equal(ran, 0);
+  assert.equal(many.length, 3);
+  assert.deepEqual(many.map((d) => d.reasons[0].binding), ["b-1", "b-2", "b-3"]);
+  session.free();
+  authz.free();
+});
+
 test("a request's members cross in one call and read as the string glue reads them", () => {
   const { authz, session } = setup();
   const outcome = (fn) => {

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ABSENT, NOT_A_STRING, headerValue, readRequest, withoutMember, writeJson, writePending, writeText } from "../../src/wasm/transport.js";
-import { appendReason, batchError, decision, makeError, parseAnswer } from "../../src/wasm/decision.js";
+import { append, appendReason, batchError, decision, makeError, newList, parseAnswer } from "../../src/wasm/decision.js";
 
 const memory = () => new WebAssembly.Memory({ initial: 1 });
 const bytes = (m, at, n) => new Uint8Array(m.buffer, at, n);
@@ -136,19 +136,36 @@ test("decision builds a decision with up to four reasons from string indexes; ap
   assert.equal(none.tenant, null);
 });
 
-test("a decision ignores setters on Array.prototype and Object.prototype; appendReason answers null when one refuses", () => {
+test("decisions, appended reasons and append ignore setters and methods on Array.prototype and Object.prototype", () => {
   const s = [null, "user"];
   const one = [1, 0, 0, 0, 0, 0, 0];
-  for (const index of ["0", "3", "4"]) Object.defineProperty(Array.prototype, index, { set() { throw new Error("no"); }, configurable: true });
+  const indexes = ["0", "3", "4", "5"];
+  const push = Array.prototype.push;
+  for (const index of indexes) Object.defineProperty(Array.prototype, index, { get() { return "TRAP"; }, set() { throw new Error("no"); }, configurable: true });
   Object.defineProperty(Object.prototype, "via", { set() { throw new Error("no"); }, configurable: true });
+  Array.prototype.push = () => { throw new Error("no"); };
   try {
     const fresh = decision(s, true, 0, 0, 0, 4, ...one, ...one, ...one, ...one);
     assert.deepEqual(fresh.reasons.map((x) => x.via), ["user", "user", "user", "user"]);
-    assert.equal(appendReason(fresh, s, 1, 0, 0, 0, 0, 0, 0), null);
+    assert.equal(appendReason(fresh, s, 1, 0, 0, 0, 0, 0, 0), fresh);
+    assert.equal(Object.getOwnPropertyDescriptor(fresh.reasons, "4")?.value.via, "user");
+    const list = newList();
+    assert.equal(append(list, "a"), 0);
+    assert.equal(append(list, null), 1);
+    assert.deepEqual([Object.getOwnPropertyDescriptor(list, "0")?.value, Object.getOwnPropertyDescriptor(list, "1")?.value, list.length], ["a", null, 2]);
   } finally {
-    for (const index of ["0", "3", "4"]) delete Array.prototype[index];
+    for (const index of indexes) delete Array.prototype[index];
     delete Object.prototype.via;
+    Array.prototype.push = push;
   }
+});
+
+test("append and appendReason answer -1 and null for an array that cannot take an element, and throw nothing", () => {
+  const frozen = Object.freeze(newList());
+  assert.equal(append(frozen, "a"), -1);
+  const d = decision([null, "user"], true, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, ...Array(21).fill(0));
+  Object.freeze(d.reasons);
+  assert.equal(appendReason(d, [null, "user"], 1, 0, 0, 0, 0, 0, 0), null);
 });
 
 test("batchError is an entry with the error's code and message", () => {
