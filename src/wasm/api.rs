@@ -204,14 +204,10 @@ impl JsAuthorizer {
     }
 
     /// The algorithms tokens may be signed with.
-    #[wasm_bindgen(getter, js_name = allowedAlgorithms)]
-    pub fn allowed_algorithms(&self) -> Vec<String> {
-        self.inner
-            .verifier()
-            .allowed_algorithms()
-            .iter()
-            .map(|a| a.name().to_owned())
-            .collect()
+    #[wasm_bindgen(getter, js_name = allowedAlgorithms, unchecked_return_type = "string[]")]
+    pub fn allowed_algorithms(&self) -> Result<JsValue, JsValue> {
+        let names = self.inner.verifier().allowed_algorithms().iter();
+        to_array(names.map(|a| JsValue::from_str(a.name())).collect())
     }
 
     #[wasm_bindgen(getter)]
@@ -541,9 +537,9 @@ impl JsSession {
     }
     /// The groups Kestra takes from the token (`kestra.security.oidc.groups-claim-path`);
     /// empty when that is not configured. The raw `groups` claim is in `claims`.
-    #[wasm_bindgen(getter)]
-    pub fn groups(&self) -> Vec<String> {
-        self.inner.groups().to_vec()
+    #[wasm_bindgen(getter, unchecked_return_type = "string[]")]
+    pub fn groups(&self) -> Result<JsValue, JsValue> {
+        to_array(self.inner.groups().iter().map(|g| JsValue::from_str(g)).collect())
     }
     /// The tenant the UI checks ask about.
     #[wasm_bindgen(getter)]

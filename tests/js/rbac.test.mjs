@@ -203,9 +203,12 @@ test("no setter on Array.prototype runs: not when the string table starts afresh
   for (const index of indexes) {
     Object.defineProperty(Array.prototype, index, { get() { ran++; return "TRAP"; }, set() { ran++; throw new Error("sabotage"); }, configurable: true });
   }
+  const push = Array.prototype.push;
+  Array.prototype.push = () => { ran++; throw new Error("sabotage"); };
   const own = (object, key) => Object.getOwnPropertyDescriptor(object, key)?.value;
   let wrong = 0;
   let many;
+  let lists;
   try {
     for (let i = 0; i < 1500; i++) {
       const d = authz.authorize(session, { permission: "FLOW", action: "READ", namespace: `ns${i}` });
@@ -215,15 +218,26 @@ test("no setter on Array.prototype runs: not when the string table starts afresh
       if (!right) wrong++;
     }
     many = authz.authorizeMany(session, [1, 2, 3].map((i) => ({ permission: "FLOW", action: "READ", namespace: `ns${i}` })));
+    // The module's other lists, made the same way.
+    const algorithms = authz.allowedAlgorithms;
+    lists = [algorithms.length, own(algorithms, "0"), session.groups.length];
   } finally {
     for (const index of indexes) delete Array.prototype[index];
+    Array.prototype.push = push;
   }
+  assert.deepEqual(lists, [authz.allowedAlgorithms.length, authz.allowedAlgorithms[0], 0]);
+  assert.ok(lists[0] > 0);
   assert.equal(wrong, 0);
   assert.equal(ran, 0);
   assert.equal(many.length, 3);
   assert.deepEqual(many.map((d) => d.reasons[0].binding), ["b-1", "b-2", "b-3"]);
   session.free();
   authz.free();
+  // wasm-bindgen turns a returned Vec into an array by `push`: no method returns one.
+  for (const build of ["nodejs", "web", "lite"]) {
+    const glue = read(`../pkg/${build}/kestra_authz.js`);
+    assert.equal(glue.includes(".push("), false, `${build}'s glue pushes`);
+  }
 });
 
 test("a request's members cross in one call and read as the string glue reads them", () => {
