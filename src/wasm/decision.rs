@@ -1,10 +1,9 @@
 //! How a decision becomes a JS object: the names it repeats are interned once per Authorizer
 //! as JS strings, and decision.js assembles the object from their indexes.
 
-use super::js_error;
 use super::transport::with_request;
+use super::{js_error, not_added};
 use crate::authorizer::{Authorizer, Session};
-use crate::error::Error;
 #[cfg(feature = "gateway")]
 use crate::http::decision::HttpDecision;
 use crate::rbac::{ALLOWED, Decision, DenyCode, Reason, Via};
@@ -142,10 +141,7 @@ impl StringTable {
             return Ok(());
         }
         *self = StringTable::new();
-        Err(js_error(Error::OptionInvalid {
-            option: "Array.prototype",
-            reason: "the decision's strings could not be stored".into(),
-        }))
+        Err(not_added())
     }
 
     fn via_id(via: Via) -> u32 {
@@ -197,6 +193,7 @@ impl Default for JsStrings {
 }
 
 /// A reason's strings as indexes into the Authorizer's string table.
+#[derive(Clone, Copy)]
 struct ReasonIds([u32; 7]);
 
 impl ReasonIds {
@@ -250,12 +247,7 @@ fn decision_to_js(decision: &Decision<'_>, strings: &JsStrings) -> Result<JsValu
     let code = table.code_id(decision.code);
     let tenant = table.id(decision.tenant.as_deref());
     let mut known = (decision.tenant.as_deref(), tenant);
-    let mut ids = [
-        ReasonIds([0; 7]),
-        ReasonIds([0; 7]),
-        ReasonIds([0; 7]),
-        ReasonIds([0; 7]),
-    ];
+    let mut ids = [ReasonIds([0; 7]); 4];
     for (slot, reason) in ids.iter_mut().zip(first) {
         *slot = ReasonIds::of(reason, table, known);
     }
@@ -299,10 +291,7 @@ fn decision_to_js(decision: &Decision<'_>, strings: &JsStrings) -> Result<JsValu
         )
         .is_null()
         {
-            return Err(js_error(Error::OptionInvalid {
-                option: "Array.prototype",
-                reason: "a reason of the decision could not be added".into(),
-            }));
+            return Err(not_added());
         }
     }
     Ok(out)
@@ -370,12 +359,6 @@ pub(super) fn http_decision_to_js(d: &HttpDecision, strings: &JsStrings) -> Resu
         impersonated,
         reason,
     );
-    let refused = || {
-        js_error(Error::OptionInvalid {
-            option: "Array.prototype",
-            reason: "a member of the decision could not be added".into(),
-        })
-    };
     for c in &d.checks {
         let ids = [
             table.id(Some(c.permission)),
@@ -398,14 +381,14 @@ pub(super) fn http_decision_to_js(d: &HttpDecision, strings: &JsStrings) -> Resu
             c.allowed,
             code,
         ) {
-            return Err(refused());
+            return Err(not_added());
         }
     }
     for l in &d.lookup {
         let (kind, id) = (table.id(Some(l.kind)), table.id(Some(&l.id)));
         table.check()?;
         if !http_lookup(&out, &table.values, kind, id) {
-            return Err(refused());
+            return Err(not_added());
         }
     }
     Ok(out)

@@ -62,13 +62,19 @@ fn to_array(values: Vec<JsValue>) -> Result<JsValue, JsValue> {
     let list = decision::new_list();
     for value in &values {
         if decision::append(&list, value) < 0 {
-            return Err(js_error(Error::OptionInvalid {
-                option: "Array.prototype",
-                reason: "an element of the answer could not be added".into(),
-            }));
+            return Err(not_added());
         }
     }
     Ok(list.into())
+}
+
+/// The error of an answer whose JS array would not take an element (`decision::append`
+/// answered -1): refused rather than given incomplete.
+fn not_added() -> JsValue {
+    js_error(Error::OptionInvalid {
+        option: "Array.prototype",
+        reason: "a member of the answer could not be added".into(),
+    })
 }
 
 #[wasm_bindgen(typescript_custom_section)]
