@@ -1,5 +1,6 @@
 //! What a decision says: allowed or not, a stable code, and the reasons.
 
+use super::MAX_REASONS;
 use serde::Serialize;
 use std::borrow::Cow;
 
@@ -166,6 +167,14 @@ pub struct Decision<'a> {
 }
 
 impl Decision<'_> {
+    /// The reasons to list, at most `MAX_REASONS` (what `authorize` gives), and how many other
+    /// grants apply: a reason past them is counted with the others, not dropped.
+    pub fn listed(&self) -> (&[Reason<'_>], usize) {
+        let listed = self.reasons.get(..MAX_REASONS).unwrap_or(&self.reasons);
+        let past = self.reasons.len().saturating_sub(listed.len());
+        (listed, self.more_reasons.saturating_add(past))
+    }
+
     /// The same decision, owning its names.
     pub fn into_owned(self) -> Decision<'static> {
         Decision {
@@ -230,3 +239,37 @@ pub struct NamespaceGrants {
 
 /// Rows of (permission, [(action, allowed)]) in catalog order.
 pub type Matrix = Vec<(&'static str, Vec<(&'static str, bool)>)>;
+
+#[cfg(test)]
+mod tests {
+    use super::{ALLOWED, Decision, MAX_REASONS, Reason, Via};
+
+    /// Any reason past the four listed is counted with the other grants, whatever their number.
+    #[test]
+    fn a_decision_lists_at_most_four_reasons_and_counts_the_rest() {
+        for (count, more) in [(0, 0), (1, 7), (4, 0), (4, 3), (5, 0), (9, 2), (6, usize::MAX)] {
+            let reasons: Vec<Reason<'static>> = (0..count)
+                .map(|i| Reason {
+                    via: Via::User,
+                    binding: Some(format!("#{i}").into()),
+                    ..Reason::default()
+                })
+                .collect();
+            let decision = Decision {
+                allowed: count > 0,
+                code: ALLOWED,
+                reasons: reasons.clone(),
+                more_reasons: more,
+                tenant: None,
+            };
+            let (listed, counted) = decision.listed();
+            let shown = count.min(MAX_REASONS);
+            assert_eq!(listed, reasons.get(..shown).unwrap());
+            assert_eq!(
+                counted,
+                more.saturating_add(count - shown),
+                "{count} reasons, {more} more"
+            );
+        }
+    }
+}

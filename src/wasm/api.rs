@@ -677,9 +677,11 @@ fn compiled_from<T>(policy: &JsValue, compile: impl FnOnce(&str) -> Result<T, Er
 /// "precheck", "module" or "host" (the host could not answer when asked and `by` is "module").
 #[wasm_bindgen(js_name = __signatureVerdict, skip_typescript)]
 pub fn signature_verdict(jwk: &str, alg: &str, message: &[u8], signature: &[u8], via: &str) -> js_sys::Promise {
-    // A test hook: an array that could not be made answers as the error in its place.
-    let answer =
-        |verdict: bool, by: &str| to_array(vec![JsValue::from(verdict), JsValue::from(by)]).unwrap_or_else(|e| e);
+    let answer = |verdict: bool, by: &str| to_array(vec![JsValue::from(verdict), JsValue::from(by)]);
+    let settled = |answer: Result<JsValue, JsValue>| match answer {
+        Ok(answer) => js_sys::Promise::resolve(&answer),
+        Err(error) => js_sys::Promise::reject(&error),
+    };
     let Some(alg) = crate::Alg::parse(alg) else {
         return js_sys::Promise::reject(&JsValue::from("unknown alg"));
     };
@@ -690,22 +692,18 @@ pub fn signature_verdict(jwk: &str, alg: &str, message: &[u8], signature: &[u8],
         return js_sys::Promise::reject(&JsValue::from("key refused"));
     };
     if key.precheck_signature(alg, signature).is_err() {
-        return js_sys::Promise::resolve(&answer(false, "precheck"));
+        return settled(answer(false, "precheck"));
     }
     let module = || key.verify_signature(alg, message, signature).is_ok();
     let store = || host_keys(&serde_json::to_string(&[key.host_jwk()]).unwrap_or_else(|_| "[]".into()));
     let bytes = js_sys::Uint8Array::from;
     match via {
-        "sync" => js_sys::Promise::resolve(&match host_verify_sync(
-            &store(),
-            0,
-            alg.name(),
-            &bytes(message),
-            &bytes(signature),
-        ) {
-            Some(verdict) => answer(verdict, "host"),
-            None => answer(module(), "module"),
-        }),
+        "sync" => settled(
+            match host_verify_sync(&store(), 0, alg.name(), &bytes(message), &bytes(signature)) {
+                Some(verdict) => answer(verdict, "host"),
+                None => answer(module(), "module"),
+            },
+        ),
         "async" => {
             let verdict = host_verify(&store(), 0, alg.name(), &bytes(message), &bytes(signature));
             let (message, signature) = (message.to_vec(), signature.to_vec());
@@ -714,13 +712,13 @@ pub fn signature_verdict(jwk: &str, alg: &str, message: &[u8], signature: &[u8],
                     .await
                     .ok()
                     .and_then(|v| v.as_bool());
-                Ok(match verdict {
+                match verdict {
                     Some(verdict) => answer(verdict, "host"),
                     None => answer(key.verify_signature(alg, &message, &signature).is_ok(), "module"),
-                })
+                }
             })
         }
-        _ => js_sys::Promise::resolve(&answer(module(), "module")),
+        _ => settled(answer(module(), "module")),
     }
 }
 

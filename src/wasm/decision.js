@@ -59,7 +59,7 @@ const reason = (s, via, role, roleName, binding, namespace, group, tenant) => ({
 });
 
 /**
- * Makes a decision with its first reasons, up to four (what `authorize` lists), in one call:
+ * Makes a decision with its reasons, up to four (what `authorize` lists), in one call:
  * `count` says how many of the four groups of seven indexes (via, role, roleName, binding,
  * namespace, group, tenant) carry one. Numbers are indexes into the string table `s`. Array
  * literals define their elements, so no setter someone put on `Array.prototype` runs.
@@ -83,24 +83,6 @@ export const decision = function (s, allowed, code, tenant, moreReasons, count,
   }
   return { allowed, code: s[code], reasons, moreReasons, tenant: s[tenant] };
 };
-
-/**
- * Appends a reason past the first four to a decision and answers it, or null when it could
- * not be added. (`authorize` lists four at most; this keeps any other decision whole.)
- * @param {Decision} d
- * @param {unknown[]} s
- * @param {number} via
- * @param {number} role
- * @param {number} roleName
- * @param {number} binding
- * @param {number} namespace
- * @param {number} group
- * @param {number} tenant
- * @returns {Decision | null}
- */
-export function appendReason(d, s, via, role, roleName, binding, namespace, group, tenant) {
-  return append(d.reasons, reason(s, via, role, roleName, binding, namespace, group, tenant)) < 0 ? null : d;
-}
 
 /**
  * An `authorizeMany` entry for a request that was bad input: the error's code and message,

@@ -50,19 +50,6 @@ extern "C" {
         g3: u32,
         t3: u32,
     ) -> JsValue;
-    #[wasm_bindgen(js_name = appendReason)]
-    #[allow(clippy::too_many_arguments)]
-    fn append_reason(
-        decision: &JsValue,
-        strings: &js_sys::Array,
-        via: u32,
-        role: u32,
-        role_name: u32,
-        binding: u32,
-        namespace: u32,
-        group: u32,
-        tenant: u32,
-    ) -> JsValue;
     #[wasm_bindgen(js_name = batchError)]
     fn batch_error(code: &str, message: &str) -> JsValue;
     /// An empty array of the module's own, which `append` fills.
@@ -230,25 +217,23 @@ const _: () = assert!(
 );
 
 /// `{ allowed, code, reasons: [{ via, role, roleName, binding, namespace, group, tenant }],
-/// moreReasons, tenant }`, absent values as `null`: what serializing `Decision` gives, built directly.
+/// moreReasons, tenant }`, absent values as `null`: what serializing `Decision` gives, built
+/// directly, with the reasons `Decision::listed` gives (all of those `authorize` lists).
 fn decision_to_js(decision: &Decision<'_>, strings: &JsStrings) -> Result<JsValue, JsValue> {
     let Ok(mut table) = strings.0.try_borrow_mut() else {
         // Only re-entrance could hold the table; a fresh one answers the same.
         return decision_to_js(decision, &JsStrings::default());
     };
     let table = &mut *table;
-    // The reasons the first call carries (`authorize` lists no more), and room for their
-    // strings and the decision's at once: no restart while their ids are handed out.
-    let all = decision.reasons.as_slice();
-    let (first, rest) = all
-        .split_at_checked(all.len().min(crate::rbac::MAX_REASONS))
-        .unwrap_or((all, &[]));
-    let _ = table.make_room(first.len().saturating_mul(6).saturating_add(2));
+    // Room for the strings of the decision and its reasons at once: no restart while their
+    // ids are handed out.
+    let (listed, more_reasons) = decision.listed();
+    let _ = table.make_room(listed.len().saturating_mul(6).saturating_add(2));
     let code = table.code_id(decision.code);
     let tenant = table.id(decision.tenant.as_deref());
-    let mut known = (decision.tenant.as_deref(), tenant);
+    let known = (decision.tenant.as_deref(), tenant);
     let mut ids = [ReasonIds([0; 7]); 4];
-    for (slot, reason) in ids.iter_mut().zip(first) {
+    for (slot, reason) in ids.iter_mut().zip(listed) {
         *slot = ReasonIds::of(reason, table, known);
     }
     let [
@@ -264,36 +249,13 @@ fn decision_to_js(decision: &Decision<'_>, strings: &JsStrings) -> Result<JsValu
         decision.allowed,
         code,
         tenant,
-        u32::try_from(decision.more_reasons).unwrap_or(u32::MAX),
-        u32::try_from(first.len()).unwrap_or(0),
+        u32::try_from(more_reasons).unwrap_or(u32::MAX),
+        u32::try_from(listed.len()).unwrap_or(0),
         v0, r0, n0, b0, ns0, g0, t0,
         v1, r1, n1, b1, ns1, g1, t1,
         v2, r2, n2, b2, ns2, g2, t2,
         v3, r3, n3, b3, ns3, g3, t3,
     );
-    for reason in rest {
-        if table.make_room(7) {
-            known = (None, 0);
-        }
-        let ReasonIds([via, role, role_name, binding, namespace, group, reason_tenant]) =
-            ReasonIds::of(reason, table, known);
-        table.check()?;
-        if append_reason(
-            &out,
-            &table.values,
-            via,
-            role,
-            role_name,
-            binding,
-            namespace,
-            group,
-            reason_tenant,
-        )
-        .is_null()
-        {
-            return Err(not_added());
-        }
-    }
     Ok(out)
 }
 
